@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './domain';
+export * from './chat';
+export * from './config';
+export * from './logger';

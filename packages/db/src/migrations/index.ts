@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-21T00-00-initial';
+
+/** Every migration, by its timestamped name. Append new files here; never edit old ones. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T00-00-initial': initial,
+};

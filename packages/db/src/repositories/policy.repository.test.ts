@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing';
+import { getCurrentPolicy, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy } from './policy.repository';
+
+describe('policy repository', () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  const version = (hash: string, parentHash: string | null) => ({
+    hash,
+    schemaVersion: 1,
+    parentHash,
+    document: { schemaVersion: 1, marker: hash },
+    createdBy: 'test',
+  });
+
+  it('publishes versions, moves the pointer, refuses stale parents and rolls back', async () => {
+    expect(await getCurrentPolicy(test.db)).toBeUndefined();
+    expect(await publishPolicy(test.db, version('a1', null))).toEqual({ published: true, hash: 'a1', previousHash: null });
+    expect(await publishPolicy(test.db, version('a1', null))).toMatchObject({ published: false, reason: 'unchanged' });
+    expect(await publishPolicy(test.db, version('b2', 'a1'), { expectedParent: 'a1' })).toMatchObject({ published: true });
+    expect(await publishPolicy(test.db, version('c3', 'a1'), { expectedParent: 'a1' })).toMatchObject({
+      published: false,
+      reason: 'parent_moved',
+      currentHash: 'b2',
+    });
+    expect((await getCurrentPolicy(test.db))?.hash).toBe('b2');
+
+    expect(await rollbackPolicy(test.db, 'a1', 'alice')).toMatchObject({ published: true, previousHash: 'b2' });
+    const current = await getCurrentPolicy(test.db);
+    expect(current?.hash).toBe('a1');
+    expect(current?.document).toEqual({ schemaVersion: 1, marker: 'a1' });
+    expect((await listPolicies(test.db)).map((row) => row.hash).sort()).toEqual(['a1', 'b2']);
+    expect((await listPolicyEvents(test.db)).map((event) => `${event.action}:${event.policy_hash}:${event.actor}`)).toEqual([
+      'rollback:a1:alice',
+      'publish:b2:test',
+      'publish:a1:test',
+    ]);
+    expect(await rollbackPolicy(test.db, 'nope', 'alice')).toBeUndefined();
+  });
+
+  it('serializes concurrent publishes: exactly one wins against the same parent', async () => {
+    const base = (await getCurrentPolicy(test.db))?.hash ?? null;
+    const outcomes = await Promise.all(
+      ['x1', 'x2', 'x3', 'x4'].map((hash) => publishPolicy(test.db, version(hash, base), { expectedParent: base })),
+    );
+    expect(outcomes.filter((outcome) => outcome.published)).toHaveLength(1);
+  });
+});

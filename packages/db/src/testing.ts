@@ -1,0 +1,102 @@
+/**
+ * Test harness: real PostgreSQL and real Redis, isolated per test run or file.
+ *
+ * Database: TEST_DATABASE_URL if set, else the local server at 127.0.0.1:5432 (user
+ * postgres) when it answers, else an embedded one under the OS temp dir. Each call creates
+ * a database with a random name, migrates it, and `drop()` removes it.
+ * Redis: a random key prefix per test file; `cleanup()` deletes every key under it.
+ */
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createDb, type Db } from './database';
+import { startEmbeddedPostgres } from './embedded';
+import { migrateToLatest } from './migrate';
+
+let adminUrlPromise: Promise<string> | undefined;
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** URL of a server where tests may create databases (the `postgres` database on it). */
+export function testAdminUrl(): Promise<string> {
+  adminUrlPromise ??= (async () => {
+    const explicit = process.env.TEST_DATABASE_URL;
+    if (explicit) return explicit;
+    const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+    if (await answers(local)) return local;
+    const embedded = await startEmbeddedPostgres({ dataDir: join(tmpdir(), 'switchyard-test-pg') });
+    return embedded.url.replace(/\/switchyard$/, '/postgres');
+  })();
+  return adminUrlPromise;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const adminUrl = await testAdminUrl();
+  const name = `sy_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { maxConnections: 5 });
+  if (options.migrate !== false) await migrateToLatest(db);
+  return {
+    url: url.toString(),
+    name,
+    db,
+    drop: async () => {
+      await db.destroy();
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestRedis {
+  url: string;
+  prefix: string;
+  redis: Redis;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `sytest-${randomBytes(5).toString('hex')}`;
+  const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  return {
+    url,
+    prefix,
+    redis,
+    cleanup: async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+    },
+  };
+}
