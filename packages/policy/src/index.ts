@@ -1,1 +1,3 @@
-export {};
+export * from './schema';
+export * from './canonical';
+export * from './diff';
