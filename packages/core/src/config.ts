@@ -262,6 +262,8 @@ export interface EnvProviderPreset {
   apiKeyEnv: string;
   /** Provider id to use (defaults to the type). */
   id?: string;
+  /** Variable that overrides the preset's base URL (e.g. OPENAI_BASE_URL), read at start-up. */
+  baseUrlEnv?: string;
 }
 
 export interface LoadConfigOptions {
@@ -352,7 +354,8 @@ export function loadConfig(options: LoadConfigOptions = {}): SwitchyardConfig {
     if (!key) continue;
     const id = preset.id ?? preset.type;
     if (providers.some((provider) => provider.id === id || provider.type === preset.type)) continue;
-    providers.push({ id, type: preset.type, apiKey: `env:${preset.apiKeyEnv}` });
+    const baseUrl = preset.baseUrlEnv ? env[preset.baseUrlEnv] : undefined;
+    providers.push({ id, type: preset.type, apiKey: `env:${preset.apiKeyEnv}`, ...(baseUrl ? { baseUrl } : {}) });
   }
   if (providers.length > 0) raw.providers = providers;
 
