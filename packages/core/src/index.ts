@@ -3,3 +3,4 @@ export * from './domain';
 export * from './chat';
 export * from './config';
 export * from './logger';
+export * from './http-errors';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { httpErrorResponse } from '@switchyard/core';
+import { assertAdmin, isPublicPath } from './auth';
+import type { ApiContext } from './context';
+import { routeModules } from './routes/index';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const dashboardDist = join(here, '../../dashboard/dist');
+
+/** The dashboard loads only its own scripts, styles and images, and talks only to this origin. */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+].join('; ');
+
+/**
+ * The control plane: JSON API for the dashboard, OpenAPI docs, the queue UI and the built
+ * dashboard. Handlers have no local try/catch: one error handler maps every error.
+ */
+export async function createApi(context: ApiContext): Promise<FastifyInstance> {
+  const { config } = context;
+  const app = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    bodyLimit: 2 * 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const response = httpErrorResponse(error);
+    if (response.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/') && !path.startsWith('/admin/') && request.method === 'GET' && existsSync(dashboardDist)) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { message: `No route ${request.method} ${path}`, type: 'not_found_error', param: null, code: 'not_found' } });
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', contentSecurityPolicy);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+
+  if (config.api.auth === 'on' && config.api.adminToken) {
+    const token = config.api.adminToken;
+    app.addHook('onRequest', async (request) => {
+      if (isPublicPath(request.url) || request.url.startsWith('/api/session')) return;
+      assertAdmin(request, token);
+    });
+  }
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchyard control plane', version: '0.1.0', description: 'Leaderboards, datasets, eval runs, policies, routes.' },
+      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+      security: config.api.auth === 'on' ? [{ admin: [] }] : [],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const register of routeModules) await register(app, context);
+
+  if (existsSync(dashboardDist)) {
+    await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { Logger, SwitchyardConfig } from '@switchyard/core';
+import type { Db } from '@switchyard/db';
+import type { Redis } from 'ioredis';
+
+/** What every route plugin of the control plane receives. Built once at start-up. */
+export interface ApiContext {
+  config: SwitchyardConfig;
+  db: Db;
+  /** Shared Redis connection (pub/sub notifications, queues). */
+  redis: Redis;
+  logger: Logger;
+  /** Set when the process is shutting down: /readyz answers 503. */
+  state: { draining: boolean };
+}

@@ -1,0 +1,33 @@
+/** `npm run start -w apps/api`: the control plane on its own. */
+import { Redis } from 'ioredis';
+import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
+import { openDatabase } from '@switchyard/db';
+import { createApi } from './app';
+import type { ApiContext } from './context';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'api');
+  const database = await openDatabase(config, { logger, applicationName: 'switchyard-api' });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const context: ApiContext = { config, db: database.db, redis, logger, state: { draining: false } };
+  const app = await createApi(context);
+  await app.listen({ host: config.host, port: config.api.port });
+  if (config.api.auth === 'off') logger.warn('admin auth is OFF (SWITCHYARD_API_AUTH=off): anyone who can reach this port controls Switchyard');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    context.state.draining = true;
+    await app.close();
+    redis.disconnect();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `switchyard api: ${error.message}` : error);
+  process.exit(1);
+});
