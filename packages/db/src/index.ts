@@ -16,3 +16,4 @@ export * from './repositories/catalog.repository';
 export * from './repositories/policy.repository';
 export * from './repositories/route.repository';
 export * from './repositories/audit.repository';
+export * from './policy-publisher';

@@ -1,0 +1,70 @@
+/**
+ * Publishing a policy: insert the immutable version and move the current pointer in one
+ * Postgres transaction (policy.repository.ts), then tell every router through Redis —
+ * the document goes to `currentPolicy` (routers read it at start) and the hash to the
+ * pub/sub channel (running routers swap on it). Redis failing after the commit loses
+ * nothing: routers' periodic check reads Postgres and catches up.
+ */
+import type { Redis } from 'ioredis';
+import { redisKeys, type LiveEvent } from '@switchyard/core';
+import type { Db } from './database';
+import { getCurrentPolicy, getPolicy, publishPolicy, type PolicyVersionInput, type PublishOutcome } from './repositories/policy.repository';
+
+export interface PublishedPolicy {
+  hash: string;
+  document: Record<string, unknown>;
+}
+
+/** Write the current policy into Redis and announce it. */
+export async function announcePolicy(redis: Redis, prefix: string, policy: PublishedPolicy, action: 'publish' | 'rollback' = 'publish'): Promise<void> {
+  const keys = redisKeys(prefix);
+  await redis.set(keys.currentPolicy, JSON.stringify(policy));
+  await redis.publish(keys.policyChannel, policy.hash);
+  const event: LiveEvent = { type: 'policy', hash: policy.hash, action };
+  await redis.publish(keys.eventsChannel, JSON.stringify(event));
+}
+
+export async function publishAndAnnounce(
+  db: Db,
+  redis: Redis,
+  prefix: string,
+  input: PolicyVersionInput,
+  options: { expectedParent?: string | null } = {},
+): Promise<PublishOutcome> {
+  const outcome = await publishPolicy(db, input, options);
+  if (outcome.published) {
+    await announcePolicy(redis, prefix, { hash: input.hash, document: input.document }).catch(() => undefined);
+  }
+  return outcome;
+}
+
+export async function rollbackAndAnnounce(db: Db, redis: Redis, prefix: string, hash: string, actor: string): Promise<PublishOutcome | undefined> {
+  const row = await getPolicy(db, hash);
+  if (!row) return undefined;
+  const outcome = await publishPolicy(
+    db,
+    { hash: row.hash, schemaVersion: row.schema_version, parentHash: row.parent_hash, document: row.document, createdBy: actor },
+    { action: 'rollback' },
+  );
+  if (outcome.published) await announcePolicy(redis, prefix, { hash: row.hash, document: row.document }, 'rollback').catch(() => undefined);
+  return outcome;
+}
+
+/**
+ * The current policy as a router loads it: Redis first (fast, no Postgres needed), then
+ * Postgres. Returns undefined when nothing was ever published.
+ */
+export async function loadCurrentPolicy(db: Db | undefined, redis: Redis | undefined, prefix: string): Promise<PublishedPolicy | undefined> {
+  if (redis) {
+    const cached = await redis.get(redisKeys(prefix).currentPolicy).catch(() => null);
+    if (cached) {
+      const parsed = JSON.parse(cached) as PublishedPolicy;
+      if (parsed && typeof parsed.hash === 'string') return parsed;
+    }
+  }
+  if (db) {
+    const row = await getCurrentPolicy(db);
+    if (row) return { hash: row.hash, document: row.document };
+  }
+  return undefined;
+}
