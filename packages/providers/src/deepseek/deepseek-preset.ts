@@ -1,0 +1,11 @@
+import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compatible-preset';
+
+export const deepSeekPreset: OpenAiCompatiblePreset = {
+  type: 'deepseek',
+  displayName: 'DeepSeek',
+  defaultBaseUrl: 'https://api.deepseek.com/v1',
+  apiKeyEnv: 'DEEPSEEK_API_KEY',
+  baseUrlEnv: 'DEEPSEEK_BASE_URL',
+  catalog: { provider: 'deepseek' },
+  defaultModels: ['deepseek-chat', 'deepseek-reasoner'],
+};

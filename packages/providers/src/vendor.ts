@@ -1,0 +1,20 @@
+import type { ProviderAdapter, ProviderConfig } from '@switchyard/core';
+
+/** Everything Switchyard knows about one vendor type; `registry.ts` lists one per line. */
+export interface VendorRegistration {
+  /** Provider type in config (`openai`, `anthropic`, `groq`, …). */
+  type: string;
+  displayName: string;
+  create(provider: ProviderConfig): ProviderAdapter;
+  defaultBaseUrl?: string;
+  /** The key variable whose presence enables this vendor without other configuration. */
+  apiKeyEnv?: string;
+  /** Further accepted key variables (e.g. GOOGLE_API_KEY next to GEMINI_API_KEY). */
+  alternateApiKeyEnvs?: readonly string[];
+  /** Variable overriding the base URL. */
+  baseUrlEnv?: string;
+  /** Price-catalog vendor whose entries price this vendor's models. */
+  catalog?: { provider: string; modelPrefix?: string };
+  /** Models enabled when the provider comes from an env key and config lists none. */
+  defaultModels?: readonly string[];
+}
