@@ -17,3 +17,5 @@ export * from './repositories/policy.repository';
 export * from './repositories/route.repository';
 export * from './repositories/audit.repository';
 export * from './policy-publisher';
+export * from './repositories/api-key.repository';
+export * from './repositories/feedback.repository';
