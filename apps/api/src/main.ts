@@ -2,14 +2,17 @@
 import { Redis } from 'ioredis';
 import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
+import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { createApi } from './app';
+import { bootstrapControlPlane } from './bootstrap';
 import type { ApiContext } from './context';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig({ knownProviderTypes: providerTypes, envProviderPresets });
   const logger = createLogger(config.logLevel, 'api');
   const database = await openDatabase(config, { logger, applicationName: 'switchyard-api' });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  await bootstrapControlPlane(database.db, config, logger);
   const context: ApiContext = { config, db: database.db, redis, logger, state: { draining: false } };
   const app = await createApi(context);
   await app.listen({ host: config.host, port: config.api.port });

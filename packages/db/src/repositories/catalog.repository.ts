@@ -74,3 +74,49 @@ export async function updateModel(db: Executor, id: string, update: ModelUpdate)
 export async function setModelStatus(db: Executor, id: string, status: 'ok' | 'misconfigured', detail: string | null): Promise<void> {
   await db.updateTable('models').set({ status, status_detail: detail, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
+
+/** The shape of a configured model as `resolveModels` (packages/providers) produces it. */
+export interface CatalogModelInput {
+  id: string;
+  providerId: string;
+  upstreamName: string;
+  displayName: string;
+  price: { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number | undefined };
+  priceSource: string;
+  contextWindow?: number | undefined;
+  maxOutputTokens?: number | undefined;
+  capabilities: Record<string, boolean>;
+  enabled: boolean;
+}
+
+/**
+ * Make the database's providers and models match configuration: new ones are inserted,
+ * existing ones refreshed (a user-edited price or enabled flag is kept).
+ */
+export async function syncCatalog(
+  db: Executor,
+  providers: Array<{ id: string; type: string; baseUrl?: string | undefined }>,
+  models: CatalogModelInput[],
+): Promise<void> {
+  await upsertProviders(
+    db,
+    providers.map((provider) => ({ id: provider.id, type: provider.type, base_url: provider.baseUrl ?? null })),
+  );
+  await upsertModels(
+    db,
+    models.map((model) => ({
+      id: model.id,
+      provider_id: model.providerId,
+      upstream_name: model.upstreamName,
+      display_name: model.displayName,
+      input_price_per_mtok: model.price.inputPerMTok,
+      output_price_per_mtok: model.price.outputPerMTok,
+      cached_input_price_per_mtok: model.price.cachedInputPerMTok ?? null,
+      price_source: model.priceSource,
+      context_window: model.contextWindow ?? null,
+      max_output_tokens: model.maxOutputTokens ?? null,
+      capabilities: JSON.stringify(model.capabilities),
+      enabled: model.enabled,
+    })),
+  );
+}
