@@ -19,3 +19,4 @@ export * from './repositories/audit.repository';
 export * from './policy-publisher';
 export * from './repositories/api-key.repository';
 export * from './repositories/feedback.repository';
+export * from './repositories/route-decision.repository';

@@ -1,0 +1,171 @@
+/**
+ * outcome-ingest: moves the router's decision records from the Redis stream into Postgres.
+ *
+ * How it works: every process reads through one consumer group, so several workers share
+ * the stream without reading an entry twice. A batch is inserted in one statement that is
+ * idempotent on `request_id`, and only after the commit are its entries acknowledged (and
+ * deleted from the stream). A worker killed between the insert and the acknowledgement
+ * leaves the entries pending; the next run claims pending entries that have been idle for
+ * `claimIdleMs` (XAUTOCLAIM) and inserts them again — `on conflict do nothing` makes that a
+ * no-op, so a crash neither loses nor duplicates rows.
+ */
+import type { Redis } from 'ioredis';
+import { redisKeys, type DecisionRecord, type Logger } from '@switchyard/core';
+import { insertDecisions, type Db } from '@switchyard/db';
+import { publishLiveEvent } from './live-events';
+
+export interface OutcomeIngestDeps {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  logger?: Logger;
+}
+
+export interface OutcomeIngestOptions {
+  batchSize: number;
+  /** Consumer name in the group; one per process. */
+  consumer: string;
+  /** Pending entries idle this long belong to a dead consumer and are claimed. */
+  claimIdleMs?: number;
+  /** Stop reading new entries after this long (the next scheduled run continues). */
+  maxDurationMs?: number;
+}
+
+export interface OutcomeIngestResult {
+  /** Entries read and acknowledged. */
+  read: number;
+  /** Rows actually inserted (duplicates of earlier deliveries excluded). */
+  inserted: number;
+  /** Entries that were not decision records; acknowledged and dropped. */
+  malformed: number;
+  batches: number;
+  claimed: number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** Field names a router may use for the JSON record; otherwise the first value is taken. */
+const recordFields = new Set(['record', 'data', 'json', 'decision']);
+
+/** The decision record of one stream entry, or undefined when it is not one. */
+export function decodeDecisionEntry(fields: readonly string[]): DecisionRecord | undefined {
+  let text: string | undefined;
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    if (recordFields.has(fields[index] as string)) {
+      text = fields[index + 1];
+      break;
+    }
+  }
+  text ??= fields[1];
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Partial<DecisionRecord>;
+  if (typeof record.requestId !== 'string' || record.requestId === '') return undefined;
+  if (typeof record.at !== 'string' || Number.isNaN(Date.parse(record.at))) return undefined;
+  if (typeof record.route !== 'string' || typeof record.status !== 'number') return undefined;
+  if (typeof record.category !== 'string') record.category = 'general';
+  return record as DecisionRecord;
+}
+
+/** Create the consumer group (from the start of the stream) if it does not exist. */
+export async function ensureDecisionGroup(redis: Redis, prefix: string): Promise<void> {
+  const keys = redisKeys(prefix);
+  try {
+    await redis.xgroup('CREATE', keys.decisions, keys.decisionsGroup, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
+  }
+}
+
+async function writeBatch(deps: OutcomeIngestDeps, entries: StreamEntry[], result: OutcomeIngestResult): Promise<void> {
+  if (entries.length === 0) return;
+  const keys = redisKeys(deps.prefix);
+  const records: DecisionRecord[] = [];
+  const seen = new Set<string>();
+  for (const [, fields] of entries) {
+    const record = decodeDecisionEntry(fields);
+    if (!record) {
+      result.malformed += 1;
+      continue;
+    }
+    // The same request twice in one batch would make the single insert statement fail.
+    if (seen.has(record.requestId)) continue;
+    seen.add(record.requestId);
+    records.push(record);
+  }
+  result.inserted += await insertDecisions(deps.db, records);
+  // Acknowledge only after the commit above; deleting keeps the stream short.
+  const ids = entries.map(([id]) => id);
+  await deps.redis.multi().xack(keys.decisions, keys.decisionsGroup, ...ids).xdel(keys.decisions, ...ids).exec();
+  result.read += entries.length;
+  result.batches += 1;
+}
+
+/** Drain the decisions stream into Postgres (pending entries of dead consumers first). */
+export async function ingestDecisions(deps: OutcomeIngestDeps, options: OutcomeIngestOptions): Promise<OutcomeIngestResult> {
+  const keys = redisKeys(deps.prefix);
+  const result: OutcomeIngestResult = { read: 0, inserted: 0, malformed: 0, batches: 0, claimed: 0 };
+  const started = Date.now();
+  const maxDurationMs = options.maxDurationMs ?? 10_000;
+  await ensureDecisionGroup(deps.redis, deps.prefix);
+
+  // 1. Entries delivered to a consumer that died before acknowledging them.
+  let cursor = '0-0';
+  do {
+    const reply = (await deps.redis.xautoclaim(
+      keys.decisions,
+      keys.decisionsGroup,
+      options.consumer,
+      options.claimIdleMs ?? 30_000,
+      cursor,
+      'COUNT',
+      options.batchSize,
+    )) as [string, StreamEntry[], string[]?];
+    cursor = reply[0];
+    const entries = reply[1].filter((entry): entry is StreamEntry => Array.isArray(entry) && Array.isArray(entry[1]));
+    result.claimed += entries.length;
+    // Entries trimmed away while pending are dropped from the pending list by Redis itself.
+    await writeBatch(deps, entries, result);
+  } while (cursor !== '0-0' && Date.now() - started < maxDurationMs);
+
+  // 2. New entries.
+  while (Date.now() - started < maxDurationMs) {
+    const reply = (await deps.redis.xreadgroup(
+      'GROUP',
+      keys.decisionsGroup,
+      options.consumer,
+      'COUNT',
+      options.batchSize,
+      'STREAMS',
+      keys.decisions,
+      '>',
+    )) as Array<[string, StreamEntry[]]> | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    if (entries.length === 0) break;
+    await writeBatch(deps, entries, result);
+    if (entries.length < options.batchSize) break;
+  }
+
+  if (result.inserted > 0) {
+    await publishLiveEvent(deps.redis, deps.prefix, { type: 'decisions', count: result.inserted }).catch(() => undefined);
+    deps.logger?.debug({ ...result }, 'decision records ingested');
+  }
+  if (result.malformed > 0) deps.logger?.warn({ malformed: result.malformed }, 'dropped stream entries that are not decision records');
+  return result;
+}
+
+/** Append decision records to the stream the way a router does (tests, benchmarks, demos). */
+export async function appendDecisions(redis: Redis, prefix: string, records: readonly DecisionRecord[]): Promise<void> {
+  const key = redisKeys(prefix).decisions;
+  for (let start = 0; start < records.length; start += 1000) {
+    const pipeline = redis.pipeline();
+    for (const record of records.slice(start, start + 1000)) pipeline.xadd(key, '*', 'record', JSON.stringify(record));
+    await pipeline.exec();
+  }
+}
