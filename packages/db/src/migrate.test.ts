@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { appliedMigrations, migrateDown, migrateToLatest } from './migrate';
+import { migrations } from './migrations/index';
 import { createTestDatabase, type TestDatabase } from './testing';
 
 describe('migrations', () => {
@@ -19,17 +20,19 @@ describe('migrations', () => {
       )
     ).rows.map((row) => row.table_name);
 
-  it('runs up, is a no-op the second time, goes down and up again', async () => {
+  it('runs up, is a no-op the second time, goes all the way down and up again', async () => {
     const first = await migrateToLatest(test.db);
-    expect(first).toEqual(['2026-11-21T00-00-initial']);
-    expect(await tables()).toContain('route_decisions');
+    expect(first[0]).toBe('2026-11-21T00-00-initial');
+    expect(first).toEqual(Object.keys(migrations).sort());
+    const tablesAfterUp = await tables();
+    expect(tablesAfterUp).toEqual(expect.arrayContaining(['policies', 'policy_pointer', 'route_decisions', 'probe_samples', 'eval_results']));
     expect(await migrateToLatest(test.db)).toEqual([]);
 
-    expect(await migrateDown(test.db)).toEqual(['2026-11-21T00-00-initial']);
+    for (const name of [...first].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
     expect(await tables()).toEqual([]);
     expect(await appliedMigrations(test.db)).toEqual([]);
 
-    expect(await migrateToLatest(test.db)).toEqual(['2026-11-21T00-00-initial']);
-    expect((await tables()).length).toBe(17);
+    expect(await migrateToLatest(test.db)).toEqual(first);
+    expect(await tables()).toEqual(tablesAfterUp);
   });
 });
