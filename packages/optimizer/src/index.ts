@@ -1,1 +1,9 @@
-export {};
+export * from './random';
+export * from './evidence';
+export * from './objective';
+export * from './thompson-sampling';
+export * from './contextual-training';
+export * from './classifier-training';
+export * from './build-policy';
+export * from './cold-start';
+export * from './publish';

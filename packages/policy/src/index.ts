@@ -1,3 +1,6 @@
 export * from './schema';
 export * from './canonical';
 export * from './diff';
+export * from './features';
+export * from './classifier';
+export * from './contextual';

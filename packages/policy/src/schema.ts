@@ -54,8 +54,12 @@ export type ModelWeight = z.infer<typeof modelWeightSchema>;
 export const contextualModelSchema = z.looseObject({
   model: z.string(),
   bias: z.number(),
-  /** Dense weights over the hashed feature space (length = features.dimensions). */
+  /** Dense weights over the feature vector (length = featureCount(features), or empty). */
   weights: z.array(z.number()),
+  /** Multiplier of the shared difficulty score `shared·x` (kind `irt-logistic`). */
+  discrimination: z.number().optional(),
+  /** Cost/latency part of the utility, subtracted from the predicted quality. */
+  penalty: z.number().optional(),
 });
 export const contextualSchema = z.looseObject({
   kind: z.string(),
@@ -67,6 +71,10 @@ export const contextualSchema = z.looseObject({
   models: z.array(contextualModelSchema),
   /** How much the contextual score may move a model's base weight (0 = ignore). */
   strength: z.number().min(0).default(1),
+  /** `identity`: quality = bias + w·x; `logistic`: quality = σ(bias + w·x). */
+  link: z.enum(['identity', 'logistic']).optional(),
+  /** Weights shared by every model (e.g. prompt difficulty), scaled per model by `discrimination`. */
+  shared: z.array(z.number()).optional(),
 });
 export type ContextualPolicy = z.infer<typeof contextualSchema>;
 

@@ -1,0 +1,316 @@
+/**
+ * buildPolicy: evidence in, policy document out (pure, deterministic given `seed`).
+ *
+ * How it works: for every route, the candidates are filtered by the hard constraints
+ * (objective.ts; each exclusion keeps its reason), then for every category with evidence
+ * (and always `general`) the eligible models get Thompson-sampling weights
+ * (thompson-sampling.ts) from their Beta posteriors (evidence.ts) and the route's utility.
+ * With `settings.algorithm = 'contextual'` each category also gets an IRT-logistic
+ * contextual model (contextual-training.ts) that the router uses to move traffic toward the
+ * model predicted best for each prompt. A naive-Bayes category classifier is trained when
+ * labelled items are given (else the parent's is kept). Every route gets a plain-English
+ * `why`.
+ */
+import { DEFAULT_CATEGORY, parseModelId, type OptimizerConfig, type RouteConfig } from '@switchyard/core';
+import {
+  DEFAULT_FEATURE_SPEC,
+  POLICY_SCHEMA_VERSION,
+  featurize,
+  parsePolicyDocument,
+  policyHash,
+  sameFeatureSpec,
+  type CategoryPolicy,
+  type ContextualPolicy,
+  type FeatureSpec,
+  type ModelWeight,
+  type PolicyDocument,
+  type PromptFeatures,
+  type RoutePolicy,
+} from '@switchyard/policy';
+import { trainClassifier, type LabelledText } from './classifier-training';
+import { contextualPolicyFromFit, trainContextual, type ContextualFit, type ContextualObservation } from './contextual-training';
+import { EvidenceModel, type EvidenceInput, type ModelBelief, type ModelInput } from './evidence';
+import { constraintViolation, normalizationReference, utility, utilityPenalty, type Exclusion } from './objective';
+import { createRandom } from './random';
+import { thompsonWeights } from './thompson-sampling';
+
+export const OPTIMIZER_VERSION = '1';
+
+/** Knobs not in the config file (sensible defaults; the replay benchmark sets them). */
+export interface OptimizerTuning {
+  /** Share of traffic the contextual policy steers (rest follows the Thompson weights). */
+  contextualStrength: number;
+  /** Fewest graded (prompt, model) outcomes on a category before a contextual model is fitted. */
+  minContextualObservations: number;
+  /** Hashing of prompts for the contextual model. */
+  featureSpec: FeatureSpec;
+}
+
+export const DEFAULT_TUNING: OptimizerTuning = {
+  contextualStrength: 0.9,
+  minContextualObservations: 200,
+  featureSpec: DEFAULT_FEATURE_SPEC,
+};
+
+/** A graded outcome with its prompt, as text (featurized here) or already featurized. */
+export interface ContextualTrainingItem {
+  category: string;
+  model: string;
+  score: number;
+  weight?: number;
+  text?: string;
+  /** Featurized with `tuning.featureSpec`; takes precedence over `text`. */
+  features?: PromptFeatures;
+}
+
+export interface BuildPolicyInput extends EvidenceInput {
+  routes: RouteConfig[];
+  models: ModelInput[];
+  /** Labelled items (eval items' text and category) to train the classifier. */
+  classifierTrainingItems?: LabelledText[];
+  /** Graded (prompt, model, score) outcomes to fit the contextual policy. */
+  contextualItems?: ContextualTrainingItem[];
+  parent: PolicyDocument | null;
+  settings: OptimizerConfig;
+  now: Date;
+  seed: number;
+  tuning?: Partial<OptimizerTuning>;
+}
+
+const round = (value: number, digits = 6): number => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+function formatUsd(value: number): string {
+  if (value === 0) return '$0';
+  return value >= 0.01 ? `$${value.toFixed(4)}` : `$${value.toPrecision(2)}`;
+}
+
+function qualityInterval(belief: ModelBelief): [number, number] {
+  const a = belief.qualityAlpha;
+  const b = belief.qualityBeta;
+  const mean = a / (a + b);
+  const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+  return [round(Math.max(0, mean - 1.96 * sd), 4), round(Math.min(1, mean + 1.96 * sd), 4)];
+}
+
+function providerOf(id: string): string {
+  try {
+    return parseModelId(id).provider;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function modelsSection(models: readonly ModelInput[]): PolicyDocument['models'] {
+  const out: PolicyDocument['models'] = {};
+  for (const model of [...models].sort((a, b) => a.id.localeCompare(b.id))) {
+    out[model.id] = {
+      provider: providerOf(model.id),
+      price: { inputPerMTok: model.price.inputPerMTok, outputPerMTok: model.price.outputPerMTok },
+      ...(model.contextWindow !== undefined ? { contextWindow: model.contextWindow } : {}),
+      ...(model.capabilities !== undefined ? { capabilities: model.capabilities } : {}),
+    };
+  }
+  return out;
+}
+
+/** Candidates of a route: its list, or every enabled model. */
+function candidatesOf(route: RouteConfig, models: readonly ModelInput[]): string[] {
+  return route.candidates.length > 0 ? [...route.candidates] : models.filter((model) => model.enabled).map((model) => model.id);
+}
+
+function findParentContextual(parent: PolicyDocument | null, category: string, spec: FeatureSpec): ContextualPolicy | undefined {
+  if (!parent) return undefined;
+  for (const route of Object.values(parent.routes)) {
+    const contextual = route.categories[category]?.contextual;
+    if (contextual && sameFeatureSpec(contextual.features, spec)) return contextual;
+  }
+  return undefined;
+}
+
+function explainRoute(
+  route: RouteConfig,
+  eligible: readonly string[],
+  excluded: readonly Exclusion[],
+  categories: Record<string, CategoryPolicy>,
+  settings: OptimizerConfig,
+  fallbackNote: string | null,
+): string {
+  const parts: string[] = [];
+  const objective = route.objective;
+  parts.push(
+    `Route "${route.name}" maximizes quality − ${objective.cost}×cost − ${objective.latency}×latency (cost and latency relative to the priciest and slowest eligible model).`,
+  );
+  parts.push(`${eligible.length} model${eligible.length === 1 ? '' : 's'} eligible.`);
+  if (excluded.length > 0) {
+    parts.push(`Excluded: ${excluded.map((entry) => `${entry.model} (${entry.reason})`).join('; ')}.`);
+  }
+  if (fallbackNote) parts.push(fallbackNote);
+  const general = categories[DEFAULT_CATEGORY];
+  for (const [name, category] of Object.entries(categories)) {
+    if (name !== DEFAULT_CATEGORY && category === general) continue;
+    const top = category.models[0];
+    if (!top) continue;
+    const second = category.models[1];
+    const evidence = top.evidence;
+    const sources: string[] = [];
+    if (evidence.evalSamples > 0) sources.push(`${Math.round(evidence.evalSamples)} eval items`);
+    if (evidence.liveSamples > 0) sources.push(`${Math.round(evidence.liveSamples)} recent requests`);
+    if (evidence.feedbackSamples > 0) sources.push(`${Math.round(evidence.feedbackSamples)} feedback scores`);
+    let sentence = `For ${name}, ${top.model} takes ${Math.round(top.weight * 100)}% (expected quality ${top.expected.quality.toFixed(2)}, ${formatUsd(top.expected.costPerRequestUsd)}/request${sources.length > 0 ? `; evidence: ${sources.join(', ')}` : '; no quality evidence yet'})`;
+    if (second) sentence += `, then ${second.model} ${Math.round(second.weight * 100)}%`;
+    sentence += '.';
+    if (category.contextual) {
+      sentence += ` A contextual model steers ${Math.round(category.contextual.strength * 100)}% of requests to the model predicted best for each prompt.`;
+    }
+    parts.push(sentence);
+  }
+  parts.push(
+    `Every eligible model keeps at least ${(settings.explorationFloor * 100).toFixed(1)}% of traffic so it stays measured; evidence halves in weight every ${settings.halfLifeHours} h.`,
+  );
+  return parts.join(' ');
+}
+
+/** Build a candidate policy from the evidence. Deterministic given `input.seed`. */
+export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
+  const settings = input.settings;
+  const tuning: OptimizerTuning = { ...DEFAULT_TUNING, ...input.tuning };
+  const evidence = new EvidenceModel(input, settings, input.now);
+  const random = createRandom(input.seed);
+  const modelsById = new Map(input.models.map((model) => [model.id, model]));
+
+  let classifier = input.parent?.classifier;
+  const labelled = input.classifierTrainingItems ?? [];
+  if (labelled.length >= 10 && new Set(labelled.map((item) => item.category)).size >= 2) {
+    classifier = trainClassifier(labelled, { seed: input.seed }).classifier;
+  }
+
+  // Contextual fits per category (quality does not depend on the route; penalties do).
+  const fits = new Map<string, ContextualFit>();
+  const observationsByCategory = new Map<string, ContextualObservation[]>();
+  if (settings.algorithm === 'contextual') {
+    for (const item of input.contextualItems ?? []) {
+      const features = item.features ?? (item.text !== undefined ? featurize(item.text, tuning.featureSpec) : undefined);
+      if (!features) continue;
+      const observation: ContextualObservation = { features, model: item.model, score: item.score, weight: item.weight ?? 1 };
+      for (const category of new Set([item.category, DEFAULT_CATEGORY])) {
+        const list = observationsByCategory.get(category) ?? [];
+        list.push(observation);
+        observationsByCategory.set(category, list);
+      }
+    }
+    const allModels = input.models.map((model) => model.id);
+    for (const [category, observations] of [...observationsByCategory.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (observations.length < tuning.minContextualObservations) continue;
+      const init = findParentContextual(input.parent, category, tuning.featureSpec);
+      fits.set(
+        category,
+        trainContextual(observations, allModels, tuning.featureSpec, { random, ...(init ? { init } : {}) }),
+      );
+    }
+  }
+
+  const categoryNames = new Set(evidence.categories());
+  for (const category of classifier?.categories ?? []) categoryNames.add(category);
+  for (const category of observationsByCategory.keys()) categoryNames.add(category);
+  const categoriesSorted = [...categoryNames].sort();
+
+  const routes: Record<string, RoutePolicy> = {};
+  for (const route of input.routes) {
+    const candidates = candidatesOf(route, input.models);
+    const excluded: Exclusion[] = [];
+    const eligible: string[] = [];
+    for (const id of candidates) {
+      const model = modelsById.get(id);
+      if (!model) {
+        excluded.push({ model: id, reason: 'not in the model catalog' });
+        continue;
+      }
+      const belief = evidence.belief(model, DEFAULT_CATEGORY);
+      const violation = constraintViolation(route.constraints, model, belief, evidence.hasQualityEvidence(belief));
+      if (violation) excluded.push({ model: id, reason: violation });
+      else eligible.push(id);
+    }
+    let fallbackNote: string | null = null;
+    let pool = eligible;
+    if (pool.length === 0) {
+      pool = candidates.filter((id) => modelsById.get(id)?.enabled);
+      fallbackNote = pool.length
+        ? 'No model meets every constraint, so all enabled candidates are used until one does.'
+        : 'No enabled candidate: the route has no model.';
+    }
+
+    const categories: Record<string, CategoryPolicy> = {};
+    for (const category of categoriesSorted) {
+      const beliefs = pool.map((id) => evidence.belief(modelsById.get(id) as ModelInput, category));
+      const reference = normalizationReference(beliefs);
+      const penalties = beliefs.map((belief) => utilityPenalty(route.objective, belief, reference));
+      const weights = thompsonWeights(
+        beliefs.map((belief, index) => ({
+          qualityAlpha: belief.qualityAlpha,
+          qualityBeta: belief.qualityBeta,
+          ...(belief.errorRate > 0 ? { errorAlpha: belief.errorAlpha, errorBeta: belief.errorBeta } : {}),
+          penalty: penalties[index] as number,
+        })),
+        { samples: settings.monteCarloSamples, floor: settings.explorationFloor, random, qualityWeight: route.objective.quality },
+      );
+      const entries: ModelWeight[] = beliefs.map((belief, index) => ({
+        model: belief.model,
+        weight: round(weights[index] as number),
+        expected: {
+          quality: round(belief.expectedQuality, 4),
+          qualityInterval: qualityInterval(belief),
+          costPerRequestUsd: round(belief.costPerRequestUsd, 8),
+          ttftP50Ms: belief.ttftP50Ms,
+          ttftP95Ms: belief.ttftP95Ms,
+          latencyP50Ms: belief.latencyP50Ms,
+          latencyP95Ms: belief.latencyP95Ms,
+          errorRate: round(belief.errorRate, 4),
+          utility: round(utility(route.objective, belief.expectedQuality, penalties[index] as number), 4),
+        },
+        evidence: {
+          evalSamples: round(belief.evalSamples, 2),
+          liveSamples: round(belief.liveSamples, 2),
+          feedbackSamples: round(belief.feedbackSamples, 2),
+          probeSamples: belief.probeSamples,
+          sources: belief.sources,
+        },
+      }));
+      entries.sort((a, b) => b.weight - a.weight || a.model.localeCompare(b.model));
+      const fallbackOrder = [...entries]
+        .sort((a, b) => (b.expected.utility ?? 0) - (a.expected.utility ?? 0) || a.model.localeCompare(b.model))
+        .map((entry) => entry.model);
+      const categoryPolicy: CategoryPolicy = { models: entries, fallbackOrder };
+      const fit = fits.get(category);
+      if (fit && pool.length > 1) {
+        const penaltyByModel = new Map(pool.map((id, index) => [id, (penalties[index] as number) / (route.objective.quality || 1)]));
+        categoryPolicy.contextual = contextualPolicyFromFit(fit, penaltyByModel, tuning.contextualStrength, new Set(pool));
+      }
+      categories[category] = categoryPolicy;
+    }
+    routes[route.name] = {
+      objective: route.objective,
+      constraints: route.constraints,
+      candidates,
+      categories,
+      why: explainRoute(route, eligible, excluded, categories, settings, fallbackNote),
+      excluded: excluded.map((entry) => ({ ...entry })),
+    };
+  }
+
+  return parsePolicyDocument({
+    schemaVersion: POLICY_SCHEMA_VERSION,
+    parentHash: input.parent ? policyHash(input.parent) : null,
+    createdAt: input.now.toISOString(),
+    generator: {
+      algorithm: settings.algorithm,
+      version: OPTIMIZER_VERSION,
+      settings: { ...settings, seed: input.seed },
+    },
+    models: modelsSection(input.models),
+    routes,
+    ...(classifier ? { classifier } : {}),
+  });
+}

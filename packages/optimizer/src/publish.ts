@@ -1,0 +1,49 @@
+/**
+ * Whether a candidate policy differs materially from the current one.
+ *
+ * How it works: `diffPolicies` measures, per (route, category), the L1 distance between the
+ * two weight vectors. The candidate is published when there is no current policy, when a
+ * route or a model appears or disappears, when a route's objective or constraints changed,
+ * when the classifier's categories changed or a classifier appeared, or when some
+ * (route, category) moved more than `threshold` of its traffic. Small Monte Carlo jitter and
+ * refreshed contextual coefficients alone do not cause a publish.
+ */
+import { canonicalize, diffPolicies, type PolicyDiff, type PolicyDocument } from '@switchyard/policy';
+
+export interface PublishDecision {
+  publish: boolean;
+  reason: string;
+  diff: PolicyDiff | null;
+}
+
+export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number): PublishDecision {
+  if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
+  const diff = diffPolicies(current, candidate);
+  if (diff.routesAdded.length > 0 || diff.routesRemoved.length > 0) {
+    return { publish: true, reason: `routes changed (added: ${diff.routesAdded.join(', ') || 'none'}; removed: ${diff.routesRemoved.join(', ') || 'none'})`, diff };
+  }
+  if (diff.modelsAdded.length > 0 || diff.modelsRemoved.length > 0) {
+    const names = [...diff.modelsAdded.map((entry) => `+${entry.model}`), ...diff.modelsRemoved.map((entry) => `-${entry.model}`)];
+    return { publish: true, reason: `models changed: ${[...new Set(names)].join(', ')}`, diff };
+  }
+  for (const [name, route] of Object.entries(candidate.routes)) {
+    const before = current.routes[name];
+    if (before && canonicalize([before.objective, before.constraints]) !== canonicalize([route.objective, route.constraints])) {
+      return { publish: true, reason: `route ${name}: objective or constraints changed`, diff };
+    }
+  }
+  const categoriesBefore = current.classifier?.categories.join(',') ?? null;
+  const categoriesAfter = candidate.classifier?.categories.join(',') ?? null;
+  if (categoriesBefore !== categoriesAfter && categoriesAfter !== null) {
+    return { publish: true, reason: 'the category classifier changed', diff };
+  }
+  if (diff.maxL1 > threshold) {
+    const top = diff.weightChanges[0];
+    return {
+      publish: true,
+      reason: `weights moved by up to ${diff.maxL1.toFixed(3)} (L1) > threshold ${threshold}${top ? `; largest: ${top.route}/${top.category} ${top.model} ${top.from.toFixed(3)} → ${top.to.toFixed(3)}` : ''}`,
+      diff,
+    };
+  }
+  return { publish: false, reason: `largest weight movement ${diff.maxL1.toFixed(3)} (L1) ≤ threshold ${threshold}`, diff };
+}

@@ -1,0 +1,107 @@
+/**
+ * Contextual policy evaluation (the router calls this per request).
+ *
+ * How it works: the policy stores, per (route, category), a linear model of each
+ * candidate's quality over the prompt's feature vector (see `featureCount` in features.ts):
+ * `z_m = bias_m + weights_m·x + discrimination_m·(shared·x)`. With `link: 'logistic'` the
+ * predicted quality is σ(z_m), otherwise z_m itself. The shared term is an IRT-style
+ * "difficulty" direction learned from every model's outcomes at once, so one dot product
+ * serves all models. A model's score is its predicted utility: predicted quality minus its
+ * `penalty` (the cost and latency part of the route's objective, precomputed by the
+ * optimizer). Evaluating it is one pass over the prompt's distinct buckets per weight
+ * vector: microseconds.
+ *
+ * `requestWeights` turns scores into the distribution the router draws from: the
+ * category's base (Thompson) weights moved by `strength` toward the best-scoring model,
+ * i.e. `(1 − s)·base + s·[m = argmax score]`. The base share keeps every model explored.
+ */
+import { featurize, linearDot, type FeatureSpec, type PromptFeatures } from './features';
+import type { CategoryPolicy, ContextualPolicy } from './schema';
+
+/** The feature spec of a contextual policy (pass to `featurize`). */
+export function contextualFeatureSpec(contextual: ContextualPolicy): FeatureSpec {
+  return contextual.features;
+}
+
+function sigmoid(value: number): number {
+  return 1 / (1 + Math.exp(-value));
+}
+
+/**
+ * Predicted quality in [0, 1] (logistic link) of every model of `contextual.models`, in that
+ * order. `features` must come from `featurize(text, contextual.features)`.
+ */
+export function predictedQualities(contextual: ContextualPolicy, features: PromptFeatures): Float64Array {
+  const spec = contextual.features;
+  const shared = contextual.shared && contextual.shared.length > 0 ? linearDot(contextual.shared, features, spec) : 0;
+  const logistic = contextual.link === 'logistic';
+  const out = new Float64Array(contextual.models.length);
+  for (let index = 0; index < contextual.models.length; index += 1) {
+    const model = contextual.models[index]!;
+    const z = model.bias + linearDot(model.weights, features, spec) + (model.discrimination ?? 0) * shared;
+    out[index] = logistic ? sigmoid(z) : z;
+  }
+  return out;
+}
+
+/**
+ * Per-model score (predicted utility = predicted quality − penalty) aligned with
+ * `contextual.models`. Higher is better.
+ */
+export function contextualScores(contextual: ContextualPolicy, features: PromptFeatures): Float64Array {
+  const out = predictedQualities(contextual, features);
+  for (let index = 0; index < out.length; index += 1) out[index] = (out[index] as number) - (contextual.models[index]?.penalty ?? 0);
+  return out;
+}
+
+/** Same as `contextualScores`, featurizing `text` first. */
+export function contextualScoresForText(contextual: ContextualPolicy, text: string): Float64Array {
+  return contextualScores(contextual, featurize(text, contextual.features));
+}
+
+export interface WeightedModel {
+  model: string;
+  weight: number;
+}
+
+/**
+ * The distribution to draw a model from for one request: the base weights of the category,
+ * moved toward the contextual policy's best-scoring model by `contextual.strength` (clamped
+ * to [0, 1]). Without a contextual policy or features, the base weights. Models the
+ * contextual policy does not know keep their base share only. Weights sum to 1.
+ */
+export function requestWeights(category: CategoryPolicy, features: PromptFeatures | null): WeightedModel[] {
+  const base = category.models.map((entry) => ({ model: entry.model, weight: entry.weight }));
+  const contextual = category.contextual;
+  if (!contextual || !features || contextual.models.length === 0) return base;
+  const strength = Math.min(1, Math.max(0, contextual.strength));
+  if (strength === 0) return base;
+  const scores = contextualScores(contextual, features);
+  let bestModel: string | undefined;
+  let bestScore = -Infinity;
+  const allowed = new Set(base.map((entry) => entry.model));
+  for (let index = 0; index < scores.length; index += 1) {
+    const model = contextual.models[index]!.model;
+    if (allowed.has(model) && (scores[index] as number) > bestScore) {
+      bestScore = scores[index] as number;
+      bestModel = model;
+    }
+  }
+  if (bestModel === undefined) return base;
+  return base.map((entry) => ({
+    model: entry.model,
+    weight: (1 - strength) * entry.weight + (entry.model === bestModel ? strength : 0),
+  }));
+}
+
+/** Draw one model from weights with a uniform number `u` in [0, 1). */
+export function drawModel(weights: readonly WeightedModel[], u: number): string | undefined {
+  let total = 0;
+  for (const entry of weights) total += entry.weight;
+  let target = u * total;
+  for (const entry of weights) {
+    target -= entry.weight;
+    if (target < 0) return entry.model;
+  }
+  return weights.at(-1)?.model;
+}
