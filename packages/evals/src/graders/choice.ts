@@ -22,7 +22,7 @@ export function extractChoice(output: string, choices?: readonly string[]): stri
   const text = output.replace(/\*\*|__|`/g, '').replace(/\\boxed\{([^{}]*)\}/g, '$1').trim();
 
   const explicit = new RegExp(
-    String.raw`(?:answer|option|choice|correct one|response)\s*(?:is|would be|should be|will be|:|=|-)?\s*(?:option|choice|letter)?\s*:?\s*[(\[]?(${letterClass})(?![\p{L}\p{N}])`,
+    String.raw`(?:answer|option|choice|correct one|response|答案|选项)\s*(?:is|would be|should be|will be|:|=|-|是|为|：)?\s*(?:option|choice|letter)?\s*:?\s*[(\[]?(${letterClass})(?![\p{L}\p{N}])`,
     'giu',
   );
   const explicitMatches = [...text.matchAll(explicit)].filter((match) => {
@@ -44,8 +44,9 @@ export function extractChoice(output: string, choices?: readonly string[]): stri
   const distinct = new Set(parenthesized.map((match) => match[1]!));
   if (distinct.size === 1) return ok([...distinct][0]);
 
+  // A reasoning that ends with the letter alone on its last line.
   const lastLine = text.split('\n').at(-1)!.trim();
-  const finalLetter = new RegExp(String.raw`^[(\[]?([${valid}])[)\].:]?(?:\s|$)`, 'u').exec(lastLine);
+  const finalLetter = new RegExp(String.raw`^[(\[]?([${valid}])[)\].:]?$`, 'u').exec(lastLine);
   if (finalLetter) return ok(finalLetter[1]);
 
   if (choices && choices.length > 0) {

@@ -9,7 +9,7 @@
 import type { EvalItem } from '../item';
 import { clip, type GradeResult } from './types';
 
-const numberPattern = new RegExp(String.raw`(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w]))?(?:\s*/\s*\d+(?:\.\d+)?(?![\d.]))?`, 'g');
+const numberPattern = new RegExp(String.raw`(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w]))?(?:\s*/\s*\d+(?:\.\d+)?(?!\d|\.\d))?`, 'g');
 
 /** A number written in text: "1,234", "$5.00", "-3", "3/4", "1 1/2", "50%", "2.5e3"; null if none. */
 export function parseNumber(text: string): number | null {
@@ -43,12 +43,15 @@ interface Found {
 
 function numbersIn(text: string): Found[] {
   const found: Found[] = [];
+  let consumedUntil = 0;
   for (const match of text.matchAll(numberPattern)) {
     const start = match.index;
+    if (start < consumedUntil) continue;
     // A minus sign directly before the number (and not after a digit or letter, as in "5-3") makes it negative.
     const negative = start > 0 && /[-−]/.test(text[start - 1]!) && (start < 2 || !/[\w)]/.test(text[start - 2]!));
     const mixed = /^(\d+)\s+(\d+\s*\/\s*\d+)/.exec(text.slice(start));
     const raw = mixed ? `${mixed[1]} ${mixed[2]}` : match[0];
+    consumedUntil = start + (mixed ? mixed[0].length : match[0].length);
     const value = parseNumber(raw);
     if (value !== null) found.push({ value: negative ? -value : value, text: (negative ? '-' : '') + raw });
   }
