@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context';
 import { healthRoutes } from './health.routes';
+import { sessionRoutes } from './session.routes';
+import { modelRoutes } from './models.routes';
+import { leaderboardRoutes } from './leaderboard.routes';
+import { probeRoutes } from './probes.routes';
+import { policyRoutes } from './policies.routes';
+import { routeRoutes } from './routes.routes';
+import { decisionRoutes } from './decisions.routes';
+import { liveRoutes } from './live.routes';
+import { playgroundRoutes } from './playground.routes';
+import { apiKeyRoutes } from './api-keys.routes';
 
 /**
  * Every route module of the control plane. One line per module; each is
@@ -8,4 +18,14 @@ import { healthRoutes } from './health.routes';
  */
 export const routeModules: Array<(app: FastifyInstance, context: ApiContext) => Promise<void>> = [
   healthRoutes,
+  sessionRoutes,
+  modelRoutes,
+  leaderboardRoutes,
+  probeRoutes,
+  policyRoutes,
+  routeRoutes,
+  decisionRoutes,
+  liveRoutes,
+  playgroundRoutes,
+  apiKeyRoutes,
 ];

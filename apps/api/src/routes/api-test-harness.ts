@@ -1,0 +1,56 @@
+/** Test harness for the control-plane routes: real Postgres and Redis, in-process fastify. */
+import type { FastifyInstance } from 'fastify';
+import { configSchema, createLogger, type SwitchyardConfigInput } from '@switchyard/core';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
+import { upsertModels, upsertProviders } from '@switchyard/db';
+import { createApi } from '../app';
+import type { ApiContext } from '../context';
+
+export const ADMIN_TOKEN = 'admin-token-0123456789';
+export const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestApi {
+  app: FastifyInstance;
+  context: ApiContext;
+  database: TestDatabase;
+  redis: TestRedis;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(input: SwitchyardConfigInput = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const redis = await createTestRedis();
+  const config = configSchema.parse({ api: { auth: 'on', adminToken: ADMIN_TOKEN }, redisPrefix: redis.prefix, ...input });
+  const context: ApiContext = { config, db: database.db, redis: redis.redis, logger: createLogger('silent'), state: { draining: false } };
+  const app = await createApi(context);
+  return {
+    app,
+    context,
+    database,
+    redis,
+    close: async () => {
+      await app.close();
+      await redis.cleanup();
+      await database.drop();
+    },
+  };
+}
+
+/** Two simulated providers with three models of known prices. */
+export async function seedCatalog(api: TestApi): Promise<void> {
+  const db = api.database.db;
+  await upsertProviders(db, [
+    { id: 'sim-a', type: 'openai' },
+    { id: 'sim-b', type: 'anthropic' },
+  ]);
+  const model = (id: string, input: number, output: number) => ({
+    id,
+    provider_id: id.split('/')[0]!,
+    upstream_name: id.split('/')[1]!,
+    input_price_per_mtok: input,
+    output_price_per_mtok: output,
+    capabilities: JSON.stringify({}),
+    price_source: 'config',
+  });
+  await upsertModels(db, [model('sim-a/mini', 0.1, 0.5), model('sim-a/large', 2, 8), model('sim-b/pro', 3, 15)]);
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { decisionAggregates, recentDecisions } from '@switchyard/db';
+import type { ApiContext } from '../context';
+import { documented, notFound } from './route-schema';
+
+const listQuery = z.object({
+  route: z.string().max(100).optional(),
+  model: z.string().max(200).optional(),
+  status: z.union([z.enum(['ok', 'error']), z.coerce.number().int().min(100).max(599)]).optional(),
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const aggregateQuery = z.object({
+  hours: z.coerce.number().positive().max(168).default(24),
+  route: z.string().max(100).optional(),
+});
+const idParams = z.object({ requestId: z.string().min(1).max(200) });
+
+/** Route decisions: recent (filterable, keyset-paginated) and aggregates per route × model. */
+export async function decisionRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+  const { db } = context;
+
+  app.get(
+    '/api/decisions',
+    documented({ tags: ['decisions'], summary: 'Recent routing decisions, newest first', querystring: listQuery }),
+    async (request) => {
+      const query = listQuery.parse(request.query);
+      const rows = await recentDecisions(db, {
+        limit: query.limit,
+        ...(query.route ? { route: query.route } : {}),
+        ...(query.model ? { model: query.model } : {}),
+        ...(query.status === undefined ? {} : { status: query.status }),
+        ...(query.before ? { before: new Date(query.before) } : {}),
+      });
+      const items = rows.slice(0, query.limit);
+      const last = items[items.length - 1];
+      return { items, nextBefore: rows.length > query.limit && last ? new Date(last.at).toISOString() : null };
+    },
+  );
+
+  app.get(
+    '/api/decisions/aggregates',
+    documented({ tags: ['decisions'], summary: 'Requests, errors, latency and spend per route and model', querystring: aggregateQuery }),
+    async (request) => {
+      const query = aggregateQuery.parse(request.query);
+      const items = await decisionAggregates(db, { sinceMs: query.hours * 3600_000, ...(query.route ? { route: query.route } : {}) });
+      return { hours: query.hours, items };
+    },
+  );
+
+  app.get('/api/decisions/:requestId', documented({ tags: ['decisions'], summary: 'One decision by request id', params: idParams }), async (request) => {
+    const { requestId } = idParams.parse(request.params);
+    const row = await db.selectFrom('route_decisions').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+    if (!row) throw notFound(`Decision ${requestId}`);
+    return row;
+  });
+}

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SwitchyardError } from '@switchyard/core';
+import { canonicalize, diffPolicies, parsePolicyDocument, policyHash, type PolicyDocument } from '@switchyard/policy';
+import {
+  getCurrentPolicy,
+  getPolicy,
+  listPolicies,
+  listPolicyEvents,
+  publishAndAnnounce,
+  recordAudit,
+  rollbackAndAnnounce,
+  type PolicyRow,
+} from '@switchyard/db';
+import type { ApiContext } from '../context';
+import { actorOf, documented, notFound } from './route-schema';
+
+const hashParams = z.object({ hash: z.string().min(1).max(128) });
+const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+const diffQuery = z.object({ from: z.string().min(1).max(128), to: z.string().min(1).max(128).default('current') });
+const publishBody = z.object({ document: z.record(z.string(), z.unknown()), note: z.string().max(500).optional() });
+const exportFormats = ['json', 'litellm', 'portkey'] as const;
+const exportQuery = z.object({ format: z.enum(exportFormats).default('json') });
+
+function versionView(row: PolicyRow) {
+  return {
+    hash: row.hash,
+    schemaVersion: row.schema_version,
+    parentHash: row.parent_hash,
+    createdBy: row.created_by,
+    note: row.note,
+    createdAt: row.created_at,
+    publishedAt: row.published_at,
+    document: row.document,
+  };
+}
+
+/** An export of a policy document in one of the supported formats, as file text. */
+function renderExport(document: PolicyDocument, format: (typeof exportFormats)[number]): { text: string; extension: string; type: string } {
+  if (format === 'json') return { text: `${JSON.stringify(document, null, 2)}\n`, extension: 'json', type: 'application/json' };
+  throw new SwitchyardError('unavailable', `Export format ${format} is not available yet`, { status: 501, retryable: false });
+}
+
+/** Policies: current, history, one version, diff, publish a document, rollback, export. */
+export async function policyRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+  const { db, redis, config } = context;
+
+  async function resolve(hash: string): Promise<PolicyRow> {
+    const row = hash === 'current' ? await getCurrentPolicy(db) : await getPolicy(db, hash);
+    if (!row) throw notFound(hash === 'current' ? 'No policy has been published yet; current policy' : `Policy ${hash}`);
+    return row;
+  }
+
+  app.get('/api/policies/current', documented({ tags: ['policies'], summary: 'The current published policy' }), async () =>
+    versionView(await resolve('current')),
+  );
+
+  app.get(
+    '/api/policies',
+    documented({ tags: ['policies'], summary: 'Policy versions (newest first) and the publish/rollback timeline', querystring: historyQuery }),
+    async (request) => {
+      const query = historyQuery.parse(request.query);
+      const [rows, events, current] = await Promise.all([
+        listPolicies(db, { limit: query.limit + 1, ...(query.before ? { before: new Date(query.before) } : {}) }),
+        listPolicyEvents(db, 200),
+        getCurrentPolicy(db),
+      ]);
+      const items = rows.slice(0, query.limit);
+      return {
+        items,
+        currentHash: current?.hash ?? null,
+        events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
+        nextBefore: rows.length > query.limit ? new Date(items[items.length - 1]!.created_at).toISOString() : null,
+      };
+    },
+  );
+
+  app.get('/api/policies/diff', documented({ tags: ['policies'], summary: 'What moved between two versions', querystring: diffQuery }), async (request) => {
+    const query = diffQuery.parse(request.query);
+    const [from, to] = await Promise.all([resolve(query.from), resolve(query.to)]);
+    return { from: from.hash, to: to.hash, diff: diffPolicies(parsePolicyDocument(from.document), parsePolicyDocument(to.document)) };
+  });
+
+  app.get('/api/policies/:hash', documented({ tags: ['policies'], summary: 'One policy version', params: hashParams }), async (request) =>
+    versionView(await resolve(hashParams.parse(request.params).hash)),
+  );
+
+  app.get(
+    '/api/policies/:hash/export',
+    documented({
+      tags: ['policies'],
+      summary: 'Download a policy as JSON, a LiteLLM router config or a Portkey config',
+      params: hashParams,
+      querystring: exportQuery,
+      produces: ['application/json', 'application/yaml'],
+    }),
+    async (request, reply) => {
+      const { hash } = hashParams.parse(request.params);
+      const { format } = exportQuery.parse(request.query);
+      const row = await resolve(hash);
+      const file = renderExport(parsePolicyDocument(row.document), format);
+      const name = `switchyard-policy-${row.hash.slice(0, 12)}${format === 'json' ? '' : `-${format}`}.${file.extension}`;
+      return reply
+        .header('content-type', `${file.type}; charset=utf-8`)
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('x-switchyard-policy-hash', row.hash)
+        .serializer((payload: unknown) => String(payload))
+        .send(file.text);
+    },
+  );
+
+  app.post(
+    '/api/policies',
+    documented({ tags: ['policies'], summary: 'Publish a policy document (validated, content-hashed)', body: publishBody }),
+    async (request, reply) => {
+      const body = publishBody.parse(request.body ?? {});
+      let document: PolicyDocument;
+      try {
+        document = parsePolicyDocument(body.document);
+      } catch (error) {
+        if (error instanceof z.ZodError) {
+          const issue = error.issues[0];
+          throw new SwitchyardError('bad_request', `Invalid policy document at \`${issue?.path.join('.') || '(root)'}\`: ${issue?.message ?? 'invalid'}`, {
+            param: 'document',
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      const canonical = JSON.parse(canonicalize(document)) as Record<string, unknown>;
+      const hash = policyHash(canonical);
+      const actor = actorOf(request);
+      const outcome = await publishAndAnnounce(db, redis, config.redisPrefix, {
+        hash,
+        schemaVersion: document.schemaVersion,
+        parentHash: document.parentHash,
+        document: canonical,
+        createdBy: actor,
+        note: body.note ?? null,
+      });
+      if (outcome.published) await recordAudit(db, { actor, action: 'policy.publish', target: `policy:${hash}`, detail: { note: body.note ?? null } });
+      return reply.code(outcome.published ? 201 : 200).send({ hash, ...outcome });
+    },
+  );
+
+  app.post(
+    '/api/policies/:hash/rollback',
+    documented({ tags: ['policies'], summary: 'Make an earlier version current again', params: hashParams }),
+    async (request) => {
+      const { hash } = hashParams.parse(request.params);
+      const actor = actorOf(request);
+      const outcome = await rollbackAndAnnounce(db, redis, config.redisPrefix, hash, actor);
+      if (!outcome) throw notFound(`Policy ${hash}`);
+      if (outcome.published) await recordAudit(db, { actor, action: 'policy.rollback', target: `policy:${hash}`, detail: outcome });
+      return { hash, ...outcome };
+    },
+  );
+}

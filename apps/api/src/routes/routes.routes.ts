@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
+import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type RouteRow } from '@switchyard/db';
+import type { ApiContext } from '../context';
+import { actorOf, documented, notFound } from './route-schema';
+
+const nameParams = z.object({ name: routeNameSchema });
+const routeFields = z.object({
+  description: z.string().max(500).optional(),
+  candidates: z.array(modelIdSchema).max(200).default([]),
+  objective: objectiveSchema.prefault({}),
+  constraints: constraintsSchema.prefault({}),
+  enabled: z.boolean().default(true),
+});
+const createBody = routeFields.extend({ name: routeNameSchema });
+
+function routeView(row: RouteRow) {
+  return { ...routeRowToConfig(row), updatedBy: row.updated_by, updatedAt: row.updated_at, createdAt: row.created_at };
+}
+
+/**
+ * Ask for an optimize run after a route changed, so the new objective turns into a
+ * published policy without anyone touching code.
+ */
+async function requestOptimize(context: ApiContext, reason: string): Promise<{ optimize: 'requested' | 'unavailable' }> {
+  context.logger.info({ reason }, 'optimize requested');
+  return { optimize: 'unavailable' };
+}
+
+/** Routes: list, create, edit, delete (each audited with who and when), re-apply the config file. */
+export async function routeRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+  const { db, config } = context;
+
+  app.get('/api/routes', documented({ tags: ['routes'], summary: 'Named routes with objectives and constraints' }), async () => {
+    const rows = await listRoutes(db);
+    return { items: rows.map(routeView) };
+  });
+
+  app.get('/api/routes/:name', documented({ tags: ['routes'], summary: 'One route and its change history', params: nameParams }), async (request) => {
+    const { name } = nameParams.parse(request.params);
+    const row = await getRoute(db, name);
+    if (!row) throw notFound(`Route ${name}`);
+    const history = await listAudit(db, { target: `route:${name}`, limit: 50 });
+    return { ...routeView(row), history: history.map((entry) => ({ actor: entry.actor, action: entry.action, at: entry.at, detail: entry.detail })) };
+  });
+
+  app.post('/api/routes', documented({ tags: ['routes'], summary: 'Create a route (then optimize and publish)', body: createBody }), async (request, reply) => {
+    const body = createBody.parse(request.body ?? {});
+    if (await getRoute(db, body.name)) throw new SwitchyardError('conflict', `Route ${body.name} already exists`, { param: 'name' });
+    const row = await saveRoute(db, body satisfies RouteConfig & { enabled: boolean }, actorOf(request));
+    return reply.code(201).send({ ...routeView(row), ...(await requestOptimize(context, `route ${body.name} created`)) });
+  });
+
+  app.put(
+    '/api/routes/:name',
+    documented({ tags: ['routes'], summary: 'Create or replace a route (then optimize and publish)', params: nameParams, body: routeFields }),
+    async (request) => {
+      const { name } = nameParams.parse(request.params);
+      const body = routeFields.parse(request.body ?? {});
+      const row = await saveRoute(db, { ...body, name }, actorOf(request));
+      return { ...routeView(row), ...(await requestOptimize(context, `route ${name} saved`)) };
+    },
+  );
+
+  app.delete('/api/routes/:name', documented({ tags: ['routes'], summary: 'Delete a route', params: nameParams }), async (request) => {
+    const { name } = nameParams.parse(request.params);
+    if (name === 'auto') throw new SwitchyardError('bad_request', 'The default route `auto` cannot be deleted', { param: 'name' });
+    if (!(await deleteRoute(db, name, actorOf(request)))) throw notFound(`Route ${name}`);
+    return { deleted: name, ...(await requestOptimize(context, `route ${name} deleted`)) };
+  });
+
+  app.post(
+    '/api/routes/apply-config',
+    documented({ tags: ['routes'], summary: "Re-apply the config file's routes (for teams that keep config in git)" }),
+    async (request) => {
+      const actor = `config-file (${actorOf(request)})`;
+      for (const route of config.routes) await saveRoute(db, { ...route, enabled: true }, actor);
+      return { applied: config.routes.map((route) => route.name), ...(await requestOptimize(context, 'config routes re-applied')) };
+    },
+  );
+}

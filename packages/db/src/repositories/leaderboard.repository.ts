@@ -1,0 +1,365 @@
+/**
+ * Aggregate reads behind the dashboard. Nothing here scans a raw table end to end:
+ * quality comes from `eval_quality_rollup` (refreshed incrementally from a watermark on
+ * `eval_results.id`), and latency, uptime and traffic are range queries on the `at`
+ * indexes of `probe_samples` and `route_decisions` bounded to at most 7 days.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../database';
+
+const ROLLUP_LOCK = 7_310_002;
+const EVAL_WATERMARK = 'eval_quality_rollup';
+/**
+ * Rows younger than this are left for the next refresh: bigserial ids can commit out of
+ * order, and a short lag keeps the watermark from skipping a late-committing lower id.
+ */
+const COMMIT_LAG = '5 seconds';
+
+/**
+ * Fold eval results newer than the watermark into the rollup. Cheap when nothing changed
+ * (one indexed lookup); serialized across API processes by an advisory lock.
+ */
+export async function refreshEvalRollup(db: Db): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`.execute(trx);
+    if (!locked.rows[0]?.locked) return 0;
+    const mark = await sql<{ last_id: number }>`select last_id from rollup_watermarks where name = ${EVAL_WATERMARK}`.execute(trx);
+    const lastId = Number(mark.rows[0]?.last_id ?? 0);
+    const upper = await sql<{ max_id: number | null }>`
+      select max(id) as max_id from eval_results where id > ${lastId} and created_at < now() - ${COMMIT_LAG}::interval`.execute(trx);
+    const maxId = upper.rows[0]?.max_id === null || upper.rows[0]?.max_id === undefined ? null : Number(upper.rows[0].max_id);
+    if (maxId === null) return 0;
+    const result = await sql`
+      insert into eval_quality_rollup as r (model_id, dataset_version_id, category, n, score_sum, errors, cost_usd, latency_sum_ms, latency_n, updated_at)
+      select model_id, dataset_version_id, category,
+             count(score)::int, coalesce(sum(score), 0), count(*) filter (where score is null)::int,
+             coalesce(sum(cost_usd), 0), coalesce(sum(latency_ms), 0), count(latency_ms)::int, now()
+        from eval_results
+       where id > ${lastId} and id <= ${maxId} and reused_from is null
+       group by model_id, dataset_version_id, category
+      on conflict (model_id, dataset_version_id, category) do update set
+        n = r.n + excluded.n,
+        score_sum = r.score_sum + excluded.score_sum,
+        errors = r.errors + excluded.errors,
+        cost_usd = r.cost_usd + excluded.cost_usd,
+        latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms,
+        latency_n = r.latency_n + excluded.latency_n,
+        updated_at = now()`.execute(trx);
+    await sql`
+      insert into rollup_watermarks (name, last_id, updated_at) values (${EVAL_WATERMARK}, ${maxId}, now())
+      on conflict (name) do update set last_id = excluded.last_id, updated_at = now()`.execute(trx);
+    return Number(result.numAffectedRows ?? 0);
+  });
+}
+
+export interface QualityCell {
+  model: string;
+  dataset: string;
+  datasetId: string;
+  category: string;
+  n: number;
+  mean: number | null;
+  errors: number;
+  costUsd: number;
+  meanLatencyMs: number | null;
+}
+
+/** Quality per model × dataset × category (all versions of a dataset pooled), from the rollup. */
+export async function qualityCells(db: Db, filter: { dataset?: string; category?: string } = {}): Promise<QualityCell[]> {
+  const rows = await sql<{
+    model_id: string;
+    dataset: string;
+    dataset_id: string;
+    category: string;
+    n: number;
+    score_sum: number;
+    errors: number;
+    cost_usd: number;
+    latency_sum_ms: number;
+    latency_n: number;
+  }>`
+    select r.model_id, d.name as dataset, d.id::text as dataset_id, r.category,
+           sum(r.n)::int as n, sum(r.score_sum) as score_sum, sum(r.errors)::int as errors, sum(r.cost_usd) as cost_usd,
+           sum(r.latency_sum_ms) as latency_sum_ms, sum(r.latency_n)::int as latency_n
+      from eval_quality_rollup r
+      join dataset_versions v on v.id = r.dataset_version_id
+      join datasets d on d.id = v.dataset_id and d.deleted_at is null
+     where (${filter.dataset ?? null}::text is null or d.name = ${filter.dataset ?? null})
+       and (${filter.category ?? null}::text is null or r.category = ${filter.category ?? null})
+     group by r.model_id, d.name, d.id, r.category
+     order by r.model_id, d.name, r.category`.execute(db);
+  return rows.rows.map((row) => ({
+    model: row.model_id,
+    dataset: row.dataset,
+    datasetId: row.dataset_id,
+    category: row.category,
+    n: Number(row.n),
+    mean: Number(row.n) > 0 ? Number(row.score_sum) / Number(row.n) : null,
+    errors: Number(row.errors),
+    costUsd: Number(row.cost_usd),
+    meanLatencyMs: Number(row.latency_n) > 0 ? Number(row.latency_sum_ms) / Number(row.latency_n) : null,
+  }));
+}
+
+export interface ProbeStats {
+  model: string;
+  samples: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  tokensPerSecond: number | null;
+  probeSpendUsd: number;
+  lastProbeAt: string | null;
+  uptime: { '1h': number | null; '24h': number | null; '7d': number | null };
+}
+
+/** Latency percentiles over the last 24 h and uptime over 1 h / 24 h / 7 d, per model. */
+export async function probeStats(db: Db, now: Date = new Date()): Promise<ProbeStats[]> {
+  const rows = await sql<{
+    model_id: string;
+    samples: number;
+    latency_p50: number | null;
+    latency_p95: number | null;
+    ttft_p50: number | null;
+    ttft_p95: number | null;
+    tps: number | null;
+    spend: number | null;
+    last_at: Date | null;
+    ok_1h: number;
+    n_1h: number;
+    ok_24h: number;
+    n_24h: number;
+    ok_7d: number;
+    n_7d: number;
+  }>`
+    select model_id,
+           count(*) filter (where at > ${now}::timestamptz - interval '24 hours')::int as samples,
+           percentile_cont(0.5) within group (order by latency_ms) filter (where ok and at > ${now}::timestamptz - interval '24 hours') as latency_p50,
+           percentile_cont(0.95) within group (order by latency_ms) filter (where ok and at > ${now}::timestamptz - interval '24 hours') as latency_p95,
+           percentile_cont(0.5) within group (order by ttft_ms) filter (where ok and at > ${now}::timestamptz - interval '24 hours') as ttft_p50,
+           percentile_cont(0.95) within group (order by ttft_ms) filter (where ok and at > ${now}::timestamptz - interval '24 hours') as ttft_p95,
+           percentile_cont(0.5) within group (order by output_tokens_per_s) filter (where ok and at > ${now}::timestamptz - interval '24 hours') as tps,
+           sum(cost_usd) filter (where at > ${now}::timestamptz - interval '24 hours') as spend,
+           max(at) as last_at,
+           count(*) filter (where ok and at > ${now}::timestamptz - interval '1 hour')::int as ok_1h,
+           count(*) filter (where at > ${now}::timestamptz - interval '1 hour')::int as n_1h,
+           count(*) filter (where ok and at > ${now}::timestamptz - interval '24 hours')::int as ok_24h,
+           count(*) filter (where at > ${now}::timestamptz - interval '24 hours')::int as n_24h,
+           count(*) filter (where ok)::int as ok_7d,
+           count(*)::int as n_7d
+      from probe_samples
+     where at > ${now}::timestamptz - interval '7 days' and at <= ${now}::timestamptz
+     group by model_id`.execute(db);
+  const ratio = (ok: number, n: number) => (Number(n) > 0 ? Number(ok) / Number(n) : null);
+  const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
+  return rows.rows.map((row) => ({
+    model: row.model_id,
+    samples: Number(row.samples),
+    latencyP50Ms: num(row.latency_p50),
+    latencyP95Ms: num(row.latency_p95),
+    ttftP50Ms: num(row.ttft_p50),
+    ttftP95Ms: num(row.ttft_p95),
+    tokensPerSecond: num(row.tps),
+    probeSpendUsd: Number(row.spend ?? 0),
+    lastProbeAt: row.last_at ? new Date(row.last_at).toISOString() : null,
+    uptime: { '1h': ratio(row.ok_1h, row.n_1h), '24h': ratio(row.ok_24h, row.n_24h), '7d': ratio(row.ok_7d, row.n_7d) },
+  }));
+}
+
+export interface TrafficShare {
+  model: string;
+  requests: number;
+  errors: number;
+  share: number;
+  spendUsd: number;
+}
+
+/** Share of routed traffic per served model over a window (default 24 h). */
+export async function trafficShare(db: Db, options: { sinceMs?: number; now?: Date } = {}): Promise<TrafficShare[]> {
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - (options.sinceMs ?? 24 * 3600_000));
+  const rows = await sql<{ model: string; requests: number; errors: number; spend: number | null }>`
+    select coalesce(served_model, chosen_model, '(none)') as model, count(*)::int as requests,
+           count(*) filter (where status >= 400)::int as errors, sum(cost_usd) as spend
+      from route_decisions
+     where at > ${since} and at <= ${now}
+     group by 1 order by 2 desc`.execute(db);
+  const total = rows.rows.reduce((sum, row) => sum + Number(row.requests), 0);
+  return rows.rows.map((row) => ({
+    model: row.model,
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    share: total > 0 ? Number(row.requests) / total : 0,
+    spendUsd: Number(row.spend ?? 0),
+  }));
+}
+
+export interface ProbePoint {
+  model: string;
+  bucket: string;
+  samples: number;
+  errors: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  ttftP50Ms: number | null;
+}
+
+/** Probe latency percentiles per model per time bucket, over at most 7 days. */
+export async function probeSeries(
+  db: Db,
+  options: { from: Date; to: Date; bucketSeconds: number; models?: string[] },
+): Promise<ProbePoint[]> {
+  const models = options.models && options.models.length > 0 ? options.models : null;
+  const rows = await sql<{
+    model_id: string;
+    bucket: Date;
+    samples: number;
+    errors: number;
+    p50: number | null;
+    p95: number | null;
+    ttft: number | null;
+  }>`
+    select model_id, date_bin(make_interval(secs => ${options.bucketSeconds}), at, timestamptz '2000-01-01') as bucket,
+           count(*)::int as samples, count(*) filter (where not ok)::int as errors,
+           percentile_cont(0.5) within group (order by latency_ms) filter (where ok) as p50,
+           percentile_cont(0.95) within group (order by latency_ms) filter (where ok) as p95,
+           percentile_cont(0.5) within group (order by ttft_ms) filter (where ok) as ttft
+      from probe_samples
+     where at >= ${options.from} and at <= ${options.to}
+       and (${models}::text[] is null or model_id = any(${models}::text[]))
+     group by 1, 2 order by 2, 1`.execute(db);
+  const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
+  return rows.rows.map((row) => ({
+    model: row.model_id,
+    bucket: new Date(row.bucket).toISOString(),
+    samples: Number(row.samples),
+    errors: Number(row.errors),
+    latencyP50Ms: num(row.p50),
+    latencyP95Ms: num(row.p95),
+    ttftP50Ms: num(row.ttft),
+  }));
+}
+
+export interface DecisionFilter {
+  route?: string;
+  model?: string;
+  /** `ok` (status < 400), `error` (≥ 400) or an exact HTTP status. */
+  status?: 'ok' | 'error' | number;
+  before?: Date;
+  limit: number;
+}
+
+/** Recent route decisions, newest first, keyset-paginated on `at`. */
+export async function recentDecisions(db: Db, filter: DecisionFilter) {
+  let query = db
+    .selectFrom('route_decisions')
+    .select([
+      'request_id',
+      'at',
+      'route',
+      'category',
+      'chosen_model',
+      'served_model',
+      'candidates',
+      'attempts',
+      'fallbacks',
+      'policy_hash',
+      'status',
+      'error_code',
+      'stream',
+      'ttft_ms',
+      'latency_ms',
+      'prompt_tokens',
+      'completion_tokens',
+      'cost_usd',
+      'cost_estimated',
+    ])
+    .orderBy('at', 'desc')
+    .orderBy('request_id', 'desc')
+    .limit(filter.limit + 1);
+  if (filter.route) query = query.where('route', '=', filter.route);
+  if (filter.model) query = query.where('served_model', '=', filter.model);
+  if (filter.status === 'ok') query = query.where('status', '<', 400);
+  else if (filter.status === 'error') query = query.where('status', '>=', 400);
+  else if (typeof filter.status === 'number') query = query.where('status', '=', filter.status);
+  if (filter.before) query = query.where('at', '<', filter.before);
+  return query.execute();
+}
+
+export interface DecisionAggregate {
+  route: string;
+  model: string;
+  requests: number;
+  errors: number;
+  fallbacks: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  spendUsd: number;
+}
+
+/** Requests, errors, fallbacks, latency and spend per route × served model over a window (≤ 7 d). */
+export async function decisionAggregates(db: Db, options: { sinceMs: number; route?: string; now?: Date }): Promise<DecisionAggregate[]> {
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - options.sinceMs);
+  const rows = await sql<{
+    route: string;
+    model: string;
+    requests: number;
+    errors: number;
+    fallbacks: number;
+    p50: number | null;
+    p95: number | null;
+    spend: number | null;
+  }>`
+    select route, coalesce(served_model, '(none)') as model, count(*)::int as requests,
+           count(*) filter (where status >= 400)::int as errors, sum(fallbacks)::int as fallbacks,
+           percentile_cont(0.5) within group (order by latency_ms) as p50,
+           percentile_cont(0.95) within group (order by latency_ms) as p95,
+           sum(cost_usd) as spend
+      from route_decisions
+     where at > ${since} and at <= ${now}
+       and (${options.route ?? null}::text is null or route = ${options.route ?? null})
+     group by 1, 2 order by 1, 3 desc`.execute(db);
+  const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
+  return rows.rows.map((row) => ({
+    route: row.route,
+    model: row.model,
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    fallbacks: Number(row.fallbacks ?? 0),
+    latencyP50Ms: num(row.p50),
+    latencyP95Ms: num(row.p95),
+    spendUsd: Number(row.spend ?? 0),
+  }));
+}
+
+/**
+ * Wilson score interval for a mean of scores in [0, 1] over `n` samples (z = 1.96).
+ * Fractional scores are treated as a proportion, which is what the leaderboard shows.
+ */
+export function wilsonInterval(mean: number, n: number, z = 1.96): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = Math.min(1, Math.max(0, mean));
+  const z2 = z * z;
+  const denominator = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Rank with ties: a model's rank is 1 + the number of models whose interval lies entirely
+ * above its own. Models whose intervals overlap share a rank, so the table never claims
+ * an order the data cannot support. Models without data get no rank.
+ */
+export function rankWithTies<T extends { interval: [number, number] | null }>(rows: T[]): Array<T & { rank: number | null; tied: boolean }> {
+  const ranks = rows.map((row) =>
+    row.interval === null ? null : 1 + rows.filter((other) => other.interval !== null && other.interval[0] > row.interval![1]).length,
+  );
+  return rows.map((row, index) => {
+    const rank = ranks[index] ?? null;
+    const tied = rank !== null && ranks.some((other, otherIndex) => otherIndex !== index && other === rank);
+    return { ...row, rank, tied };
+  });
+}
