@@ -1,0 +1,49 @@
+/**
+ * `npm run start -w apps/router`: the serving router on its own. SIGTERM/SIGINT: /readyz turns
+ * 503 at once so load balancers stop sending, in-flight requests finish (up to the grace
+ * period), decision records are flushed, then the process exits.
+ */
+import { Redis } from 'ioredis';
+import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
+import { openDatabase } from '@switchyard/db';
+import { createProviderSet, envProviderPresets, providerTypes, resolveModels } from '@switchyard/providers';
+import { createRouter } from './router';
+
+/** How long /readyz reports 503 before the listener closes, so balancers notice. */
+const DRAIN_NOTICE_MS = 2_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig({ knownProviderTypes: providerTypes, envProviderPresets });
+  const logger = createLogger(config.logLevel, 'router');
+  const database = await openDatabase(config, { logger, applicationName: 'switchyard-router' });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis error'));
+  const providerSet = createProviderSet(resolveModels(config));
+  const router = createRouter(config, { db: database.db, redis, providerSet, logger });
+  const url = await router.start();
+  logger.info({ url, models: router.table.models.size, routes: [...router.table.routes.keys()] }, 'router listening');
+  if (config.router.auth === 'off') {
+    logger.warn('ROUTER AUTH IS OFF (SWITCHYARD_ROUTER_AUTH=off): anyone who can reach this port can spend your provider credits');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    router.drain();
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
+    await router.stop();
+    await providerSet.close();
+    redis.disconnect();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `switchyard router: ${error.message}` : error);
+  process.exit(1);
+});

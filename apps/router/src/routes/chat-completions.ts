@@ -1,0 +1,317 @@
+/**
+ * POST /v1/chat/completions: validate, resolve `model` (auto / auto:<route> / provider/model),
+ * decide the category, select the model and its fallback chain, call with failover, answer in
+ * OpenAI's exact shape (JSON or SSE), and record one decision. No local try/catch for errors
+ * before the response starts: the app's one error handler answers and records them.
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DEFAULT_CATEGORY,
+  SwitchyardError,
+  openAiErrorType,
+  toSwitchyardError,
+  type DecisionRecord,
+  type StreamEvent,
+  type Usage,
+} from '@switchyard/core';
+import { estimateRequestTokens } from '@switchyard/providers';
+import { decideCategory } from '../category';
+import { drawFromRequestId } from '../deterministic-draw';
+import { chatWithFailover, openStreamWithFailover, type FailoverContext } from '../failover';
+import { validateChatBody, type ValidatedChat } from '../request-validation';
+import type { RouterContext, RoutingState } from '../router-context';
+import { hasHints, noHints, parseHints } from '../routing-hints';
+import type { ModelEntry, RouteTable, RoutingTable } from '../routing-table';
+import { ChunkEncoder, DONE_FRAME, errorFrame } from '../sse-encoder';
+import { selectModels, type Selection } from '../selection';
+
+const DIRECT_ROUTE = 'direct';
+/** Output tokens assumed by the `max_cost_usd` estimate when the request sets no max_tokens. */
+const ASSUMED_OUTPUT_TOKENS = 512;
+
+type Target = { route: RouteTable; direct?: undefined } | { route?: undefined; direct: ModelEntry };
+
+function resolveTarget(table: RoutingTable, model: string): Target {
+  if (model === 'auto' || model.startsWith('auto:')) {
+    const name = model === 'auto' ? 'auto' : model.slice(5);
+    const route = table.routes.get(name);
+    if (route) return { route };
+    throw new SwitchyardError('model_not_found', `Unknown route "${model}". Routes: ${[...table.routes.keys()].map((key) => (key === 'auto' ? 'auto' : `auto:${key}`)).join(', ')}`, {
+      param: 'model',
+      retryable: false,
+    });
+  }
+  const direct = table.models.get(model);
+  if (direct) return { direct };
+  throw new SwitchyardError(
+    'model_not_found',
+    `The model \`${model}\` does not exist here. Use "auto", "auto:<route>" or a configured "provider/model" (GET /v1/models lists them).`,
+    { param: 'model', retryable: false },
+  );
+}
+
+function directSelection(entry: ModelEntry, chat: ValidatedChat): Selection {
+  const { needs } = chat;
+  const capabilities = entry.capabilities as Record<string, boolean | undefined>;
+  let missing: string | undefined;
+  if (needs.vision && !capabilities.vision) missing = 'image input';
+  else if (needs.audio && !capabilities.audio) missing = 'audio input';
+  else if (needs.file && !capabilities.files) missing = 'file input';
+  else if (needs.tools && !capabilities.tools) missing = 'tools';
+  else if (chat.stream && !capabilities.streaming) missing = 'streaming';
+  if (missing) {
+    throw new SwitchyardError('no_eligible_model', `The model \`${entry.id}\` does not support ${missing}`, {
+      param: missing === 'tools' ? 'tools' : missing === 'streaming' ? 'stream' : 'messages',
+      retryable: false,
+    });
+  }
+  return { chain: [entry], weight: 1, eligible: 1, skippedOpen: 0 };
+}
+
+function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
+  if (source === 'direct') return 'direct';
+  let reason = `weight ${selection.weight.toFixed(2)} of ${selection.eligible} eligible`;
+  if (source === 'cold-start') reason = `cold-start; ${reason}`;
+  if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
+  if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
+  return reason;
+}
+
+function withFallbackReason(reason: string, routing: RoutingState): string {
+  const attempts = routing.attempts;
+  if (attempts.length < 2) return reason;
+  const failed = attempts[attempts.length - 2];
+  if (!failed) return reason;
+  return `${reason}; fallback after ${failed.status ?? failed.errorCode ?? 'error'} from ${failed.model}`;
+}
+
+/** Headers every chat response carries (also set by the error handler from `request.routing`). */
+export function routingHeaders(reply: FastifyReply, routing: RoutingState, model: string | null): void {
+  reply.header('x-switchyard-route', routing.route);
+  reply.header('x-switchyard-category', routing.category);
+  reply.header('x-switchyard-policy', routing.policyHash ?? 'cold-start');
+  reply.header('x-switchyard-reason', withFallbackReason(routing.reason, routing));
+  if (model) reply.header('x-switchyard-model', model);
+}
+
+/** One decision record from the routing state and the outcome. */
+export function decisionRecord(
+  requestId: string,
+  routing: RoutingState,
+  outcome: {
+    status: number;
+    errorCode: string | null;
+    servedModel: string | null;
+    ttftMs: number | null;
+    usage: Usage | undefined;
+    content?: DecisionRecord['content'];
+  },
+): DecisionRecord {
+  const usage = outcome.usage;
+  let fallbacks = 0;
+  for (const attempt of routing.attempts) if (!attempt.ok) fallbacks += 1;
+  if (!outcome.servedModel && fallbacks > 0) fallbacks -= 1;
+  return {
+    requestId,
+    at: new Date(routing.startedAt).toISOString(),
+    route: routing.route,
+    category: routing.category,
+    categorySource: routing.categorySource,
+    chosenModel: routing.chosen,
+    servedModel: outcome.servedModel,
+    candidates: routing.candidates,
+    attempts: routing.attempts,
+    fallbacks,
+    policyHash: routing.policyHash,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    stream: routing.stream,
+    ttftMs: outcome.ttftMs,
+    latencyMs: Date.now() - routing.startedAt,
+    promptTokens: usage ? usage.prompt_tokens : null,
+    completionTokens: usage ? usage.completion_tokens : null,
+    costUsd: usage?.cost ?? null,
+    costEstimated: usage?.cost_estimated === true,
+    apiKeyId: routing.apiKeyId,
+    ...(outcome.content === undefined ? {} : { content: outcome.content }),
+  };
+}
+
+async function write(raw: ServerResponse, frame: string): Promise<void> {
+  if (frame.length === 0 || raw.destroyed) return;
+  if (!raw.write(frame)) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('drain', done);
+      raw.on('close', done);
+    });
+  }
+}
+
+export function registerChatCompletions(app: FastifyInstance, context: RouterContext): void {
+  const { config, metrics, breakers, recorder } = context;
+  const isOpen = (modelId: string): boolean => breakers.isOpen(modelId);
+  const onAttemptDone = (modelId: string, latencyMs: number, ok: boolean): void => metrics.upstream(modelId, latencyMs / 1000, ok);
+  const logContent = config.router.logContent;
+
+  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+    const startedAt = Date.now();
+    reply.header('x-request-id', request.id);
+    const chat = validateChatBody(request.body);
+    const { table, classify } = context.live;
+    const hints = hasHints(chat.hints, request.headers) ? parseHints(chat.hints, request.headers) : noHints;
+    const target = resolveTarget(table, chat.model);
+    const apiKey = request.apiKey;
+    const routeName = target.route ? target.route.name : DIRECT_ROUTE;
+    if (apiKey) {
+      if (target.route && apiKey.routes && !apiKey.routes.has(routeName)) {
+        throw new SwitchyardError('forbidden', `This API key may not use route "${chat.model}"`, { param: 'model', retryable: false });
+      }
+      if (target.direct && apiKey.models && !apiKey.models.has(target.direct.id)) {
+        throw new SwitchyardError('forbidden', `This API key may not use model "${target.direct.id}"`, { param: 'model', retryable: false });
+      }
+    }
+    const category = decideCategory(hints.category, classify, chat.promptText);
+    const routing: RoutingState = {
+      startedAt,
+      route: routeName,
+      category: category.category,
+      categorySource: category.source,
+      policyHash: table.policyHash,
+      candidates: [],
+      chosen: null,
+      attempts: [],
+      stream: chat.stream,
+      apiKeyId: apiKey ? apiKey.id : null,
+      reason: target.direct ? 'direct' : '',
+    };
+    request.routing = routing;
+
+    let selection: Selection;
+    if (target.route) {
+      const categoryTable = target.route.categories.get(category.category) ?? target.route.fallbackCategory;
+      routing.candidates = categoryTable.candidates;
+      let promptTokens: number | undefined;
+      selection = selectModels({
+        table: categoryTable,
+        routeLabel: routeName === 'auto' ? '"auto"' : `"auto:${routeName}"`,
+        hints,
+        needs: chat.needs,
+        stream: chat.stream,
+        allowedModels: apiKey?.models,
+        draw: drawFromRequestId(request.id),
+        isOpen,
+        estimateCostUsd: (entry) => {
+          promptTokens ??= estimateRequestTokens(chat.request);
+          const output = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? ASSUMED_OUTPUT_TOKENS;
+          const price = entry.binding.settings.price;
+          return (promptTokens * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
+        },
+      });
+      routing.reason = reasonOf(routing, selection, target.route.source);
+    } else {
+      selection = directSelection(target.direct, chat);
+      routing.candidates = [{ model: target.direct.id, weight: 1 }];
+    }
+    routing.chosen = (selection.chain[0] as ModelEntry).id;
+    const failover: FailoverContext = {
+      breakers,
+      deadline: startedAt + config.router.requestBudgetMs,
+      attempts: routing.attempts,
+      onAttemptDone,
+    };
+
+    if (!chat.stream) {
+      const { value: response, entry } = await chatWithFailover(selection.chain, chat.request, failover);
+      response.model = entry.id;
+      routingHeaders(reply, routing, entry.id);
+      if (routing.attempts.length > 1) metrics.fallback(routeName);
+      metrics.request(routeName, 'json', 200);
+      recorder.record(
+        decisionRecord(request.id, routing, {
+          status: 200,
+          errorCode: null,
+          servedModel: entry.id,
+          ttftMs: Date.now() - startedAt,
+          usage: response.usage,
+          ...(logContent ? { content: { messages: chat.request.messages, response: response.choices[0]?.message.content ?? '' } } : {}),
+        }),
+      );
+      return reply.code(200).type('application/json').send(JSON.stringify(response));
+    }
+
+    // Streaming: nothing is sent until an upstream produced its first content token.
+    const controller = new AbortController();
+    failover.signal = controller.signal;
+    const raw = reply.raw;
+    const onClose = (): void => {
+      if (!raw.writableFinished) controller.abort();
+    };
+    raw.on('close', onClose);
+    const { value: opened, entry } = await openStreamWithFailover(selection.chain, chat.request, failover);
+    const ttftMs = opened.firstTokenAt - startedAt;
+    metrics.firstToken(entry.id, ttftMs / 1000);
+    if (routing.attempts.length > 1) metrics.fallback(routeName);
+    routingHeaders(reply, routing, entry.id);
+    reply.hijack();
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (typeof value === 'string') headers[name] = value;
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    raw.writeHead(200, headers);
+
+    const start = opened.head[0]?.type === 'start' ? (opened.head[0] as Extract<StreamEvent, { type: 'start' }>) : undefined;
+    const encoder = new ChunkEncoder(start?.id || `chatcmpl-${request.id}`, start?.created ?? Math.floor(startedAt / 1000), entry.id);
+    let usage: Usage | undefined;
+    let failure: SwitchyardError | undefined;
+    let text = '';
+    const emit = async (event: StreamEvent): Promise<void> => {
+      if (event.type === 'usage') {
+        usage = event.usage;
+        return;
+      }
+      if (logContent && event.type === 'text') text += event.text;
+      await write(raw, encoder.encode(event));
+    };
+    try {
+      for (const event of opened.head) await emit(event);
+      for (;;) {
+        const next = await opened.iterator.next();
+        if (next.done) break;
+        await emit(next.value);
+      }
+    } catch (thrown) {
+      failure = toSwitchyardError(thrown);
+      if (!raw.destroyed) {
+        await write(
+          raw,
+          errorFrame({ message: failure.code === 'internal' ? 'Internal error' : failure.message, type: openAiErrorType(failure.code), code: failure.code }),
+        );
+      }
+      breakers.onFailure(entry.id);
+    }
+    if (!failure && chat.includeUsage && usage) await write(raw, encoder.usage(usage));
+    if (!raw.destroyed) raw.end(DONE_FRAME);
+    raw.off('close', onClose);
+    const aborted = controller.signal.aborted;
+    metrics.request(routeName, 'sse', 200);
+    if (failure) metrics.error(failure.code);
+    recorder.record(
+      decisionRecord(request.id, routing, {
+        status: 200,
+        errorCode: failure ? failure.code : aborted ? 'client_closed' : null,
+        servedModel: entry.id,
+        ttftMs,
+        usage,
+        ...(logContent ? { content: { messages: chat.request.messages, response: text } } : {}),
+      }),
+    );
+    return reply;
+  });
+}

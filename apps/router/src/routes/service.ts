@@ -1,0 +1,65 @@
+/** GET /v1/models, POST /v1/feedback, /healthz, /readyz, /metrics. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SwitchyardError } from '@switchyard/core';
+import { insertFeedback } from '@switchyard/db';
+import type { RouterContext } from '../router-context';
+import { COLD_START_RULE } from '../routing-table';
+
+const feedbackSchema = z.looseObject({
+  request_id: z.string().min(1).max(200),
+  score: z.number().min(0).max(1),
+  comment: z.string().max(4000).optional(),
+});
+
+export function registerServiceRoutes(app: FastifyInstance, context: RouterContext): void {
+  app.get('/v1/models', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    return reply.type('application/json').send(context.live.table.modelsListBody);
+  });
+
+  app.post('/v1/feedback', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const body = feedbackSchema.parse(request.body);
+    if (!context.db) throw new SwitchyardError('unavailable', 'Feedback needs the database, which this router runs without');
+    const row = await insertFeedback(context.db, {
+      requestId: body.request_id,
+      score: body.score,
+      comment: body.comment ?? null,
+      source: 'user',
+      detail: request.apiKey ? { apiKeyId: request.apiKey.id } : null,
+    });
+    return reply.code(201).send({ object: 'feedback', id: String(row.id), request_id: body.request_id, score: body.score });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const { table } = context.live;
+    const ready = context.state.ready && !context.state.draining && table.routes.size > 0;
+    const circuits = context.breakers.states().filter((circuit) => circuit.state !== 'closed');
+    return reply.code(ready ? 200 : 503).send({
+      status: context.state.draining ? 'draining' : ready ? 'ready' : 'starting',
+      policy: {
+        hash: table.policyHash,
+        algorithm: table.algorithm,
+        loadedAt: table.loadedAt,
+        coldStart: table.coldStart,
+        ...(table.coldStart ? { coldStartRule: COLD_START_RULE } : {}),
+        ...(table.coldStartRoutes.length > 0 ? { coldStartRoutes: table.coldStartRoutes, coldStartRule: COLD_START_RULE } : {}),
+      },
+      routes: [...table.routes.values()].map((route) => ({ name: route.name, source: route.source, categories: [...route.categories.keys()] })),
+      models: table.models.size,
+      circuits,
+      decisions: { buffered: context.recorder.buffered, written: context.recorder.written, dropped: context.recorder.dropped },
+      redis: context.redis ? context.redis.status : 'none',
+      auth: context.config.router.auth,
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    for (const circuit of context.breakers.states()) context.metrics.circuit(circuit.model, circuit.state);
+    const body = await context.metrics.registry.metrics();
+    return reply.type(context.metrics.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Per-request routing hints: the `switchyard` object of the body or `x-switchyard-*` headers
+ * (the body wins when both set one). Hints only narrow what the route allows.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { SwitchyardError } from '@switchyard/core';
+
+export interface RoutingHints {
+  category?: string;
+  maxCostPerMTok?: number;
+  maxCostUsd?: number;
+  maxTtftMs?: number;
+  minQuality?: number;
+  only?: string[];
+  exclude?: string[];
+  /** `false`: try only the drawn model. */
+  fallback: boolean;
+}
+
+const headerNames = [
+  'x-switchyard-category',
+  'x-switchyard-max-cost-per-mtok',
+  'x-switchyard-max-cost-usd',
+  'x-switchyard-max-ttft-ms',
+  'x-switchyard-min-quality',
+  'x-switchyard-only',
+  'x-switchyard-exclude',
+  'x-switchyard-fallback',
+] as const;
+
+function bad(param: string, message: string): SwitchyardError {
+  return new SwitchyardError('bad_request', message, { param, retryable: false });
+}
+
+function positiveNumber(value: unknown, param: string, max = Number.POSITIVE_INFINITY): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > max) {
+    throw bad(param, `\`${param}\` must be a number${max === 1 ? ' in [0, 1]' : ' ≥ 0'}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function modelList(value: unknown, param: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) {
+    throw bad(param, `\`${param}\` must be a list of model ids`);
+  }
+  return list as string[];
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** True when the request carries any routing hint (the common case is none: skip the parse). */
+export function hasHints(body: Record<string, unknown> | undefined, headers: IncomingHttpHeaders): boolean {
+  if (body !== undefined) return true;
+  for (const name of headerNames) if (headers[name] !== undefined) return true;
+  return false;
+}
+
+export const noHints: Readonly<RoutingHints> = Object.freeze({ fallback: true });
+
+/** Parse hints; throws a 400 naming the bad hint. */
+export function parseHints(body: Record<string, unknown> | undefined, headers: IncomingHttpHeaders): RoutingHints {
+  const source = body ?? {};
+  const pick = (key: string, headerName: string): unknown => source[key] ?? header(headers, headerName);
+  const hints: RoutingHints = { fallback: true };
+  const category = pick('category', 'x-switchyard-category');
+  if (category !== undefined) {
+    if (typeof category !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/.test(category)) {
+      throw bad('switchyard.category', '`switchyard.category` must be a lower-case category name like "math"');
+    }
+    hints.category = category;
+  }
+  const maxCostPerMTok = positiveNumber(pick('max_cost_per_mtok', 'x-switchyard-max-cost-per-mtok'), 'switchyard.max_cost_per_mtok');
+  if (maxCostPerMTok !== undefined) hints.maxCostPerMTok = maxCostPerMTok;
+  const maxCostUsd = positiveNumber(pick('max_cost_usd', 'x-switchyard-max-cost-usd'), 'switchyard.max_cost_usd');
+  if (maxCostUsd !== undefined) hints.maxCostUsd = maxCostUsd;
+  const maxTtftMs = positiveNumber(pick('max_ttft_ms', 'x-switchyard-max-ttft-ms'), 'switchyard.max_ttft_ms');
+  if (maxTtftMs !== undefined) hints.maxTtftMs = maxTtftMs;
+  const minQuality = positiveNumber(pick('min_quality', 'x-switchyard-min-quality'), 'switchyard.min_quality', 1);
+  if (minQuality !== undefined) hints.minQuality = minQuality;
+  const only = modelList(pick('only', 'x-switchyard-only'), 'switchyard.only');
+  if (only !== undefined) hints.only = only;
+  const exclude = modelList(pick('exclude', 'x-switchyard-exclude'), 'switchyard.exclude');
+  if (exclude !== undefined) hints.exclude = exclude;
+  const fallback = pick('fallback', 'x-switchyard-fallback');
+  if (fallback !== undefined) {
+    if (fallback === false || fallback === 'false' || fallback === '0') hints.fallback = false;
+    else if (fallback !== true && fallback !== 'true' && fallback !== '1') throw bad('switchyard.fallback', '`switchyard.fallback` must be a boolean');
+  }
+  return hints;
+}
