@@ -20,3 +20,4 @@ export * from './policy-publisher';
 export * from './repositories/api-key.repository';
 export * from './repositories/feedback.repository';
 export * from './repositories/route-decision.repository';
+export * from './repositories/leaderboard.repository';

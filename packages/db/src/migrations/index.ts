@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-21T00-00-initial';
+import * as leaderboardRollups from './2026-11-21T17-00-leaderboard-rollups';
 
 /** Every migration, by its timestamped name. Append new files here; never edit old ones. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-initial': initial,
+  '2026-11-21T17-00-leaderboard-rollups': leaderboardRollups,
 };
