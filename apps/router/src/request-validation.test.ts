@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { validateChatBody } from './request-validation';
+import { parseHints } from './routing-hints';
+
+function fails(body: unknown): { param?: string; message: string } {
+  try {
+    validateChatBody(body);
+  } catch (error) {
+    return error as { param?: string; message: string };
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('validateChatBody', () => {
+  it('accepts a minimal body, defaults model to auto and strips the hint object', () => {
+    const body = { messages: [{ role: 'user', content: 'hi' }], switchyard: { category: 'math' }, custom_vendor_field: 1 };
+    const chat = validateChatBody(body);
+    expect(chat.model).toBe('auto');
+    expect(chat.hints).toEqual({ category: 'math' });
+    expect('switchyard' in chat.request).toBe(false);
+    expect((chat.request as Record<string, unknown>).custom_vendor_field).toBe(1);
+    expect(chat.promptText).toBe('hi');
+  });
+
+  it('notes content needs', () => {
+    const chat = validateChatBody({
+      model: 'auto',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:x' } }] }],
+      tools: [{ type: 'function', function: { name: 'f' } }],
+    });
+    expect(chat.needs).toEqual({ vision: true, audio: false, file: false, tools: true });
+    expect(chat.stream).toBe(true);
+    expect(chat.includeUsage).toBe(true);
+  });
+
+  it('names the bad field', () => {
+    expect(fails({ model: 'auto' })).toMatchObject({ param: 'messages', message: '`messages` is missing' });
+    expect(fails({ messages: 'hi' }).param).toBe('messages');
+    expect(fails({ messages: [] }).param).toBe('messages');
+    expect(fails({ messages: [{ content: 'x' }] }).param).toBe('messages[0].role');
+    expect(fails({ messages: [{ role: 'user', content: 5 }] }).param).toBe('messages[0].content');
+    expect(fails({ messages: [{ role: 'user', content: [{ type: 'video' }] }] }).param).toBe('messages[0].content[0].type');
+    expect(fails({ model: 5, messages: [{ role: 'user', content: 'x' }] }).param).toBe('model');
+    expect(fails({ messages: [{ role: 'user', content: 'x' }], temperature: 'hot' }).param).toBe('temperature');
+    expect(fails({ messages: [{ role: 'user', content: 'x' }], max_tokens: 1.5 }).param).toBe('max_tokens');
+    expect(fails({ messages: [{ role: 'user', content: 'x' }], stream: 'yes' }).param).toBe('stream');
+    expect(fails([1, 2]).param).toBe('body');
+  });
+});
+
+describe('parseHints', () => {
+  it('reads the body object and headers', () => {
+    expect(parseHints({ max_cost_per_mtok: 2, only: ['a/b'], fallback: false }, {})).toEqual({ maxCostPerMTok: 2, only: ['a/b'], fallback: false });
+    expect(parseHints(undefined, { 'x-switchyard-category': 'code', 'x-switchyard-exclude': 'a/b, c/d', 'x-switchyard-min-quality': '0.5' })).toEqual({
+      category: 'code',
+      exclude: ['a/b', 'c/d'],
+      minQuality: 0.5,
+      fallback: true,
+    });
+    expect(() => parseHints({ min_quality: 3 }, {})).toThrow(/min_quality/);
+    expect(() => parseHints({ category: 'Not A Category' }, {})).toThrow(/category/);
+  });
+});
