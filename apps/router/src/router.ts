@@ -15,6 +15,7 @@ import { ApiKeyCache } from './api-keys';
 import { compileClassifier } from './category';
 import { CircuitBreakers } from './circuit-breaker';
 import { DecisionRecorder } from './decision-recorder';
+import { parseJsonBody } from './json-body';
 import { RouterMetrics } from './metrics';
 import { PolicyWatcher, type PolicySnapshot } from './policy-watcher';
 import type { RouterContext } from './router-context';
@@ -114,6 +115,14 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
     bodyLimit: config.router.bodyLimitBytes,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   app.decorateRequest('apiKey', null);
   app.decorateRequest('routing', null);
