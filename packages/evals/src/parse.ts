@@ -78,14 +78,18 @@ type Family = 'jsonl' | 'csv' | 'yaml';
 function detectFamily(head: string, filename: string | undefined): Family {
   const extension = filename?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
   const trimmed = head.replace(/^\uFEFF/, '').trimStart();
+  const jsonlName = extension === 'jsonl' || extension === 'ndjson';
+  if (trimmed === '') return jsonlName ? 'jsonl' : 'csv';
   if (trimmed.startsWith('{')) {
+    // A first line longer than the sniffed head cannot be pretty-printed JSON.
+    if (!trimmed.includes('\n') || jsonlName) return 'jsonl';
     const firstLine = trimmed.split('\n', 1)[0]!.trim();
     try {
       if (isRecord(JSON.parse(firstLine))) return 'jsonl';
     } catch {
       // A first line that is not a whole object: pretty-printed JSON, read as YAML below.
     }
-    return extension === 'jsonl' || extension === 'ndjson' ? 'jsonl' : 'yaml';
+    return 'yaml';
   }
   if (trimmed.startsWith('[')) return 'yaml';
   if (extension === 'yaml' || extension === 'yml') return 'yaml';

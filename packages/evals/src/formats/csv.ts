@@ -176,10 +176,11 @@ export async function* csvRows(
   let build: ((cells: string[]) => EvalItem) | undefined;
   let header: string[] = [];
   for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
     const cells = entry.record;
     const newlines = cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
     const line = entry.info.lines - newlines;
+    // Skipped records are reported in file order among the good ones.
+    while (skipped.length > 0 && skipped[0]!.line <= line) yield skipped.shift()!;
     if (!build) {
       header = cells.map((name) => name.trim());
       const promptfoo = header.some((name) => name.startsWith('__expected'));
