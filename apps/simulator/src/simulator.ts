@@ -279,7 +279,9 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
       raw.write(format.malformedFrame());
       raw.end();
     } else if (fault === 'reset') {
-      raw.socket?.resetAndDestroy();
+      // Let the client read what was sent first: a RST discards data still in flight.
+      const socket = raw.socket;
+      setTimeout(() => socket?.resetAndDestroy(), 30).unref();
     } else {
       // A clean end of the body before the vendor's terminator: the stream was cut.
       raw.end();

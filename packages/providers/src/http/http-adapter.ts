@@ -171,8 +171,11 @@ export class HttpAdapter implements ProviderAdapter {
       // Kept only to estimate tokens if the vendor never reports usage.
       const produced: string[] = [];
       let firstToken = false;
+      const signal = scope.signal;
       const drain = function* (): Generator<StreamEvent> {
         for (const event of out) {
+          // A caller abort or a timer stops the stream now, even with events already buffered.
+          if (signal.aborted) throw signal.reason;
           if (event.type === 'text') produced.push(event.text);
           else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
           else if (event.type === 'usage') continue;
@@ -200,6 +203,7 @@ export class HttpAdapter implements ProviderAdapter {
           retryable: true,
         });
       }
+      if (signal.aborted) throw signal.reason;
       const usage = decoder.usage;
       yield {
         type: 'usage',
