@@ -1,0 +1,107 @@
+/** Real clients through a real socket: the official `openai` SDK and the Vercel AI SDK. */
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateText, streamText } from 'ai';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+
+let harness: Harness;
+let client: OpenAI;
+beforeAll(async () => {
+  harness = await startHarness();
+  const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
+  await waitFor(() => harness.router.table.policyHash === hash);
+  client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused-auth-off', maxRetries: 0, timeout: 10_000 });
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Weather of a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+
+describe('openai SDK v6', () => {
+  it('non-streaming completion', async () => {
+    const { data, response } = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Say hello' }] }).withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.model).toBe(ALPHA);
+    expect(data.choices[0]?.message.role).toBe('assistant');
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(data.usage?.total_tokens).toBeGreaterThan(0);
+    expect((data.usage as unknown as { cost: number }).cost).toBeGreaterThan(0);
+    expect(response.headers.get('x-switchyard-model')).toBe(ALPHA);
+  });
+
+  it('streaming with include_usage', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Tell me a short story about a lighthouse' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(chunks[0]).toMatchObject({ object: 'chat.completion.chunk', model: ALPHA, choices: [{ delta: { role: 'assistant' } }] });
+    expect(chunks.every((chunk) => chunk.id === chunks[0]?.id && typeof chunk.created === 'number')).toBe(true);
+    const finish = chunks.find((chunk) => chunk.choices[0]?.finish_reason);
+    expect(finish?.choices[0]?.finish_reason).toBe('stop');
+    const last = chunks[chunks.length - 1];
+    expect(last?.choices).toEqual([]);
+    expect(last?.usage?.completion_tokens).toBeGreaterThan(0);
+    expect((last?.usage as unknown as { cost: number }).cost).toBeGreaterThan(0);
+  });
+
+  it('tool calls, non-streaming and streamed as deltas', async () => {
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
+    const completion = await client.chat.completions.create({ model: 'auto', messages, tools: [weatherTool], tool_choice: 'required' });
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type).toBe('function');
+    expect(call?.type === 'function' ? call.function.name : undefined).toBe('get_weather');
+
+    const stream = client.chat.completions.stream({ model: 'auto', messages, tools: [weatherTool], tool_choice: 'required' });
+    const final = await stream.finalChatCompletion();
+    const streamed = final.choices[0]?.message.tool_calls?.[0];
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(streamed?.type === 'function' ? streamed.function.name : undefined).toBe('get_weather');
+    expect(() => JSON.parse(streamed?.type === 'function' ? streamed.function.arguments : '')).not.toThrow();
+  });
+
+  it("maps errors to the SDK's error classes", async () => {
+    await expect(client.chat.completions.create({ model: 'auto:nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const error = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'x' }], switchyard: { max_cost_per_mtok: 0.01 } } as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming)
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('no_eligible_model');
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
+describe('Vercel AI SDK v5 (openai-compatible provider)', () => {
+  it('generateText and streamText', async () => {
+    const provider = createOpenAICompatible({ name: 'switchyard', baseURL: `${harness.url}/v1`, apiKey: 'unused', includeUsage: true });
+    const generated = await generateText({ model: provider('auto'), prompt: 'Say hello', maxRetries: 0 });
+    expect(generated.text.length).toBeGreaterThan(0);
+    expect(generated.response.modelId).toBe(ALPHA);
+    expect(generated.usage.totalTokens).toBeGreaterThan(0);
+
+    const streamed = streamText({ model: provider('auto:cheap'), prompt: 'Tell me a short story', maxRetries: 0 });
+    let text = '';
+    for await (const delta of streamed.textStream) text += delta;
+    expect(text.length).toBeGreaterThan(0);
+    expect((await streamed.usage).outputTokens).toBeGreaterThan(0);
+    expect([ALPHA, BETA]).toContain((await streamed.response).modelId);
+  });
+});
