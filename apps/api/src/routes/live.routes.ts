@@ -71,7 +71,7 @@ export async function liveRoutes(app: FastifyInstance, context: ApiContext): Pro
   app.get(
     '/api/live',
     documented({ tags: ['live'], summary: 'Server-sent events: {type: probe|eval-progress|eval-result|policy|decisions|models, ...}', produces: ['text/event-stream'] }),
-    async (request, reply) => {
+    async (_request, reply) => {
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -82,7 +82,7 @@ export async function liveRoutes(app: FastifyInstance, context: ApiContext): Pro
         'x-content-type-options': 'nosniff',
       });
       raw.write(`retry: 3000\ndata: ${JSON.stringify({ type: 'hello', at: new Date().toISOString() })}\n\n`);
-      request.raw.on('close', () => hub.remove(raw));
+      raw.on('close', () => hub.remove(raw));
       await hub.add(raw);
     },
   );

@@ -72,7 +72,10 @@ export async function playgroundRoutes(app: FastifyInstance, context: ApiContext
     async (request, reply) => {
       const body = playgroundBody.parse(request.body ?? {});
       const controller = new AbortController();
-      request.raw.on('close', () => controller.abort());
+      // The response closing before it finished means the browser went away: stop the upstream call.
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
       const upstreamBody = {
         model: body.route === 'auto' ? 'auto' : `auto:${body.route}`,
         messages: body.messages,

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, startTestApi, type TestApi } from './api-test-harness';
+
+describe('route management routes', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ routes: [{ name: 'auto' }, { name: 'cheap', objective: { cost: 2 } }] });
+  });
+  afterAll(async () => api.close());
+
+  it('re-applies the config file routes, audited', async () => {
+    const applied = await api.app.inject({ method: 'POST', url: '/api/routes/apply-config', headers: auth });
+    expect(applied.json().applied).toEqual(['auto', 'cheap']);
+    const list = (await api.app.inject({ url: '/api/routes', headers: auth })).json();
+    expect(list.items.map((route: { name: string }) => route.name)).toEqual(['auto', 'cheap']);
+    expect(list.items[1].objective).toEqual({ quality: 1, cost: 2, latency: 0.1 });
+    expect(list.items[0].updatedBy).toBe('config-file (admin)');
+  });
+
+  it('creates, edits and deletes a route, recording who and when', async () => {
+    const headers = { ...auth, 'x-switchyard-actor': 'bob' };
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/api/routes',
+      headers,
+      payload: { name: 'support', candidates: ['sim-a/mini'], objective: { quality: 1, cost: 0.5, latency: 0.2 }, constraints: { maxTtftMs: 800 } },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ name: 'support', updatedBy: 'bob', enabled: true });
+    expect(created.json().optimize).toBeDefined();
+    const duplicate = await api.app.inject({ method: 'POST', url: '/api/routes', headers, payload: { name: 'support' } });
+    expect(duplicate.statusCode).toBe(409);
+    const edited = await api.app.inject({
+      method: 'PUT',
+      url: '/api/routes/support',
+      headers: auth,
+      payload: { candidates: [], objective: { quality: 1, cost: 0.1, latency: 1 }, enabled: false },
+    });
+    expect(edited.json()).toMatchObject({ enabled: false, updatedBy: 'admin', objective: { latency: 1 } });
+    const one = (await api.app.inject({ url: '/api/routes/support', headers: auth })).json();
+    expect(one.history.map((entry: { actor: string; action: string }) => `${entry.action}:${entry.actor}`)).toEqual(['route.save:admin', 'route.save:bob']);
+    expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/support', headers: auth })).statusCode).toBe(200);
+    expect((await api.app.inject({ url: '/api/routes/support', headers: auth })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/support', headers: auth })).statusCode).toBe(404);
+  });
+
+  it('validates names, weights and constraints', async () => {
+    const badName = await api.app.inject({ method: 'POST', url: '/api/routes', headers: auth, payload: { name: 'Bad Name' } });
+    expect(badName.statusCode).toBe(400);
+    expect(badName.json().error.param).toBe('name');
+    const badWeight = await api.app.inject({ method: 'PUT', url: '/api/routes/x', headers: auth, payload: { objective: { cost: -1 } } });
+    expect(badWeight.statusCode).toBe(400);
+    const badModel = await api.app.inject({ method: 'PUT', url: '/api/routes/x', headers: auth, payload: { candidates: ['no-slash'] } });
+    expect(badModel.statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/auto', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'PUT', url: '/api/routes/x', payload: {} })).statusCode).toBe(401);
+  });
+});
