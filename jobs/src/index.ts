@@ -1,1 +1,13 @@
-export {};
+export { startEvalRun, evalSettingsSchema, settingsHash, sampleItemIds, computeProgress, summarizeEvalRun, evalRunModelAggregates, EVAL_ITEM_ATTEMPTS } from './eval-run';
+export type { StartEvalRunInput, StartEvalRunDeps, EvalSettings, EvalProgress, EvalRunSummary } from './eval-run';
+export { requestOptimize } from './optimize-trigger';
+export { processOptimize, loadOptimizerInput, type OptimizeResult } from './optimize';
+export { QueueSet, queueNames, evalItemQueueName, evalItemJobId, evalRunJobId, createBullConnection, defaultJobOptions } from './queues';
+export { listSchedules, desiredSchedules, registerSchedules, type ScheduleSpec, type ScheduleInfo } from './schedules';
+export { startJobs, jobKinds, type JobKind, type JobsRuntime, type StartJobsOptions } from './runtime';
+export { ingestDecisions, appendDecisions, ensureDecisionGroup, decodeDecisionEntry } from './outcome-ingest';
+export { processLatencyProbe, estimateProbeCostUsd, probePrompts } from './latency-probe';
+export { processCatalogSync } from './catalog-sync';
+export { bootstrapEvaluations } from './bootstrap';
+export { recentJobs, type RecentJob } from './job-history';
+export type { JobsContext } from './context';

@@ -21,3 +21,6 @@ export * from './repositories/api-key.repository';
 export * from './repositories/feedback.repository';
 export * from './repositories/route-decision.repository';
 export * from './repositories/leaderboard.repository';
+export * from './repositories/probe-sample.repository';
+export * from './repositories/eval-run.repository';
+export * from './repositories/evidence.repository';

@@ -1,0 +1,52 @@
+/** Recent completed and failed jobs across queues, with their errors (jobs API, dashboard). */
+import type { Job } from 'bullmq';
+import { queueNames, type QueueSet } from './queues';
+
+export interface RecentJob {
+  queue: string;
+  id: string | null;
+  name: string;
+  state: 'completed' | 'failed';
+  attemptsMade: number;
+  finishedAt: string | null;
+  processedAt: string | null;
+  durationMs: number | null;
+  /** The job's return value (completed) — e.g. a probe that refused its budget says so here. */
+  result: unknown;
+  error: string | null;
+  data: unknown;
+}
+
+function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob {
+  return {
+    queue,
+    id: job.id ?? null,
+    name: job.name,
+    state,
+    attemptsMade: job.attemptsMade,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+    durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
+    result: state === 'completed' ? (job.returnvalue ?? null) : null,
+    error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
+    data: job.data,
+  };
+}
+
+export async function recentJobs(
+  queues: QueueSet,
+  options: { limit?: number; state?: RecentJob['state']; extraQueues?: readonly string[] } = {},
+): Promise<RecentJob[]> {
+  const limit = Math.min(options.limit ?? 50, 500);
+  const names = [...Object.values(queueNames), ...(options.extraQueues ?? [])];
+  const out: RecentJob[] = [];
+  for (const name of names) {
+    const queue = queues.get(name);
+    for (const state of ['completed', 'failed'] as const) {
+      if (options.state && options.state !== state) continue;
+      const jobs = await queue.getJobs([state], 0, limit - 1, false);
+      for (const job of jobs) if (job) out.push(toRecent(name, state, job));
+    }
+  }
+  return out.sort((left, right) => (right.finishedAt ?? '').localeCompare(left.finishedAt ?? '')).slice(0, limit);
+}
