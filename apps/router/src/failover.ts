@@ -10,6 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   SwitchyardError,
+  statusForCode,
   toSwitchyardError,
   type ChatRequest,
   type ChatResponse,
@@ -38,9 +39,16 @@ function shouldFailOver(error: SwitchyardError): boolean {
 
 function finalError(errors: SwitchyardError[], attempts: DecisionAttemptRecord[]): SwitchyardError {
   const last = errors[errors.length - 1] as SwitchyardError;
+  // The client gets the gateway status of the code (an upstream 500 is our 502), not the upstream's own.
   const clientFacing = switchableCodes.has(last.code)
     ? new SwitchyardError('upstream', `upstream ${last.model ?? ''} refused the call: ${last.message}`, { status: 502, retryable: false, cause: last })
-    : last;
+    : last.status === statusForCode(last.code)
+      ? last
+      : new SwitchyardError(last.code, last.message, {
+          retryable: last.retryable,
+          ...(last.retryAfterMs === undefined ? {} : { retryAfterMs: last.retryAfterMs }),
+          cause: last,
+        });
   if (errors.length === 1) return clientFacing;
   const summary = attempts
     .map((attempt) => `${attempt.model} (${[attempt.status, attempt.errorCode].filter((part) => part !== undefined).join(' ')})`)
