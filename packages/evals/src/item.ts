@@ -32,31 +32,50 @@ export type EvalItem = z.infer<typeof evalItemSchema>;
 export const datasetFormats = z.enum(['jsonl', 'openai-evals-jsonl', 'promptfoo-jsonl', 'promptfoo-csv', 'promptfoo-yaml', 'yaml', 'csv']);
 export type DatasetFormat = z.infer<typeof datasetFormats>;
 
+const sortKeys = (_key: string, value: unknown): unknown => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = record[key];
+  return sorted;
+};
+
 /** JSON with object keys sorted, so equal values always serialize (and hash) the same. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((entry) => canonicalJson(entry ?? null)).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  return JSON.stringify(value ?? null, sortKeys) ?? 'null';
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The canonical JSON of an item's content without its id. */
+export function itemContentJson(item: Omit<EvalItem, 'id'> & { id?: string }): string {
+  const { id: _id, ...content } = item;
+  return canonicalJson(content);
+}
+
 /** Hash of an item's content without its id: two items asking the same thing hash alike. */
 export function itemContentHash(item: Omit<EvalItem, 'id'> & { id?: string }): string {
-  const { id: _id, ...content } = item;
-  return sha256(canonicalJson(content));
+  return sha256(itemContentJson(item));
 }
 
 /**
- * A dataset version id: the hash of its canonical items in order (ids included), so the
- * same file uploaded twice yields the same version, and any edit yields a new one.
+ * Incremental dataset version hash: feed items in order with their content hashes. The
+ * version is the hash of (id, content hash) pairs, so the same items in the same order
+ * always give the same version, and any edit, reorder or rename gives a new one.
  */
+export class VersionHasher {
+  private readonly hash = createHash('sha256');
+  add(id: string, contentHash: string): void {
+    this.hash.update(`${JSON.stringify(id)} ${contentHash}\n`);
+  }
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** A dataset version id: the hash of its canonical items in order (see VersionHasher). */
 export function datasetVersionId(items: readonly EvalItem[]): string {
-  const hash = createHash('sha256');
-  for (const item of items) hash.update(canonicalJson(item)).update('\n');
-  return hash.digest('hex');
+  const hasher = new VersionHasher();
+  for (const item of items) hasher.add(item.id, itemContentHash(item));
+  return hasher.digest();
 }

@@ -10,7 +10,8 @@
  * the kept canonical items, so the same content always gets the same version.
  */
 import { SwitchyardError } from '@switchyard/core';
-import { datasetVersionId, itemContentHash, type DatasetFormat, type EvalItem } from './item';
+import { VersionHasher, itemContentJson, type DatasetFormat, type EvalItem } from './item';
+import { createHash } from 'node:crypto';
 import { ReportBuilder, RowError, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
 import { FileTooLargeError, countedChunks, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
 import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
@@ -108,6 +109,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
   const report = builder.report;
   const items: EvalItem[] = [];
   const seen = new Map<string, { hash: string; line: number }>();
+  const version = new VersionHasher();
   const counter = { bytes: 0 };
   // The source is consumed through one iterator that format parsers cannot close early, so
   // whatever they leave unread is drained at the end (an HTTP upload must be read to its end).
@@ -131,11 +133,12 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
       if (error instanceof RowError) return builder.rowError(line, error.message, error.field);
       throw error;
     }
-    const size = Buffer.byteLength(JSON.stringify(item));
+    const content = itemContentJson(item);
+    const size = Buffer.byteLength(content) + Buffer.byteLength(item.id);
     if (size > limits.maxItemBytes) {
       return builder.rowError(line, `the item is ${formatBytes(size)}, over the ${formatBytes(limits.maxItemBytes)} item size limit`);
     }
-    const hash = itemContentHash(item);
+    const hash = createHash('sha256').update(content).digest('hex');
     const previous = seen.get(item.id);
     if (previous) {
       if (previous.hash === hash) {
@@ -147,6 +150,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
       return;
     }
     seen.set(item.id, { hash, line });
+    version.add(item.id, hash);
     items.push(item);
   };
 
@@ -199,7 +203,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     report.categories[item.category] = (report.categories[item.category] ?? 0) + 1;
     report.graders[item.grader] = (report.graders[item.grader] ?? 0) + 1;
   }
-  return { items, report, format: report.format ?? 'jsonl', versionId: datasetVersionId(items) };
+  return { items, report, format: report.format ?? 'jsonl', versionId: version.digest() };
 }
 
 type Accept = (line: number, build: () => EvalItem) => void;
