@@ -16,10 +16,15 @@ function lineAndColumn(text: string, position: number): string {
   return `line ${line} column ${position - lineStart + 1}`;
 }
 
+function dropProto(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
+}
+
 export function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new SwitchyardError('bad_request', 'Request body is empty; send a JSON object', { param: 'body', retryable: false });
   try {
-    return JSON.parse(text);
+    // `__proto__` keys are dropped (as secure-json-parse would): they would otherwise travel upstream.
+    return text.includes('__proto__') ? JSON.parse(text, dropProto) : JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const match = /position (\d+)/.exec(message);

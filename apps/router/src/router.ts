@@ -116,7 +116,8 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
   });
-  app.removeContentTypeParser('application/json');
+  // JSON only: a text/plain body is a 415, not a string that fails validation later.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as string));
