@@ -24,3 +24,4 @@ export * from './repositories/leaderboard.repository';
 export * from './repositories/probe-sample.repository';
 export * from './repositories/eval-run.repository';
 export * from './repositories/evidence.repository';
+export * from './repositories/dataset.repository';
