@@ -46,10 +46,13 @@ export interface OptimizerTuning {
   featureSpec: FeatureSpec;
 }
 
+/** Hashing of the contextual model: fewer buckets than the classifier (n-grams overfit difficulty). */
+export const CONTEXTUAL_FEATURE_SPEC: FeatureSpec = { ...DEFAULT_FEATURE_SPEC, dimensions: 256 };
+
 export const DEFAULT_TUNING: OptimizerTuning = {
   contextualStrength: 0.9,
   minContextualObservations: 200,
-  featureSpec: DEFAULT_FEATURE_SPEC,
+  featureSpec: CONTEXTUAL_FEATURE_SPEC,
 };
 
 /** A graded outcome with its prompt, as text (featurized here) or already featurized. */

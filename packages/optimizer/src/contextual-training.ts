@@ -2,10 +2,12 @@
  * Training the contextual policy: which model does well on *this* prompt?
  *
  * How it works: an item-response-theory model with a learned, feature-based difficulty.
- * For a prompt with feature vector x (hashed word n-grams, a length bucket, numeric and
- * line counts — see `featureCount` in @switchyard/policy), the probability that model m
- * answers well is σ(a_m + b_m · (w·x)): `a_m` is the model's ability, `w·x` the prompt's
- * easiness shared by every model, `b_m` how strongly the model's success depends on it.
+ * For a prompt with feature vector x (a length bucket, numeric and line counts, hashed word
+ * n-grams — see `featureCount` in @switchyard/policy), the probability that model m answers
+ * well is σ(a_m + u_m·x_dense + b_m · (w·x)): `a_m` is the model's ability, `u_m` its own
+ * response to the few dense length/shape features (some models fall off on long prompts
+ * faster than others), `w·x` the prompt's easiness shared by every model and `b_m` how
+ * strongly the model's success depends on it.
  * Because `w` is shared, every outcome of every model teaches it (the full-information
  * eval/warm-start items and the one-model-per-prompt live outcomes alike), which is what
  * makes it learnable from a few hundred prompts; a per-model linear model over thousands of
@@ -16,7 +18,7 @@
  * The result is stored in the policy as `contextual` (kind `irt-logistic`): the router
  * evaluates σ(bias_m + discrimination_m · shared·x) − penalty_m in microseconds.
  */
-import { featureCount, forEachLinearFeature, type ContextualPolicy, type FeatureSpec, type PromptFeatures } from '@switchyard/policy';
+import { denseFeatureCount, featureCount, forEachLinearFeature, type ContextualPolicy, type FeatureSpec, type PromptFeatures } from '@switchyard/policy';
 import type { Random } from './random';
 
 /** One graded outcome of one model on one prompt. */
@@ -34,6 +36,8 @@ export interface ContextualFit {
   spec: FeatureSpec;
   models: string[];
   ability: number[];
+  /** Per model, weights over the dense features (length denseFeatureCount(spec)). */
+  dense: number[][];
   discrimination: number[];
   shared: number[];
   observations: number;
@@ -42,7 +46,10 @@ export interface ContextualFit {
 export interface ContextualTrainingOptions {
   epochs?: number;
   learningRate?: number;
+  /** L2 on the shared difficulty weights (strong: hashed n-grams overfit easily). */
   l2?: number;
+  /** L2 on the per-model dense weights. */
+  denseL2?: number;
   random: Random;
   /** Previous coefficients to continue from (same spec). */
   init?: ContextualPolicy;
@@ -88,6 +95,9 @@ export function trainContextual(
   const ability = new Array<number>(models.length).fill(0);
   const discrimination = new Array<number>(models.length).fill(1);
   const shared = new Float64Array(size);
+  const denseSize = denseFeatureCount(spec);
+  const dense = models.map(() => new Float64Array(denseSize));
+  const denseSquared = models.map(() => new Float64Array(denseSize).fill(1e-2));
   const init = options.init;
   const initialized = !!init && init.shared?.length === size && init.features.dimensions === spec.dimensions;
   // Ability starts at the logit of the (smoothed) mean score, or the previous fit.
@@ -108,11 +118,13 @@ export function trainContextual(
       if (index === undefined) continue;
       ability[index] = entry.bias;
       discrimination[index] = entry.discrimination ?? 1;
+      (dense[index] as Float64Array).set(entry.weights.slice(0, denseSize));
     }
   }
-  const epochs = options.epochs ?? (initialized ? 4 : 12);
+  const epochs = options.epochs ?? (initialized ? 1 : 4);
   const learningRate = options.learningRate ?? 0.2;
-  const l2 = options.l2 ?? 1e-4;
+  const l2 = options.l2 ?? 3e-2;
+  const denseL2 = options.denseL2 ?? 1e-3;
   const squaredGradients = new Float64Array(size).fill(1e-2);
   const abilitySquared = new Array<number>(models.length).fill(1e-2);
   const discriminationSquared = new Array<number>(models.length).fill(1e-2);
@@ -136,7 +148,14 @@ export function trainContextual(
       }
       const a = ability[model] as number;
       const b = discrimination[model] as number;
-      const p = 1 / (1 + Math.exp(-(a + b * easiness)));
+      const own = dense[model] as Float64Array;
+      let personal = 0;
+      for (let k = 0; k < vector.indices.length; k += 1) {
+        const feature = vector.indices[k] as number;
+        if (feature >= denseSize) break;
+        personal += (own[feature] as number) * (vector.values[k] as number);
+      }
+      const p = 1 / (1 + Math.exp(-(a + personal + b * easiness)));
       const gradient = (p - row.score) * (row.weight ?? 1);
       const gradientA = gradient + 1e-4 * a;
       abilitySquared[model] = (abilitySquared[model] as number) + gradientA * gradientA;
@@ -144,6 +163,15 @@ export function trainContextual(
       const gradientB = gradient * easiness + 1e-2 * (b - 1);
       discriminationSquared[model] = (discriminationSquared[model] as number) + gradientB * gradientB;
       discrimination[model] = b - (learningRate * gradientB) / Math.sqrt(discriminationSquared[model] as number);
+      const ownSquared = denseSquared[model] as Float64Array;
+      for (let k = 0; k < vector.indices.length; k += 1) {
+        const feature = vector.indices[k] as number;
+        if (feature >= denseSize) break;
+        const weight = own[feature] as number;
+        const g = gradient * (vector.values[k] as number) + denseL2 * weight;
+        ownSquared[feature] = (ownSquared[feature] as number) + g * g;
+        own[feature] = weight - (learningRate * g) / Math.sqrt(ownSquared[feature] as number);
+      }
       for (let k = 0; k < vector.indices.length; k += 1) {
         const feature = vector.indices[k] as number;
         const weight = shared[feature] as number;
@@ -153,7 +181,15 @@ export function trainContextual(
       }
     }
   }
-  return { spec, models: [...models], ability, discrimination, shared: Array.from(shared), observations: rows.length };
+  return {
+    spec,
+    models: [...models],
+    ability,
+    dense: dense.map((weights) => Array.from(weights)),
+    discrimination,
+    shared: Array.from(shared),
+    observations: rows.length,
+  };
 }
 
 const round = (value: number): number => Math.round(value * 1e5) / 1e5;
@@ -174,7 +210,7 @@ export function contextualPolicyFromFit(
     models.push({
       model,
       bias: round(fit.ability[index] as number),
-      weights: [],
+      weights: (fit.dense[index] ?? []).map(round),
       discrimination: round(fit.discrimination[index] as number),
       penalty: round(penalties.get(model) ?? 0),
     });

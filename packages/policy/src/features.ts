@@ -209,13 +209,20 @@ export function featurize(text: string, spec: FeatureSpec, out: PromptFeatures =
   return out;
 }
 
+/** Number of dense (non-hashed) entries at the start of the linear-model vector. */
+export function denseFeatureCount(spec: FeatureSpec): number {
+  return spec.lengthBuckets.length + 1 + 2;
+}
+
 /**
- * Length of the dense vector a linear model over these features uses:
- * `[0, dimensions)` hashed n-grams (binary, scaled by 1/√(distinct buckets)),
- * then one slot per length bucket (one-hot), then `log1p(numbers)/4` and `log1p(lines)/4`.
+ * Length of the vector a linear model over these features uses. Layout: first the dense
+ * entries — one slot per length bucket (one-hot), then `log1p(numbers)/4` and
+ * `log1p(lines)/4` — then the `dimensions` hashed n-gram buckets (binary, scaled by
+ * 1/√(distinct buckets)). Dense entries come first so a weight vector may stop after them
+ * (missing entries count as 0): per-model weights stay small.
  */
 export function featureCount(spec: FeatureSpec): number {
-  return spec.dimensions + spec.lengthBuckets.length + 1 + 2;
+  return denseFeatureCount(spec) + spec.dimensions;
 }
 
 /**
@@ -227,27 +234,31 @@ export function forEachLinearFeature(
   spec: FeatureSpec,
   visit: (index: number, value: number) => void,
 ): void {
-  const scale = features.size > 0 ? 1 / Math.sqrt(features.size) : 0;
-  for (let position = 0; position < features.size; position += 1) visit(features.indices[position] as number, scale);
-  const base = spec.dimensions;
-  visit(base + features.lengthBucket, 1);
-  const extras = base + spec.lengthBuckets.length + 1;
+  visit(features.lengthBucket, 1);
+  const extras = spec.lengthBuckets.length + 1;
   if (features.numbers > 0) visit(extras, Math.log1p(features.numbers) / 4);
   if (features.lines > 1) visit(extras + 1, Math.log1p(features.lines) / 4);
+  const base = extras + 2;
+  const scale = features.size > 0 ? 1 / Math.sqrt(features.size) : 0;
+  for (let position = 0; position < features.size; position += 1) visit(base + (features.indices[position] as number), scale);
 }
 
-/** Dot product of dense `weights` (length `featureCount(spec)`) with the linear vector of `features`. */
+/**
+ * Dot product of `weights` with the linear-model vector of `features`; `weights` may be
+ * shorter than `featureCount(spec)` (missing entries are 0), e.g. dense-only weights.
+ */
 export function linearDot(weights: ArrayLike<number>, features: PromptFeatures, spec: FeatureSpec): number {
-  if (weights.length === 0) return 0;
-  let sum = 0;
-  for (let position = 0; position < features.size; position += 1) sum += weights[features.indices[position] as number] ?? 0;
-  sum = features.size > 0 ? sum / Math.sqrt(features.size) : 0;
-  const base = spec.dimensions;
-  sum += weights[base + features.lengthBucket] ?? 0;
-  const extras = base + spec.lengthBuckets.length + 1;
+  const length = weights.length;
+  if (length === 0) return 0;
+  let sum = weights[features.lengthBucket] ?? 0;
+  const extras = spec.lengthBuckets.length + 1;
   if (features.numbers > 0) sum += (weights[extras] ?? 0) * (Math.log1p(features.numbers) / 4);
   if (features.lines > 1) sum += (weights[extras + 1] ?? 0) * (Math.log1p(features.lines) / 4);
-  return sum;
+  const base = extras + 2;
+  if (length <= base || features.size === 0) return sum;
+  let hashed = 0;
+  for (let position = 0; position < features.size; position += 1) hashed += weights[base + (features.indices[position] as number)] ?? 0;
+  return sum + hashed / Math.sqrt(features.size);
 }
 
 /** Do two specs hash identically (so one `featurize` call serves both)? */

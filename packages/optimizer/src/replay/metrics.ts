@@ -1,0 +1,78 @@
+/**
+ * Cost–quality metrics of the replay report.
+ *
+ * How it works: RouterBench's AIQ. Given (cost, quality) points, keep the non-decreasing
+ * upper convex hull (a point is dropped when a cheaper one is at least as good or when it
+ * lies under the segment between two neighbours: any point on a hull segment is reachable by
+ * randomly mixing its two end routers). The hull is extended flat from its best point to
+ * `maxCost` and is 0 below its cheapest point; AIQ = area under it on [0, maxCost] divided by
+ * `maxCost`, i.e. the average quality over the cost range. `frontier_mixing` is that hull
+ * over the single models.
+ */
+export interface CostQuality {
+  cost: number;
+  quality: number;
+}
+
+/** Non-decreasing upper convex hull, sorted by cost. */
+export function nonDecreasingHull(points: readonly CostQuality[]): CostQuality[] {
+  const sorted = [...points].sort((a, b) => a.cost - b.cost || b.quality - a.quality);
+  const monotone: CostQuality[] = [];
+  for (const point of sorted) {
+    const last = monotone.at(-1);
+    if (last && point.quality <= last.quality) continue;
+    monotone.push(point);
+  }
+  const hull: CostQuality[] = [];
+  for (const point of monotone) {
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2] as CostQuality;
+      const b = hull[hull.length - 1] as CostQuality;
+      // Drop b when it is on or below the segment a → point.
+      const cross = (b.cost - a.cost) * (point.quality - a.quality) - (b.quality - a.quality) * (point.cost - a.cost);
+      if (cross >= 0) hull.pop();
+      else break;
+    }
+    hull.push(point);
+  }
+  return hull;
+}
+
+/** Hull value at `cost` (0 below the cheapest point, flat after the best one). */
+export function hullValue(hull: readonly CostQuality[], cost: number): number {
+  const first = hull[0];
+  if (!first || cost < first.cost) return 0;
+  for (let index = 1; index < hull.length; index += 1) {
+    const b = hull[index] as CostQuality;
+    if (cost <= b.cost) {
+      const a = hull[index - 1] as CostQuality;
+      return a.quality + ((b.quality - a.quality) * (cost - a.cost)) / (b.cost - a.cost || 1);
+    }
+  }
+  return (hull.at(-1) as CostQuality).quality;
+}
+
+/** AIQ of `points` over [0, maxCost]. */
+export function aiq(points: readonly CostQuality[], maxCost: number): number {
+  const hull = nonDecreasingHull(points);
+  if (hull.length === 0 || !(maxCost > 0)) return 0;
+  let area = 0;
+  for (let index = 0; index < hull.length; index += 1) {
+    const a = hull[index] as CostQuality;
+    if (a.cost >= maxCost) break;
+    const b = hull[index + 1];
+    if (b && b.cost <= maxCost) area += ((a.quality + b.quality) / 2) * (b.cost - a.cost);
+    else if (b) area += ((a.quality + hullValue(hull, maxCost)) / 2) * (maxCost - a.cost);
+    else area += a.quality * (maxCost - a.cost);
+  }
+  return area / maxCost;
+}
+
+/** Lowest cost among `points` whose quality reaches `target`, or null. */
+export function cheapestReaching(points: readonly CostQuality[], target: number): CostQuality | null {
+  let best: CostQuality | null = null;
+  for (const point of points) {
+    if (point.quality + 1e-12 >= target && (!best || point.cost < best.cost)) best = point;
+  }
+  return best;
+}

@@ -1,0 +1,236 @@
+/**
+ * The replay benchmark report: baselines, the λ_cost sweep of each algorithm, AIQ, cost at
+ * the best single model's quality, and cumulative regret at the default λ.
+ */
+import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
+import type { OptimizerTuning } from '../build-policy';
+import { aiq, cheapestReaching, type CostQuality } from './metrics';
+import { prepareBench, runReplay, type PreparedBench, type ReplayRun } from './simulate';
+import type { ReplayLine, ReplayModel } from './data';
+
+export const DEFAULT_LAMBDAS = [0, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 20, 50];
+/** λ_cost of the default `auto` route (packages/core defaultRoutes). */
+export const DEFAULT_LAMBDA = 0.3;
+export const ALGORITHMS = ['thompson', 'contextual'] as const;
+export type ReplayAlgorithm = (typeof ALGORITHMS)[number];
+
+export interface ReplayOptions {
+  bench: string;
+  seed: number;
+  warmStartFraction: number;
+  republishEvery: number;
+  lambdas: number[];
+  algorithms: readonly ReplayAlgorithm[];
+  settings: Partial<OptimizerConfig>;
+  tuning?: Partial<OptimizerTuning>;
+}
+
+interface PointReport {
+  quality: number;
+  cost_per_1k: number;
+}
+
+export interface ReplayReport {
+  bench: string;
+  prompts: number;
+  models: number;
+  seed: number;
+  warm_start_fraction: number;
+  online_prompts: number;
+  republish_every: number;
+  default_algorithm: ReplayAlgorithm;
+  settings: Record<string, unknown>;
+  baselines: {
+    best_single: PointReport & { model: string };
+    cheapest: PointReport & { model: string };
+    random: PointReport;
+    oracle: PointReport;
+  };
+  single_models: Array<PointReport & { model: string }>;
+  sweep: Array<PointReport & { lambda: number }>;
+  sweeps: Record<string, Array<PointReport & { lambda: number; publishes: number }>>;
+  aiq: { policy: number; frontier_mixing: number; oracle: number; max_cost_per_1k: number; by_algorithm: Record<string, number> };
+  at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null; lambda: number | null; quality: number | null }>;
+  cumulative_regret: {
+    lambda: number;
+    algorithm: ReplayAlgorithm;
+    best_fixed_model: string;
+    utility: string;
+    total: number;
+    per_prompt: number;
+    series: Array<{ prompt: number; regret: number }>;
+    by_algorithm: Record<string, number>;
+  };
+  runtime_ms: number;
+}
+
+const r = (value: number, digits = 6): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: string; index: number }> {
+  const count = bench.names.length;
+  const online = bench.prompts.length - bench.warmCount;
+  return bench.names.map((name, m) => {
+    let quality = 0;
+    let cost = 0;
+    for (let p = bench.warmCount; p < bench.prompts.length; p += 1) {
+      quality += bench.score[p * count + m] as number;
+      cost += bench.cost[p * count + m] as number;
+    }
+    return { model: name, index: m, quality: quality / online, cost_per_1k: (cost / online) * 1000 };
+  });
+}
+
+function regretSeries(bench: PreparedBench, run: ReplayRun, lambda: number, singles: ReturnType<typeof onlineSingleModels>) {
+  const count = bench.names.length;
+  const online = bench.prompts.length - bench.warmCount;
+  const costReference = Math.max(...singles.map((single) => single.cost_per_1k / 1000));
+  const utilityOf = (p: number, m: number): number =>
+    (bench.score[p * count + m] as number) - (lambda * (bench.cost[p * count + m] as number)) / costReference;
+  let bestModel = 0;
+  let bestTotal = -Infinity;
+  for (let m = 0; m < count; m += 1) {
+    let total = 0;
+    for (let p = bench.warmCount; p < bench.prompts.length; p += 1) total += utilityOf(p, m);
+    if (total > bestTotal) {
+      bestTotal = total;
+      bestModel = m;
+    }
+  }
+  const series: Array<{ prompt: number; regret: number }> = [];
+  let regret = 0;
+  const step = Math.max(1, Math.floor(online / 100));
+  for (let t = 0; t < online; t += 1) {
+    const p = bench.warmCount + t;
+    regret += utilityOf(p, bestModel) - utilityOf(p, run.choices[t] as number);
+    if ((t + 1) % step === 0 || t + 1 === online) series.push({ prompt: t + 1, regret: r(regret, 4) });
+  }
+  return { bestModel: bench.names[bestModel] as string, total: regret, series, costReference };
+}
+
+/** Run the whole benchmark on one bench. */
+export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: readonly ReplayModel[], options: ReplayOptions): ReplayReport {
+  const started = performance.now();
+  const bench = prepareBench(lines, priceList, { seed: options.seed, warmStartFraction: options.warmStartFraction, ...(options.tuning?.featureSpec ? { spec: options.tuning.featureSpec } : {}) });
+  // The warm start is drawn from the same prompts as the online part, so it is worth its full
+  // size as a prior (a real eval set from elsewhere is capped at evalPriorSamples = 50).
+  const settings = optimizerConfigSchema.parse({
+    halfLifeHours: 24 * 365,
+    explorationFloor: 0.001,
+    monteCarloSamples: 1000,
+    evalPriorSamples: Math.max(1, bench.warmCount),
+    ...options.settings,
+  });
+  const count = bench.names.length;
+  const online = bench.prompts.length - bench.warmCount;
+  const singles = onlineSingleModels(bench);
+  const bestSingle = [...singles].sort((a, b) => b.quality - a.quality || a.cost_per_1k - b.cost_per_1k)[0]!;
+  const cheapest = [...singles].sort((a, b) => a.cost_per_1k - b.cost_per_1k)[0]!;
+  let oracleQuality = 0;
+  let oracleCost = 0;
+  for (let p = bench.warmCount; p < bench.prompts.length; p += 1) {
+    let best = 0;
+    for (let m = 1; m < count; m += 1) {
+      const s = bench.score[p * count + m] as number;
+      const bs = bench.score[p * count + best] as number;
+      if (s > bs || (s === bs && (bench.cost[p * count + m] as number) < (bench.cost[p * count + best] as number))) best = m;
+    }
+    oracleQuality += bench.score[p * count + best] as number;
+    oracleCost += bench.cost[p * count + best] as number;
+  }
+  const oracle = { quality: oracleQuality / online, cost_per_1k: (oracleCost / online) * 1000 };
+  const random = {
+    quality: singles.reduce((sum, single) => sum + single.quality, 0) / count,
+    cost_per_1k: singles.reduce((sum, single) => sum + single.cost_per_1k, 0) / count,
+  };
+
+  const sweeps: ReplayReport['sweeps'] = {};
+  const defaultRuns = new Map<string, ReplayRun>();
+  for (const algorithm of options.algorithms) {
+    sweeps[algorithm] = options.lambdas.map((lambda) => {
+      const run = runReplay(bench, {
+        algorithm,
+        lambdaCost: lambda,
+        seed: options.seed,
+        republishEvery: options.republishEvery,
+        settings,
+        ...(options.tuning ? { tuning: options.tuning } : {}),
+      });
+      if (lambda === DEFAULT_LAMBDA) defaultRuns.set(algorithm, run);
+      return { lambda, quality: r(run.quality), cost_per_1k: r(run.costPer1k), publishes: run.publishes };
+    });
+    if (!defaultRuns.has(algorithm)) {
+      defaultRuns.set(
+        algorithm,
+        runReplay(bench, { algorithm, lambdaCost: DEFAULT_LAMBDA, seed: options.seed, republishEvery: options.republishEvery, settings, ...(options.tuning ? { tuning: options.tuning } : {}) }),
+      );
+    }
+  }
+  const singlePoints: CostQuality[] = singles.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
+  const allCosts = [...singlePoints.map((point) => point.cost), oracle.cost_per_1k, ...Object.values(sweeps).flat().map((point) => point.cost_per_1k)];
+  const maxCost = Math.max(...allCosts);
+  const byAlgorithm: Record<string, number> = {};
+  for (const [algorithm, sweep] of Object.entries(sweeps)) {
+    byAlgorithm[algorithm] = r(aiq(sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality })), maxCost));
+  }
+  const defaultAlgorithm = [...options.algorithms].sort((a, b) => (byAlgorithm[b] ?? 0) - (byAlgorithm[a] ?? 0))[0] as ReplayAlgorithm;
+  const sweep = (sweeps[defaultAlgorithm] ?? []).map(({ lambda, quality, cost_per_1k }) => ({ lambda, quality, cost_per_1k }));
+  const sweepPoints = sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
+
+  const regretByAlgorithm: Record<string, number> = {};
+  let regret: ReturnType<typeof regretSeries> | null = null;
+  for (const [algorithm, run] of defaultRuns) {
+    const series = regretSeries(bench, run, DEFAULT_LAMBDA, singles);
+    regretByAlgorithm[algorithm] = r(series.total, 4);
+    if (algorithm === defaultAlgorithm) regret = series;
+  }
+  if (!regret) throw new Error('no run at the default λ');
+
+  return {
+    bench: options.bench,
+    prompts: bench.prompts.length,
+    models: count,
+    seed: options.seed,
+    warm_start_fraction: options.warmStartFraction,
+    online_prompts: online,
+    republish_every: options.republishEvery,
+    default_algorithm: defaultAlgorithm,
+    settings: { ...settings, tuning: options.tuning ?? {} },
+    baselines: {
+      best_single: { model: bestSingle.model, quality: r(bestSingle.quality), cost_per_1k: r(bestSingle.cost_per_1k) },
+      cheapest: { model: cheapest.model, quality: r(cheapest.quality), cost_per_1k: r(cheapest.cost_per_1k) },
+      random: { quality: r(random.quality), cost_per_1k: r(random.cost_per_1k) },
+      oracle: { quality: r(oracle.quality), cost_per_1k: r(oracle.cost_per_1k) },
+    },
+    single_models: singles.map((single) => ({ model: single.model, quality: r(single.quality), cost_per_1k: r(single.cost_per_1k) })),
+    sweep,
+    sweeps,
+    aiq: {
+      policy: byAlgorithm[defaultAlgorithm] ?? 0,
+      frontier_mixing: r(aiq(singlePoints, maxCost)),
+      oracle: r(aiq([{ cost: oracle.cost_per_1k, quality: oracle.quality }], maxCost)),
+      max_cost_per_1k: r(maxCost),
+      by_algorithm: byAlgorithm,
+    },
+    at_best_single_quality: [0.99, 1.0].map((target) => {
+      const hit = cheapestReaching(sweepPoints, target * bestSingle.quality) as (CostQuality & { lambda: number }) | null;
+      return {
+        target,
+        cost_per_1k: hit ? r(hit.cost) : null,
+        cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
+        lambda: hit ? hit.lambda : null,
+        quality: hit ? r(hit.quality) : null,
+      };
+    }),
+    cumulative_regret: {
+      lambda: DEFAULT_LAMBDA,
+      algorithm: defaultAlgorithm,
+      best_fixed_model: regret.bestModel,
+      utility: `score − ${DEFAULT_LAMBDA} × cost / ${r(regret.costReference, 8)} USD (the priciest model's mean cost per prompt)`,
+      total: r(regret.total, 4),
+      per_prompt: r(regret.total / online, 6),
+      series: regret.series,
+      by_algorithm: regretByAlgorithm,
+    },
+    runtime_ms: Math.round(performance.now() - started),
+  };
+}
