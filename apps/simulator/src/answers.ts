@@ -120,7 +120,11 @@ export function answerItem(item: DatasetItem, correct: boolean, pick: number, pr
     }
     case 'includes': {
       if (correct) return ideal;
-      return /^-?\d+$/.test(ideal.trim()) ? wrongNumber(ideal.trim(), pick) : 'I am not sure.';
+      // Near misses (a year off by one to three) that contain no accepted answer.
+      const value = Number(ideal.trim());
+      if (!Number.isInteger(value)) return 'I am not sure.';
+      const options = [1, -1, 2, -2, 3, -3].map((offset) => String(value + offset)).filter((text) => ![...accepted].some((good) => text.includes(good)));
+      return options[Math.floor(pick * options.length)] ?? 'I am not sure.';
     }
     case 'exact':
     default: {

@@ -56,9 +56,18 @@ export function usesSimulator(config: SwitchyardConfig): boolean {
   return !config.providers.some((provider) => provider.enabled);
 }
 
+/** OpenRouter vendor prefixes that differ from the catalog's vendor ids. */
+const vendorAliases: Record<string, string> = { mistralai: 'mistral', xai: 'x-ai' };
+
 function catalogEntry(catalog: PriceCatalog, provider: ProviderConfig, upstreamName: string) {
   const source = getVendor(provider.type)?.catalog;
   if (!source) return undefined;
+  if (source.vendorPrefixed) {
+    const slash = upstreamName.indexOf('/');
+    if (slash <= 0) return undefined;
+    const vendor = upstreamName.slice(0, slash);
+    return catalog.find(vendorAliases[vendor] ?? vendor, upstreamName.slice(slash + 1));
+  }
   const prefix = source.modelPrefix ?? '';
   const name = prefix && upstreamName.startsWith(prefix) ? upstreamName.slice(prefix.length) : upstreamName;
   return catalog.find(source.provider, name);

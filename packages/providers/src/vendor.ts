@@ -13,8 +13,11 @@ export interface VendorRegistration {
   alternateApiKeyEnvs?: readonly string[];
   /** Variable overriding the base URL. */
   baseUrlEnv?: string;
-  /** Price-catalog vendor whose entries price this vendor's models. */
-  catalog?: { provider: string; modelPrefix?: string };
+  /**
+   * Price-catalog vendor whose entries price this vendor's models. `vendorPrefixed`: model
+   * names are `<vendor>/<model>` (OpenRouter) and are priced from that vendor's entries.
+   */
+  catalog?: { provider: string; modelPrefix?: string; vendorPrefixed?: boolean };
   /** Models enabled when the provider comes from an env key and config lists none. */
   defaultModels?: readonly string[];
 }

@@ -24,7 +24,7 @@ export interface OpenAiCompatiblePreset {
   authHeader?: 'authorization' | 'api-key';
   extraHeaders?: Readonly<Record<string, string>>;
   /** Price-catalog vendor whose models this preset serves, with an optional name prefix. */
-  catalog?: { provider: string; modelPrefix?: string };
+  catalog?: { provider: string; modelPrefix?: string; vendorPrefixed?: boolean };
   /** Models enabled when the key is in the environment and config lists none. */
   defaultModels?: readonly string[];
   quirks?: OpenAiCompatibleQuirks;

@@ -8,6 +8,7 @@ export const openRouterPreset: OpenAiCompatiblePreset = {
   apiKeyEnv: 'OPENROUTER_API_KEY',
   baseUrlEnv: 'OPENROUTER_BASE_URL',
   extraHeaders: { 'HTTP-Referer': 'https://github.com/switchyard', 'X-Title': 'Switchyard' },
+  catalog: { provider: 'openrouter', vendorPrefixed: true },
   defaultModels: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash', 'deepseek/deepseek-chat'],
   quirks: { extraBody: { usage: { include: true } } },
 };

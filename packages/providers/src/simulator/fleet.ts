@@ -39,7 +39,7 @@ export type ReliabilityModel = z.infer<typeof reliabilityModelSchema>;
 
 export const fleetModelSchema = z.object({
   /** The upstream model name, as clients send it. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'lower-case model names, e.g. "swift-mini" or "openai/gpt-5-mini"'),
   displayName: z.string().optional(),
   description: z.string().optional(),
   format: simulatorFormatSchema,
