@@ -27,7 +27,7 @@ describe('decodeDecisionEntry', () => {
   });
 });
 
-describe('outcome-ingest', () => {
+describe('outcome-ingest', { timeout: 60_000 }, () => {
   it('moves every record into Postgres once, acknowledges and empties the stream', async () => {
     const prefix = `${redis.prefix}-a`;
     const records = decisionRecords(2_500, { route: 'ingest-a' });
