@@ -12,7 +12,7 @@ describe('leaderboard, probes and decisions routes', () => {
     const dataset = await db.insertInto('datasets').values({ name: 'math-mini' }).returning('id').executeTakeFirstOrThrow();
     await db
       .insertInto('dataset_versions')
-      .values({ id: 'v1', dataset_id: dataset.id, item_count: 40, format: 'jsonl', categories: ['math'] })
+      .values({ id: 'v1', dataset_id: dataset.id, item_count: 40, format: 'jsonl', categories: ['math'], report: '{}' })
       .execute();
     const run = await db
       .insertInto('eval_runs')
@@ -71,6 +71,8 @@ describe('leaderboard, probes and decisions routes', () => {
       chosen_model: model,
       served_model: model,
       status,
+      candidates: '[]',
+      attempts: '[]',
       latency_ms: 100,
       cost_usd: 0.002,
     });
