@@ -4,3 +4,4 @@ export * from './diff';
 export * from './features';
 export * from './classifier';
 export * from './contextual';
+export * from './export';

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { apiKeyVariable, assertNoSecrets, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from './index';
+
+const fixture = (): PolicyDocument => parsePolicyDocument(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'policy-v1.json'), 'utf8')));
+
+describe('exportPolicy', () => {
+  it('json: canonical text that parses back to the same document and hash', () => {
+    const policy = fixture();
+    const text = exportPolicy(policy, 'json');
+    expect(text.startsWith('{"createdAt"')).toBe(true);
+    const back = parsePolicyDocument(JSON.parse(text));
+    expect(policyHash(back)).toBe(policyHash(policy));
+  });
+
+  it('litellm: YAML with one weighted deployment per model, env-referenced keys and fallbacks', () => {
+    const policy = fixture();
+    policy.routes.cheap = structuredClone(policy.routes.auto!);
+    const text = exportPolicy(policy, 'litellm');
+    const config = parse(text) as {
+      model_list: Array<{ model_name: string; litellm_params: { model: string; api_key: string; weight?: number } }>;
+      router_settings: { routing_strategy: string; fallbacks: Array<Record<string, string[]>> };
+    };
+    const auto = config.model_list.filter((entry) => entry.model_name === 'auto');
+    expect(auto.map((entry) => [entry.litellm_params.model, entry.litellm_params.weight])).toEqual([
+      ['sim-openai/swift-mini', 0.8],
+      ['sim-anthropic/sage-pro', 0.2],
+    ]);
+    expect(auto[0]?.litellm_params.api_key).toBe('os.environ/SIM_OPENAI_API_KEY');
+    expect(config.model_list.some((entry) => entry.model_name === 'auto:cheap')).toBe(true);
+    expect(config.router_settings.routing_strategy).toBe('simple-shuffle');
+    expect(config.router_settings.fallbacks[0]).toEqual({ auto: ['sim-openai/swift-mini', 'sim-anthropic/sage-pro'] });
+    // Every fallback target exists as a model group.
+    const groups = new Set(config.model_list.map((entry) => entry.model_name));
+    for (const fallback of config.router_settings.fallbacks) for (const list of Object.values(fallback)) for (const model of list) expect(groups.has(model)).toBe(true);
+  });
+
+  it('portkey: fallback on 429/5xx over a weighted loadbalance, no keys', () => {
+    const text = exportPolicy(fixture(), 'portkey');
+    const config = JSON.parse(text) as {
+      strategy: { mode: string; on_status_codes: number[] };
+      targets: Array<{ strategy?: { mode: string }; targets?: Array<{ provider: string; weight: number; override_params: { model: string } }>; provider?: string }>;
+    };
+    expect(config.strategy.mode).toBe('fallback');
+    expect(config.strategy.on_status_codes).toEqual(expect.arrayContaining([429, 500, 502, 503]));
+    const balance = config.targets[0]!;
+    expect(balance.strategy?.mode).toBe('loadbalance');
+    expect(balance.targets?.map((target) => [target.provider, target.override_params.model, target.weight])).toEqual([
+      ['@sim-openai', 'swift-mini', 0.8],
+      ['@sim-anthropic', 'sage-pro', 0.2],
+    ]);
+    expect(text).not.toMatch(/api_key/);
+  });
+
+  it('refuses to export anything that looks like a credential', () => {
+    const policy = fixture();
+    (policy.generator.settings as Record<string, unknown>).apiKey = 'sk-live-0123456789abcdefghijkl';
+    expect(() => exportPolicy(policy, 'json')).toThrow(/credential/);
+    expect(() => assertNoSecrets({ api_key: 'os.environ/OPENAI_API_KEY' })).not.toThrow();
+    expect(() => assertNoSecrets({ note: 'Bearer abcdefghijklmnopqrstuvwxyz' })).toThrow(/credential/);
+    expect(apiKeyVariable('together-ai')).toBe('TOGETHER_AI_API_KEY');
+  });
+});

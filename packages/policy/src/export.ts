@@ -1,0 +1,168 @@
+/**
+ * Export a policy for other gateways, so a team can take Switchyard's learned weights into the
+ * gateway it already runs.
+ *
+ * - `json`: the canonical JSON of the document (sorted keys; its SHA-256 is the policy id).
+ * - `litellm`: a LiteLLM proxy `config.yaml` (YAML). Every route becomes a model group named
+ *   like Switchyard's public model name (`auto`, `auto:cheap`, …) with one deployment per model
+ *   whose `litellm_params.weight` is the route's `general`-category weight (LiteLLM's
+ *   `simple-shuffle` strategy draws deployments by weight); each model also gets a group of its
+ *   own so `router_settings.fallbacks` can list the route's fallback order. Keys are
+ *   `os.environ/<PROVIDER>_API_KEY` references.
+ * - `portkey`: a Portkey gateway config (JSON) for one route (default `auto`): a `fallback`
+ *   strategy on 429 and 5xx whose first target is a `loadbalance` over the weighted models and
+ *   whose next targets follow the fallback order. Targets name providers by Portkey
+ *   Model-Catalog slug (`@<provider>`) and the model through `override_params`; no key is
+ *   included.
+ * Per-category weights, the classifier and the contextual model have no equivalent in those
+ * gateways: the `general` category (the fallback category) is exported. Secrets are never
+ * exported: the output is checked and export fails if something that looks like a key slipped in.
+ */
+import { stringify } from 'yaml';
+import { canonicalize } from './canonical';
+import type { CategoryPolicy, PolicyDocument, RoutePolicy } from './schema';
+
+export const exportFormats = ['json', 'litellm', 'portkey'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export interface ExportOptions {
+  /** Portkey: which route to export (default `auto`, else the first route). */
+  route?: string;
+  /** Category whose weights are exported (default `general`). */
+  category?: string;
+}
+
+/** Public model name of a route, as clients address it through Switchyard. */
+export function publicRouteName(route: string): string {
+  return route === 'auto' ? 'auto' : `auto:${route}`;
+}
+
+function splitModelId(id: string): { provider: string; model: string } {
+  const slash = id.indexOf('/');
+  return slash > 0 ? { provider: id.slice(0, slash), model: id.slice(slash + 1) } : { provider: 'openai', model: id };
+}
+
+/** `OPENAI_API_KEY` for provider `openai`, `SIM_OPENAI_API_KEY` for `sim-openai`. */
+export function apiKeyVariable(provider: string): string {
+  return `${provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+}
+
+function categoryOf(route: RoutePolicy, category: string): CategoryPolicy | undefined {
+  return route.categories[category] ?? route.categories.general ?? Object.values(route.categories)[0];
+}
+
+const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+
+const SECRET_KEY = /^(api[_-]?key|secret|password|authorization|token|access[_-]?token)$/i;
+const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{10,}|AIza[0-9A-Za-z_-]{20,}|gsk_[A-Za-z0-9]{20,}|Bearer\s+[A-Za-z0-9._-]{16,})/;
+
+/** Throws if `value` holds something that looks like a credential (env references are fine). */
+export function assertNoSecrets(value: unknown, path = '$'): void {
+  if (typeof value === 'string') {
+    if (SECRET_VALUE.test(value)) throw new Error(`refusing to export: ${path} looks like a credential`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => assertNoSecrets(item, `${path}[${index}]`));
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (SECRET_KEY.test(key) && typeof item === 'string' && !item.startsWith('os.environ/')) {
+        throw new Error(`refusing to export: ${path}.${key} holds a literal credential`);
+      }
+      assertNoSecrets(item, `${path}.${key}`);
+    }
+  }
+}
+
+/** The LiteLLM proxy config as an object (see `exportPolicy(doc, 'litellm')` for YAML). */
+export function toLiteLlmConfig(policy: PolicyDocument, options: ExportOptions = {}) {
+  const modelList: Array<{ model_name: string; litellm_params: Record<string, unknown>; model_info?: Record<string, unknown> }> = [];
+  const fallbacks: Array<Record<string, string[]>> = [];
+  const seen = new Set<string>();
+  const params = (id: string): Record<string, unknown> => {
+    const { provider } = splitModelId(id);
+    return { model: id, api_key: `os.environ/${apiKeyVariable(provider)}` };
+  };
+  for (const [name, route] of Object.entries(policy.routes)) {
+    const category = categoryOf(route, options.category ?? 'general');
+    if (!category) continue;
+    const group = publicRouteName(name);
+    for (const entry of category.models) {
+      if (entry.weight <= 0) continue;
+      modelList.push({
+        model_name: group,
+        litellm_params: { ...params(entry.model), weight: round(entry.weight) },
+        model_info: { id: `${group}:${entry.model}`, switchyard_expected_quality: entry.expected.quality },
+      });
+    }
+    const order = category.fallbackOrder.length > 0 ? category.fallbackOrder : category.models.map((entry) => entry.model);
+    if (order.length > 0) fallbacks.push({ [group]: order });
+    for (const model of order) seen.add(model);
+  }
+  for (const model of [...seen].sort()) {
+    modelList.push({ model_name: model, litellm_params: params(model) });
+  }
+  return {
+    model_list: modelList,
+    router_settings: { routing_strategy: 'simple-shuffle', num_retries: 1, fallbacks },
+    litellm_settings: { drop_params: true },
+  };
+}
+
+interface PortkeyTarget {
+  provider?: string;
+  override_params?: { model: string };
+  weight?: number;
+  strategy?: { mode: 'loadbalance' | 'fallback'; on_status_codes?: number[] };
+  targets?: PortkeyTarget[];
+}
+
+/** The Portkey gateway config of one route as an object. */
+export function toPortkeyConfig(policy: PolicyDocument, options: ExportOptions = {}): PortkeyTarget & { strategy: NonNullable<PortkeyTarget['strategy']> } {
+  const routeName = options.route ?? ('auto' in policy.routes ? 'auto' : Object.keys(policy.routes)[0]);
+  const route = routeName !== undefined ? policy.routes[routeName] : undefined;
+  if (!route) throw new Error(`the policy has no route ${options.route ?? ''}`.trim());
+  const category = categoryOf(route, options.category ?? 'general');
+  const target = (id: string, weight?: number): PortkeyTarget => {
+    const { provider, model } = splitModelId(id);
+    return { provider: `@${provider}`, override_params: { model }, ...(weight !== undefined ? { weight: round(weight) } : {}) };
+  };
+  const weighted = (category?.models ?? []).filter((entry) => entry.weight > 0);
+  const order = category?.fallbackOrder ?? [];
+  return {
+    strategy: { mode: 'fallback', on_status_codes: [429, 500, 502, 503, 504] },
+    targets: [
+      { strategy: { mode: 'loadbalance' }, targets: weighted.map((entry) => target(entry.model, entry.weight)) },
+      ...order.slice(0, 3).map((id) => target(id)),
+    ],
+  };
+}
+
+/**
+ * Serialize `policy` for another gateway. `json` and `portkey` are JSON text; `litellm` is
+ * YAML text (a LiteLLM proxy `config.yaml`).
+ */
+export function exportPolicy(policy: PolicyDocument, format: ExportFormat, options: ExportOptions = {}): string {
+  let text: string;
+  let value: unknown;
+  switch (format) {
+    case 'json':
+      value = policy;
+      text = canonicalize(policy);
+      break;
+    case 'litellm':
+      value = toLiteLlmConfig(policy, options);
+      text = `# LiteLLM proxy config exported from Switchyard policy ${policy.createdAt}\n${stringify(value)}`;
+      break;
+    case 'portkey':
+      value = toPortkeyConfig(policy, options);
+      text = `${JSON.stringify(value, null, 2)}\n`;
+      break;
+    default:
+      throw new Error(`unknown export format ${String(format)}`);
+  }
+  assertNoSecrets(value);
+  return text;
+}
