@@ -27,7 +27,9 @@ describe('route management routes', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'support', updatedBy: 'bob', enabled: true });
-    expect(created.json().optimize).toBeDefined();
+    expect(created.json().optimize).toBe('requested');
+    const waiting = await api.redis.redis.keys(`${api.redis.prefix}:bull:optimize:*`);
+    expect(waiting.length).toBeGreaterThan(0);
     const duplicate = await api.app.inject({ method: 'POST', url: '/api/routes', headers, payload: { name: 'support' } });
     expect(duplicate.statusCode).toBe(409);
     const edited = await api.app.inject({

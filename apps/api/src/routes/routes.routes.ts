@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
 import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type RouteRow } from '@switchyard/db';
+import { QueueSet, requestOptimize } from '@switchyard/jobs';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
 
@@ -23,14 +24,23 @@ function routeView(row: RouteRow) {
  * Ask for an optimize run after a route changed, so the new objective turns into a
  * published policy without anyone touching code.
  */
-async function requestOptimize(context: ApiContext, reason: string): Promise<{ optimize: 'requested' | 'unavailable' }> {
-  context.logger.info({ reason }, 'optimize requested');
-  return { optimize: 'unavailable' };
+async function askForOptimize(context: ApiContext, queues: QueueSet, reason: string): Promise<{ optimize: 'requested' | 'unavailable' }> {
+  try {
+    await requestOptimize(queues, reason);
+    return { optimize: 'requested' };
+  } catch (error) {
+    // The route is saved either way; the scheduled optimize run picks the change up later.
+    context.logger.warn({ err: error, reason }, 'could not enqueue optimize');
+    return { optimize: 'unavailable' };
+  }
 }
 
 /** Routes: list, create, edit, delete (each audited with who and when), re-apply the config file. */
 export async function routeRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const { db, config } = context;
+  const queues = new QueueSet(context.redis, config.redisPrefix);
+  app.addHook('onClose', async () => queues.close());
+  const requestOptimize = (_context: ApiContext, reason: string) => askForOptimize(context, queues, reason);
 
   app.get('/api/routes', documented({ tags: ['routes'], summary: 'Named routes with objectives and constraints' }), async () => {
     const rows = await listRoutes(db);
