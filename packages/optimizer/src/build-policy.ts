@@ -254,7 +254,8 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
         beliefs.map((belief, index) => ({
           qualityAlpha: belief.qualityAlpha,
           qualityBeta: belief.qualityBeta,
-          ...(belief.errorRate > 0 ? { errorAlpha: belief.errorAlpha, errorBeta: belief.errorBeta } : {}),
+          // Sample the error rate only when failures were seen; otherwise it is ~0 and costs draws.
+          ...(belief.errorAlpha > 0.2 ? { errorAlpha: belief.errorAlpha, errorBeta: belief.errorBeta } : {}),
           penalty: penalties[index] as number,
         })),
         { samples: settings.monteCarloSamples, floor: settings.explorationFloor, random, qualityWeight: route.objective.quality },

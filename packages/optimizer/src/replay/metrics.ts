@@ -5,9 +5,12 @@
  * upper convex hull (a point is dropped when a cheaper one is at least as good or when it
  * lies under the segment between two neighbours: any point on a hull segment is reachable by
  * randomly mixing its two end routers). The hull is extended flat from its best point to
- * `maxCost` and is 0 below its cheapest point; AIQ = area under it on [0, maxCost] divided by
- * `maxCost`, i.e. the average quality over the cost range. `frontier_mixing` is that hull
- * over the single models.
+ * `maxCost`; AIQ = area under it on [minCost, maxCost] divided by (maxCost − minCost), i.e.
+ * the average quality over the cost range, as in RouterBench. The report takes minCost = the
+ * cheapest single model's cost and anchors every hull there (any router can always send
+ * everything to the cheapest model), so a one-point router such as the oracle is the segment
+ * from the cheapest model to its point, then flat. `frontier_mixing` is the hull over the
+ * single models.
  */
 export interface CostQuality {
   cost: number;
@@ -52,20 +55,25 @@ export function hullValue(hull: readonly CostQuality[], cost: number): number {
   return (hull.at(-1) as CostQuality).quality;
 }
 
-/** AIQ of `points` over [0, maxCost]. */
-export function aiq(points: readonly CostQuality[], maxCost: number): number {
+/** AIQ of `points` over [minCost, maxCost] (hull value is 0 below its cheapest point). */
+export function aiq(points: readonly CostQuality[], maxCost: number, minCost = 0): number {
   const hull = nonDecreasingHull(points);
-  if (hull.length === 0 || !(maxCost > 0)) return 0;
+  if (hull.length === 0 || !(maxCost > minCost)) return 0;
+  // Integrate the piecewise-linear hull exactly between its breakpoints within the range.
+  const breaks = [minCost, ...hull.map((point) => point.cost).filter((cost) => cost > minCost && cost < maxCost), maxCost];
   let area = 0;
-  for (let index = 0; index < hull.length; index += 1) {
-    const a = hull[index] as CostQuality;
-    if (a.cost >= maxCost) break;
-    const b = hull[index + 1];
-    if (b && b.cost <= maxCost) area += ((a.quality + b.quality) / 2) * (b.cost - a.cost);
-    else if (b) area += ((a.quality + hullValue(hull, maxCost)) / 2) * (maxCost - a.cost);
-    else area += a.quality * (maxCost - a.cost);
+  for (let index = 1; index < breaks.length; index += 1) {
+    const left = breaks[index - 1] as number;
+    const right = breaks[index] as number;
+    const first = hull[0] as CostQuality;
+    if (right <= first.cost) continue; // below the hull's cheapest point the value is 0
+    if (left < first.cost) {
+      area += ((hullValue(hull, first.cost) + hullValue(hull, right)) / 2) * (right - first.cost);
+      continue;
+    }
+    area += ((hullValue(hull, left) + hullValue(hull, right)) / 2) * (right - left);
   }
-  return area / maxCost;
+  return area / (maxCost - minCost);
 }
 
 /** Lowest cost among `points` whose quality reaches `target`, or null. */

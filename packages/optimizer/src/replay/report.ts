@@ -49,7 +49,7 @@ export interface ReplayReport {
   single_models: Array<PointReport & { model: string }>;
   sweep: Array<PointReport & { lambda: number }>;
   sweeps: Record<string, Array<PointReport & { lambda: number; publishes: number }>>;
-  aiq: { policy: number; frontier_mixing: number; oracle: number; max_cost_per_1k: number; by_algorithm: Record<string, number> };
+  aiq: { policy: number; frontier_mixing: number; oracle: number; min_cost_per_1k: number; max_cost_per_1k: number; by_algorithm: Record<string, number> };
   at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null; lambda: number | null; quality: number | null }>;
   cumulative_regret: {
     lambda: number;
@@ -116,7 +116,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   const settings = optimizerConfigSchema.parse({
     halfLifeHours: 24 * 365,
     explorationFloor: 0.001,
-    monteCarloSamples: 1000,
+    monteCarloSamples: 500,
     evalPriorSamples: Math.max(1, bench.warmCount),
     ...options.settings,
   });
@@ -168,9 +168,14 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   const singlePoints: CostQuality[] = singles.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
   const allCosts = [...singlePoints.map((point) => point.cost), oracle.cost_per_1k, ...Object.values(sweeps).flat().map((point) => point.cost_per_1k)];
   const maxCost = Math.max(...allCosts);
+  // RouterBench's range: from the cheapest single model to the most expensive point; every
+  // hull is anchored at the cheapest single model (a router can always send everything there).
+  const anchor: CostQuality = { cost: cheapest.cost_per_1k, quality: cheapest.quality };
+  const minCost = anchor.cost;
+  const aiqOf = (points: CostQuality[]): number => r(aiq([anchor, ...points], maxCost, minCost));
   const byAlgorithm: Record<string, number> = {};
   for (const [algorithm, sweep] of Object.entries(sweeps)) {
-    byAlgorithm[algorithm] = r(aiq(sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality })), maxCost));
+    byAlgorithm[algorithm] = aiqOf(sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality })));
   }
   const defaultAlgorithm = [...options.algorithms].sort((a, b) => (byAlgorithm[b] ?? 0) - (byAlgorithm[a] ?? 0))[0] as ReplayAlgorithm;
   const sweep = (sweeps[defaultAlgorithm] ?? []).map(({ lambda, quality, cost_per_1k }) => ({ lambda, quality, cost_per_1k }));
@@ -206,8 +211,9 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
     sweeps,
     aiq: {
       policy: byAlgorithm[defaultAlgorithm] ?? 0,
-      frontier_mixing: r(aiq(singlePoints, maxCost)),
-      oracle: r(aiq([{ cost: oracle.cost_per_1k, quality: oracle.quality }], maxCost)),
+      frontier_mixing: aiqOf(singlePoints),
+      oracle: aiqOf([{ cost: oracle.cost_per_1k, quality: oracle.quality }]),
+      min_cost_per_1k: r(minCost),
       max_cost_per_1k: r(maxCost),
       by_algorithm: byAlgorithm,
     },

@@ -1,0 +1,168 @@
+import { optimizerConfigSchema, type RouteConfig } from '@switchyard/core';
+import { parsePolicyDocument, policyHash } from '@switchyard/policy';
+import { describe, expect, it } from 'vitest';
+import { buildPolicy, coldStartPolicy, shouldPublish, type BuildPolicyInput, type EvalStat, type LiveStat, type ModelInput } from './index';
+
+const models: ModelInput[] = [
+  { id: 'openai/mini', price: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, enabled: true },
+  { id: 'anthropic/pro', price: { inputPerMTok: 3, outputPerMTok: 15 }, enabled: true },
+  { id: 'groq/fast', price: { inputPerMTok: 0.05, outputPerMTok: 0.08 }, enabled: true },
+  { id: 'openai/off', price: { inputPerMTok: 0.1, outputPerMTok: 0.1 }, enabled: false },
+];
+const route = (overrides: Partial<RouteConfig> = {}): RouteConfig => ({
+  name: 'auto',
+  candidates: [],
+  objective: { quality: 1, cost: 0.3, latency: 0.1 },
+  constraints: {},
+  ...overrides,
+});
+const now = new Date('2026-11-21T12:00:00Z');
+const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
+const evalStats: EvalStat[] = [
+  { model: 'openai/mini', category: 'math', n: 200, meanScore: 0.8, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:gsm8k_test' },
+  { model: 'anthropic/pro', category: 'math', n: 200, meanScore: 0.95, meanInputTokens: 300, meanOutputTokens: 250, source: 'eval:gsm8k_test' },
+  { model: 'groq/fast', category: 'math', n: 200, meanScore: 0.5, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:gsm8k_test' },
+];
+const input = (overrides: Partial<BuildPolicyInput> = {}): BuildPolicyInput => ({
+  routes: [route()],
+  models,
+  evalStats,
+  liveStats: [],
+  probeStats: [],
+  parent: null,
+  settings: optimizerConfigSchema.parse({}),
+  now,
+  seed: 1,
+  ...overrides,
+});
+const weightOf = (policy: ReturnType<typeof buildPolicy>, model: string, category = 'math', routeName = 'auto') =>
+  policy.routes[routeName]?.categories[category]?.models.find((entry) => entry.model === model)?.weight ?? 0;
+
+describe('buildPolicy', () => {
+  it('produces a valid, explained, deterministic policy', () => {
+    const routes = [route({ candidates: models.map((model) => model.id) })];
+    const a = buildPolicy(input({ routes }));
+    const b = buildPolicy(input({ routes }));
+    expect(policyHash(a)).toBe(policyHash(b));
+    expect(() => parsePolicyDocument(JSON.parse(JSON.stringify(a)))).not.toThrow();
+    const math = a.routes.auto!.categories.math!;
+    expect(math.models.reduce((sum, entry) => sum + entry.weight, 0)).toBeCloseTo(1, 4);
+    expect(math.models.every((entry) => entry.weight >= 0.02 - 1e-9)).toBe(true);
+    expect(a.routes.auto!.categories.general).toBeDefined();
+    expect(a.routes.auto!.why).toMatch(/For math, .+ takes \d+%/);
+    expect(a.routes.auto!.excluded).toEqual([{ model: 'openai/off', reason: 'disabled in config' }]);
+    const pro = math.models.find((entry) => entry.model === 'anthropic/pro')!;
+    expect(pro.evidence.evalSamples).toBe(50);
+    expect(pro.evidence.sources).toContain('eval:gsm8k_test');
+    expect(pro.expected.costPerRequestUsd).toBeCloseTo((300 * 3 + 250 * 15) / 1e6, 10);
+    expect(buildPolicy(input({ routes, parent: a })).parentHash).toBe(policyHash(a));
+    // Without a candidate list a route takes every enabled model.
+    expect(buildPolicy(input()).routes.auto!.candidates).toEqual(['openai/mini', 'anthropic/pro', 'groq/fast']);
+  });
+
+  it('trades quality for cost according to λ_cost', () => {
+    const cheap = buildPolicy(input({ routes: [route({ name: 'cheap', objective: { quality: 1, cost: 2, latency: 0 } })] }));
+    const quality = buildPolicy(input({ routes: [route({ name: 'quality', objective: { quality: 1, cost: 0, latency: 0 } })] }));
+    expect(weightOf(quality, 'anthropic/pro', 'math', 'quality')).toBeGreaterThan(0.9);
+    expect(weightOf(cheap, 'openai/mini', 'math', 'cheap')).toBeGreaterThan(0.9);
+  });
+
+  it('excludes models that break a constraint, with the reason', () => {
+    const policy = buildPolicy(
+      input({
+        routes: [route({ constraints: { maxCostPerMTok: 2, minQuality: 0.6 } })],
+        probeStats: [{ model: 'openai/mini', n: 30, ttftP50Ms: 300, ttftP95Ms: 2500, latencyP50Ms: 900, latencyP95Ms: 3000 }],
+      }),
+    );
+    const excluded = Object.fromEntries(policy.routes.auto!.excluded.map((entry) => [entry.model, entry.reason]));
+    expect(excluded['anthropic/pro']).toMatch(/blended price \$6\.00\/MTok exceeds the route's maxCostPerMTok \$2/);
+    expect(excluded['groq/fast']).toMatch(/expected quality 0\.5\d* is below the route's minQuality 0\.6/);
+    expect(policy.routes.auto!.categories.math!.models.map((entry) => entry.model)).toEqual(['openai/mini']);
+    const slow = buildPolicy(
+      input({
+        routes: [route({ constraints: { maxTtftMs: 1000 } })],
+        probeStats: [{ model: 'openai/mini', n: 30, ttftP50Ms: 300, ttftP95Ms: 2500, latencyP50Ms: 900, latencyP95Ms: 3000 }],
+      }),
+    );
+    expect(slow.routes.auto!.excluded.find((entry) => entry.model === 'openai/mini')?.reason).toMatch(/2500 ms \(p95\) exceeds the route's maxTtftMs 1000 ms/);
+  });
+
+  it('with decay, follows a model that degrades; without decay, it would not', () => {
+    const routes = [route({ objective: { quality: 1, cost: 0, latency: 0 } })];
+    // anthropic/pro was excellent a week ago, and fails most graded requests in the last hours.
+    const liveStats: LiveStat[] = [
+      { model: 'anthropic/pro', category: 'math', at: hoursAgo(24 * 7), requests: 2000, errors: 0, judgeCount: 2000, judgeSum: 1960 },
+      { model: 'anthropic/pro', category: 'math', at: hoursAgo(2), requests: 120, errors: 30, judgeCount: 90, judgeSum: 30 },
+      { model: 'openai/mini', category: 'math', at: hoursAgo(2), requests: 120, errors: 0, judgeCount: 120, judgeSum: 100 },
+    ];
+    const decayed = buildPolicy(input({ routes, liveStats, settings: optimizerConfigSchema.parse({ halfLifeHours: 12 }) }));
+    const undecayed = buildPolicy(input({ routes, liveStats, settings: optimizerConfigSchema.parse({ halfLifeHours: 100_000 }) }));
+    expect(weightOf(undecayed, 'anthropic/pro')).toBeGreaterThan(0.9);
+    expect(weightOf(decayed, 'anthropic/pro')).toBeLessThan(0.1);
+    expect(weightOf(decayed, 'openai/mini')).toBeGreaterThan(0.8);
+    const pro = decayed.routes.auto!.categories.math!.models.find((entry) => entry.model === 'anthropic/pro')!;
+    expect(pro.expected.errorRate).toBeGreaterThan(0.1);
+  });
+
+  it('fits a contextual policy and a classifier when asked', () => {
+    const contextualItems = Array.from({ length: 300 }, (_, index) => {
+      const long = index % 2 === 0;
+      const text = long ? `a long and winding word problem number ${index} with many steps and clauses to follow` : `add ${index}`;
+      return [
+        { category: 'math', model: 'openai/mini', score: long ? 0 : 1, text },
+        { category: 'math', model: 'anthropic/pro', score: 1, text },
+      ];
+    }).flat();
+    const classifierTrainingItems = Array.from({ length: 40 }, (_, index) =>
+      index % 2 === 0 ? { text: `compute ${index} plus ${index + 1}`, category: 'math' } : { text: `write a poem about the sea ${index}`, category: 'writing' },
+    );
+    const policy = buildPolicy(input({ contextualItems, classifierTrainingItems, settings: optimizerConfigSchema.parse({ algorithm: 'contextual' }) }));
+    expect(policy.generator.algorithm).toBe('contextual');
+    const contextual = policy.routes.auto!.categories.math!.contextual!;
+    expect(contextual.kind).toBe('irt-logistic');
+    expect(contextual.models.map((entry) => entry.model).sort()).toEqual(['anthropic/pro', 'groq/fast', 'openai/mini']);
+    expect(policy.classifier?.categories).toEqual(['math', 'writing']);
+    expect(policy.classifier?.heldOutAccuracy).toBeGreaterThan(0.8);
+  });
+});
+
+describe('coldStartPolicy', () => {
+  it('sends most traffic to the cheapest eligible model and explores the rest uniformly', () => {
+    const policy = coldStartPolicy([route(), route({ name: 'capped', constraints: { maxCostPerMTok: 1 } })], models);
+    const general = policy.routes.auto!.categories.general!;
+    expect(general.models.map((entry) => entry.model)).toEqual(['groq/fast', 'openai/mini', 'anthropic/pro']);
+    expect(general.models.map((entry) => entry.weight)).toEqual([0.8 + 0.2 / 3, 0.2 / 3, 0.2 / 3].map((value) => Math.round(value * 1e6) / 1e6));
+    expect(policy.generator.algorithm).toBe('cold-start');
+    expect(policy.routes.capped!.excluded.map((entry) => entry.model)).toEqual(['anthropic/pro']);
+    const listed = coldStartPolicy([route({ candidates: ['openai/off', 'groq/fast', 'nope/x'] })], models);
+    expect(listed.routes.auto!.excluded).toEqual([
+      { model: 'openai/off', reason: 'disabled in config' },
+      { model: 'nope/x', reason: 'not in the model catalog' },
+    ]);
+    expect(listed.routes.auto!.categories.general!.models.map((entry) => [entry.model, entry.weight])).toEqual([['groq/fast', 1]]);
+    expect(policyHash(coldStartPolicy([route()], models))).toBe(policyHash(coldStartPolicy([route()], models)));
+    expect(policy.routes.auto!.why).toMatch(/Cold start/);
+  });
+});
+
+describe('shouldPublish', () => {
+  it('publishes only material changes', () => {
+    const base = buildPolicy(input());
+    expect(shouldPublish(null, base, 0.05).publish).toBe(true);
+    expect(shouldPublish(base, structuredClone(base), 0.05)).toMatchObject({ publish: false });
+    const moved = structuredClone(base);
+    const math = moved.routes.auto!.categories.math!;
+    math.models[0]!.weight -= 0.2;
+    math.models[1]!.weight += 0.2;
+    const decision = shouldPublish(base, moved, 0.05);
+    expect(decision.publish).toBe(true);
+    expect(decision.reason).toMatch(/weights moved by up to 0\.400/);
+    const jitter = structuredClone(base);
+    jitter.routes.auto!.categories.math!.models[0]!.weight -= 0.01;
+    jitter.routes.auto!.categories.math!.models[1]!.weight += 0.01;
+    expect(shouldPublish(base, jitter, 0.05).publish).toBe(false);
+    const removed = structuredClone(base);
+    removed.routes.auto!.categories.math!.models.pop();
+    expect(shouldPublish(base, removed, 0.05).reason).toMatch(/models changed/);
+  });
+});

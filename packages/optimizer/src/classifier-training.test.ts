@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classify } from '@switchyard/policy';
+import { describe, expect, it } from 'vitest';
+import { trainClassifier, type LabelledText } from './classifier-training';
+
+const datasets = join(import.meta.dirname, '../../../datasets');
+
+function bundledItems(): LabelledText[] {
+  const items: LabelledText[] = [];
+  for (const file of readdirSync(datasets).filter((name) => name.endsWith('.jsonl')).sort()) {
+    for (const line of readFileSync(join(datasets, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line) as { input: Array<{ content: string }>; category: string };
+      items.push({ text: item.input.map((message) => message.content).join('\n'), category: item.category });
+    }
+  }
+  return items;
+}
+
+describe('category classifier', () => {
+  it('classifies the bundled eval sets by category with high held-out accuracy', () => {
+    const items = bundledItems();
+    expect(new Set(items.map((item) => item.category)).size).toBeGreaterThanOrEqual(5);
+    const result = trainClassifier(items, { seed: 1 });
+    expect(result.heldOut).toBeGreaterThan(100);
+    expect(result.heldOutAccuracy).toBeGreaterThan(0.95);
+    expect(result.classifier.heldOutAccuracy).toBeCloseTo(result.heldOutAccuracy!, 3);
+    expect(result.classifier.trainedOn).toBe(items.length);
+    for (const entry of Object.values(result.perCategory)) expect(entry.correct / entry.heldOut).toBeGreaterThan(0.6);
+    // The router's classify() on unseen prompts.
+    expect(classify(result.classifier, 'Tom has 3 apples and buys 5 more boxes of 12 apples each. How many apples does he have?').category).toBe('math');
+    expect(classify(result.classifier, 'def f(x):\n    return x[::-1]\nassert f("abc") == ??').category).toBe('code');
+  });
+
+  it('is deterministic for a seed and needs items', () => {
+    const items = bundledItems().slice(0, 300);
+    expect(trainClassifier(items, { seed: 2 }).heldOutAccuracy).toBe(trainClassifier(items, { seed: 2 }).heldOutAccuracy);
+    expect(() => trainClassifier([])).toThrow(RangeError);
+  });
+});
