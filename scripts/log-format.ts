@@ -13,7 +13,7 @@ export function prefixLines(stream: Readable, name: string, out: Writable): void
   });
 }
 
-function formatLine(line: string): string {
+export function formatLine(line: string): string {
   if (!line.startsWith('{')) return line;
   try {
     const record = JSON.parse(line) as Record<string, unknown>;

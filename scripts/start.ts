@@ -10,14 +10,19 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, createLogger, loadConfig, type SwitchyardConfig } from '@switchyard/core';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type SwitchyardConfig } from '@switchyard/core';
 import { migrateToLatest, createDb, startEmbeddedPostgres, type EmbeddedDatabase } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { ensureRedis, type EnsuredRedis } from './redis';
-import { prefixLines } from './log-format';
+import { formatLine, prefixLines } from './log-format';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', 'start');
+// The launcher's own lines look like its children's: `[start] INFO message key=value`.
+const logger = pino(
+  { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', base: undefined },
+  { write: (line: string) => process.stdout.write(`[start] ${formatLine(line.trimEnd())}\n`) },
+);
 
 interface Child {
   name: string;
@@ -145,10 +150,13 @@ async function main(): Promise<void> {
   boot.push(startChild('api', 'apps/api/src/main.ts', env, `${base}:${config.api.port}/readyz`));
   boot.push(startChild('router', 'apps/router/src/main.ts', env, `${base}:${config.router.port}/readyz`));
   boot.push(startChild('worker', 'jobs/src/main.ts', env));
-  await Promise.all(boot.map((child) => waitReady(child, Date.now() + 60_000))).catch((error: Error) => {
-    logger.error(error.message);
-    return stopAll(1);
-  });
+  try {
+    await Promise.all(boot.map((child) => waitReady(child, Date.now() + 120_000)));
+  } catch (error) {
+    logger.error((error as Error).message);
+    await stopAll(1);
+    return;
+  }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lines = [
