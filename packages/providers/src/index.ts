@@ -6,7 +6,7 @@ export { createProviderSet } from './provider-set';
 export type { ProviderSet, ModelBinding } from './provider-set';
 export { loadPriceCatalog, parsePriceCatalog, PriceCatalog, DEFAULT_CATALOG_PATH } from './catalog';
 export type { PriceCatalogEntry } from './catalog';
-export { countTokens, estimateRequestTokens } from './tokenizer';
+export { countTokens, estimateRequestTokens, warmTokenizer } from './tokenizer';
 export { usageWithCost } from './cost';
 export type { RawUsage } from './cost';
 export { parseRetryAfterHeader, parseDuration, retryAfterFromHeaders, retryAfterFromBody } from './http/retry-after';

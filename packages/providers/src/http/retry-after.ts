@@ -24,6 +24,7 @@ export function parseRetryAfterHeader(value: string, now: number = Date.now()): 
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return clamp(Number(text) * 1000);
+  if (!/[a-z]/i.test(text)) return undefined; // not a number, and no HTTP date either
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return clamp(Math.max(0, date - now));
