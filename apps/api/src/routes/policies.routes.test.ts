@@ -57,6 +57,12 @@ describe('policy routes', () => {
     expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="switchyard-policy-[0-9a-f]{12}\.json"$/);
     expect(JSON.parse(exported.body)).toEqual(current.document);
 
+    const litellm = await api.app.inject({ url: `/api/policies/${secondHash}/export?format=litellm`, headers: auth });
+    expect(litellm.headers['content-disposition']).toContain('-litellm.yaml"');
+    expect(litellm.body).toContain('model_list');
+    const portkey = await api.app.inject({ url: `/api/policies/${secondHash}/export?format=portkey`, headers: auth });
+    expect(JSON.parse(portkey.body).strategy.mode).toBe('fallback');
+
     const rollback = await api.app.inject({ method: 'POST', url: `/api/policies/${firstHash}/rollback`, headers: auth });
     expect(rollback.json()).toMatchObject({ published: true, previousHash: secondHash });
     expect((await api.app.inject({ url: '/api/policies/current', headers: auth })).json().hash).toBe(firstHash);

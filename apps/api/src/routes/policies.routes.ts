@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
-import { canonicalize, diffPolicies, parsePolicyDocument, policyHash, type PolicyDocument } from '@switchyard/policy';
+import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from '@switchyard/policy';
 import {
   getCurrentPolicy,
   getPolicy,
@@ -40,8 +40,8 @@ function versionView(row: PolicyRow) {
 
 /** An export of a policy document in one of the supported formats, as file text. */
 function renderExport(document: PolicyDocument, format: (typeof exportFormats)[number]): { text: string; extension: string; type: string } {
-  if (format === 'json') return { text: `${JSON.stringify(document, null, 2)}\n`, extension: 'json', type: 'application/json' };
-  throw new SwitchyardError('unavailable', `Export format ${format} is not available yet`, { status: 501, retryable: false });
+  const text = exportPolicy(document, format);
+  return format === 'litellm' ? { text, extension: 'yaml', type: 'application/yaml' } : { text, extension: 'json', type: 'application/json' };
 }
 
 /** Policies: current, history, one version, diff, publish a document, rollback, export. */
