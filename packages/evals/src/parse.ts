@@ -13,7 +13,7 @@ import { SwitchyardError } from '@switchyard/core';
 import { VersionHasher, itemContentJson, type DatasetFormat, type EvalItem } from './item';
 import { createHash } from 'node:crypto';
 import { ReportBuilder, RowError, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
-import { FileTooLargeError, countedChunks, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
+import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
 import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
 import { CsvHeaderError, csvRows, detectDelimiter } from './formats/csv';
 import { YamlFileError, yamlRows } from './formats/yaml';
@@ -113,8 +113,8 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
   const counter = { bytes: 0 };
   // The source is consumed through one iterator that format parsers cannot close early, so
   // whatever they leave unread is drained at the end (an HTTP upload must be read to its end).
-  const iterator = source[Symbol.asyncIterator]();
-  const unclosable: AsyncIterable<Buffer | Uint8Array | string> = { [Symbol.asyncIterator]: () => ({ next: () => iterator.next() }) };
+  const iterator = sourceIterator(source);
+  const unclosable: AsyncIterable<DatasetChunk> = { [Symbol.asyncIterator]: () => ({ next: () => iterator.next() }) };
   const chunks = countedChunks(unclosable, limits.maxFileBytes, counter)[Symbol.asyncIterator]();
   let stopped = false;
 

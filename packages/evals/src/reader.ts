@@ -8,7 +8,17 @@
  * its bytes are never held in memory.
  */
 
-export type DatasetSource = AsyncIterable<Buffer | Uint8Array | string>;
+export type DatasetChunk = Buffer | Uint8Array | string;
+/** A file stream, any async or sync iterable of chunks, or the whole content at once. */
+export type DatasetSource = AsyncIterable<DatasetChunk> | Iterable<DatasetChunk> | Buffer | string;
+
+/** One async iterator over any DatasetSource. */
+export function sourceIterator(source: DatasetSource): AsyncIterator<DatasetChunk> {
+  if (typeof source === 'string' || Buffer.isBuffer(source)) source = [source];
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const sync = source[Symbol.iterator]();
+  return { next: async () => sync.next() };
+}
 
 export class FileTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -24,7 +34,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Normalize chunks to Buffers and count bytes; throws FileTooLargeError past `maxBytes`. */
-export async function* countedChunks(source: DatasetSource, maxBytes: number, counter: { bytes: number }): AsyncGenerator<Buffer> {
+export async function* countedChunks(source: AsyncIterable<DatasetChunk>, maxBytes: number, counter: { bytes: number }): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     counter.bytes += buffer.length;

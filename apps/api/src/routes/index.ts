@@ -11,6 +11,9 @@ import { decisionRoutes } from './decisions.routes';
 import { liveRoutes } from './live.routes';
 import { playgroundRoutes } from './playground.routes';
 import { apiKeyRoutes } from './api-keys.routes';
+import { datasetRoutes } from './datasets.routes';
+import { evalRunRoutes } from './eval-runs.routes';
+import { jobRoutes } from './jobs.routes';
 
 /**
  * Every route module of the control plane. One line per module; each is
@@ -28,4 +31,7 @@ export const routeModules: Array<(app: FastifyInstance, context: ApiContext) => 
   liveRoutes,
   playgroundRoutes,
   apiKeyRoutes,
+  datasetRoutes,
+  evalRunRoutes,
+  jobRoutes,
 ];
