@@ -25,7 +25,7 @@ describe('openai-compatible encoding', () => {
   });
 
   it('applies preset quirks', () => {
-    const mistral = openAiCompatibleFormat(mistralPreset).encode({ ...request, tool_choice: 'required', user: 'u' }, settings, true);
+    const mistral = openAiCompatibleFormat(mistralPreset).encode({ ...request, tool_choice: 'required', user: 'u' }, settings, true) as Record<string, unknown>;
     expect(mistral.tool_choice).toBe('any');
     expect(mistral).not.toHaveProperty('stream_options');
     expect(mistral).not.toHaveProperty('user');
