@@ -1,0 +1,40 @@
+/** Number formatting shared by tables and charts. Null shows as an en dash. */
+const dash = '–';
+
+export function percent(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || Number.isNaN(value) ? dash : `${(value * 100).toFixed(digits)}%`;
+}
+
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return dash;
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return dash;
+  if (value === 0) return '$0';
+  if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
+  return `$${value.toFixed(2)}`;
+}
+
+export function perMTok(value: number | null | undefined): string {
+  return value === null || value === undefined ? dash : `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}/M`;
+}
+
+export function number(value: number | null | undefined, digits = 0): string {
+  return value === null || value === undefined || Number.isNaN(value) ? dash : value.toFixed(digits);
+}
+
+export function shortHash(hash: string | null | undefined): string {
+  return hash ? hash.slice(0, 10) : dash;
+}
+
+export function when(iso: string | null | undefined): string {
+  if (!iso) return dash;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? dash : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function interval(value: [number, number] | null | undefined): string {
+  return value ? `${percent(value[0], 0)}–${percent(value[1], 0)}` : dash;
+}
