@@ -156,7 +156,7 @@ export async function startHarness(options: { auth?: 'on' | 'off'; router?: Swit
 }
 
 /** Wait until `check` holds (polling), or fail after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -12,10 +12,10 @@ beforeAll(async () => {
   const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
   await waitFor(() => harness.router.table.policyHash === hash);
   client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused-auth-off', maxRetries: 0, timeout: 10_000 });
-});
+}, 60_000);
 afterAll(async () => {
   await harness?.close();
-});
+}, 60_000);
 
 const weatherTool = {
   type: 'function' as const,
@@ -26,7 +26,7 @@ const weatherTool = {
   },
 };
 
-describe('openai SDK v6', () => {
+describe('openai SDK v6', { timeout: 30_000 }, () => {
   it('non-streaming completion', async () => {
     const { data, response } = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Say hello' }] }).withResponse();
     expect(data.object).toBe('chat.completion');
@@ -89,7 +89,7 @@ describe('openai SDK v6', () => {
   });
 });
 
-describe('Vercel AI SDK v5 (openai-compatible provider)', () => {
+describe('Vercel AI SDK v5 (openai-compatible provider)', { timeout: 30_000 }, () => {
   it('generateText and streamText', async () => {
     const provider = createOpenAICompatible({ name: 'switchyard', baseURL: `${harness.url}/v1`, apiKey: 'unused', includeUsage: true });
     const generated = await generateText({ model: provider('auto'), prompt: 'Say hello', maxRetries: 0 });

@@ -9,13 +9,13 @@ beforeAll(async () => {
   harness = await startHarness({ firstTokenMs: 700 });
   const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
   await waitFor(() => harness.router.table.policyHash === hash);
-});
+}, 60_000);
 afterEach(async () => {
   await harness.resetFleet();
-});
+}, 60_000);
 afterAll(async () => {
   await harness?.close();
-});
+}, 60_000);
 
 const story = { role: 'user', content: 'Tell me a long story about a lighthouse keeper and the sea, with many details.' };
 
@@ -49,7 +49,7 @@ function sseData(text: string): string[] {
     .map((frame) => frame.slice(6));
 }
 
-describe('failover before the first byte', () => {
+describe('failover before the first byte', { timeout: 30_000 }, () => {
   it('503 from the drawn model → success from the next, fallback recorded', async () => {
     await harness.patch('alpha', { errorRates: { '503': 1 } });
     const { response, text } = await chat({});
@@ -112,7 +112,7 @@ describe('failover before the first byte', () => {
   });
 });
 
-describe('after the first byte', () => {
+describe('after the first byte', { timeout: 30_000 }, () => {
   it('a mid-stream cut becomes an in-stream error frame, then [DONE]', async () => {
     await harness.patch('alpha', { cutRate: 1 });
     const { response, text } = await chat({ stream: true });
@@ -128,7 +128,7 @@ describe('after the first byte', () => {
   });
 });
 
-describe('circuit breaker', () => {
+describe('circuit breaker', { timeout: 30_000 }, () => {
   it('opens after consecutive failures and skips the model; state in /metrics', async () => {
     const small = await startHarness({ router: { circuitBreaker: { failureThreshold: 2, coolDownMs: 60_000 } } });
     try {

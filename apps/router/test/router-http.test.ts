@@ -7,10 +7,10 @@ import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harne
 let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness();
-});
+}, 60_000);
 afterAll(async () => {
   await harness?.close();
-});
+}, 60_000);
 
 const hello = { messages: [{ role: 'user', content: 'Say hello' }] };
 
@@ -28,7 +28,7 @@ async function decisions(): Promise<DecisionRecord[]> {
   return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf(DECISION_FIELD) + 1] as string) as DecisionRecord);
 }
 
-describe('cold start (no policy published)', () => {
+describe('cold start (no policy published)', { timeout: 30_000 }, () => {
   it('routes by the documented rule and says so in /readyz', async () => {
     const ready = await fetch(`${harness.url}/readyz`);
     expect(ready.status).toBe(200);
@@ -43,7 +43,7 @@ describe('cold start (no policy published)', () => {
   });
 });
 
-describe('with a published policy', () => {
+describe('with a published policy', { timeout: 30_000 }, () => {
   let hash: string;
   beforeAll(async () => {
     hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });

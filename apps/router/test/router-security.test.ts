@@ -13,10 +13,10 @@ beforeAll(async () => {
   const created = await createApiKey(harness.database.db, { name: 'test' });
   key = created.key;
   keyId = created.row.id;
-});
+}, 60_000);
 afterAll(async () => {
   await harness?.close();
-});
+}, 60_000);
 
 const hello = JSON.stringify({ messages: [{ role: 'user', content: 'Say hello' }] });
 
@@ -31,7 +31,7 @@ async function errorOf(response: Response) {
   return body.error;
 }
 
-describe('API keys', () => {
+describe('API keys', { timeout: 30_000 }, () => {
   it('requires a key on /v1/* but not on health endpoints', async () => {
     const missing = await post(hello);
     expect(missing.status).toBe(401);
@@ -84,7 +84,7 @@ describe('API keys', () => {
   });
 });
 
-describe('hostile input', () => {
+describe('hostile input', { timeout: 30_000 }, () => {
   it('oversized body → 413', async () => {
     const big = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }] });
     const response = await post(big, { authorization: `Bearer ${key}` });
