@@ -103,7 +103,7 @@ describe('contextual scoring', () => {
     contextual: {
       kind: 'irt-logistic',
       link: 'logistic',
-      features: spec,
+      features: { dimensions: spec.dimensions, ngrams: [...spec.ngrams], lengthBuckets: [...spec.lengthBuckets] },
       strength,
       // Very short prompts (length bucket 0) are easy: the cheap model then does as well as the strong one.
       shared: [2, 0, -3],

@@ -80,10 +80,11 @@ export function createPromptFeatures(capacity = 256): PromptFeatures {
   };
 }
 
+/** Finalizer (murmur3 fmix32), reduced to a non-negative int32 so `%` stays an integer op. */
 function mix(hash: number): number {
   let h = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return (h ^ (h >>> 16)) & 0x7fffffff;
 }
 
 /** Is this code unit a CJK ideograph, kana or hangul (one word per character)? */
@@ -136,53 +137,30 @@ export function featurize(text: string, spec: FeatureSpec, out: PromptFeatures =
   let wordHash = FNV_OFFSET;
   let inWord = false;
   let numeric = true;
-
-  const add = (hash: number): void => {
-    const bucket = hash % dimensions;
-    const slot = slots[bucket] as number;
-    if (slot !== 0) {
-      out.counts[slot - 1] = (out.counts[slot - 1] as number) + 1;
-      return;
-    }
-    if (size === out.indices.length) {
-      const indices = new Int32Array(size * 2);
-      indices.set(out.indices);
-      const counts = new Float64Array(size * 2);
-      counts.set(out.counts);
-      out.indices = indices;
-      out.counts = counts;
-    }
-    out.indices[size] = bucket;
-    out.counts[size] = 1;
-    size += 1;
-    slots[bucket] = size;
-  };
-
-  const endWord = (): void => {
-    const current = numeric ? NUMBER_TOKEN : wordHash >>> 0;
-    if (numeric) numbers += 1;
-    if (unigrams) add(mix(current));
-    if (bigrams && words > 0) add(mix(Math.imul(previous ^ 0x9e3779b9, FNV_PRIME) ^ current));
-    if (trigrams && words > 1) add(mix(Math.imul(Math.imul(previous2 ^ 0x7f4a7c15, FNV_PRIME) ^ previous, FNV_PRIME) ^ current));
-    previous2 = previous;
-    previous = current;
-    words += 1;
-    inWord = false;
-  };
-
   const length = text.length;
-  for (let index = 0; index < length; index += 1) {
-    let code = text.charCodeAt(index);
-    if (code === 10) lines += 1;
-    if (code >= 0x2e80 && isCjk(code)) {
-      if (inWord) endWord();
-      wordHash = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
-      numeric = false;
-      inWord = true;
-      endWord();
-      continue;
+  // At most one unigram, bigram and trigram per word and a word needs at least one character
+  // plus a separator, so this capacity is never exceeded: no growth checks in the loop.
+  const capacity = Math.min(dimensions, 3 * (Math.ceil(length / 2) + 1));
+  if (out.indices.length < capacity) {
+    out.indices = new Int32Array(capacity);
+    out.counts = new Float64Array(capacity);
+  }
+  const indices = out.indices;
+  const counts = out.counts;
+  // One extra iteration with a space as sentinel ends the last word.
+  for (let index = 0; index <= length; index += 1) {
+    let code = index < length ? text.charCodeAt(index) : 32;
+    let cjk = false;
+    let wordCode = false;
+    if (code < 128) {
+      wordCode = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+      if (code === 10) lines += 1;
+    } else if (code >= 0x2e80 && isCjk(code)) {
+      cjk = true;
+    } else {
+      wordCode = isWordCode(code);
     }
-    if (isWordCode(code)) {
+    if (wordCode) {
       if (!inWord) {
         inWord = true;
         wordHash = FNV_OFFSET;
@@ -192,11 +170,48 @@ export function featurize(text: string, spec: FeatureSpec, out: PromptFeatures =
       else if (code >= 0xc0 && code <= 0xde) code += 32;
       if (code < 48 || code > 57) numeric = false;
       wordHash = Math.imul(wordHash ^ code, FNV_PRIME);
-    } else if (inWord) {
-      endWord();
+      continue;
+    }
+    // A word ends here (and a CJK character is a word of its own, handled in a second round).
+    for (let round = 0; round < 2; round += 1) {
+      if (round === 1) {
+        if (!cjk) break;
+        wordHash = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
+        numeric = false;
+        inWord = true;
+      }
+      if (!inWord) continue;
+      const current = numeric ? NUMBER_TOKEN : wordHash | 0;
+      if (numeric) numbers += 1;
+      for (let order = 1; order <= 3; order += 1) {
+        let hash: number;
+        if (order === 1) {
+          if (!unigrams) continue;
+          hash = mix(current);
+        } else if (order === 2) {
+          if (!bigrams || words < 1) continue;
+          hash = mix(Math.imul(previous ^ 0x9e3779b9, FNV_PRIME) ^ current);
+        } else {
+          if (!trigrams || words < 2) continue;
+          hash = mix(Math.imul(Math.imul(previous2 ^ 0x7f4a7c15, FNV_PRIME) ^ previous, FNV_PRIME) ^ current);
+        }
+        const bucket = hash % dimensions;
+        const slot = slots[bucket] as number;
+        if (slot !== 0) {
+          counts[slot - 1] = (counts[slot - 1] as number) + 1;
+        } else {
+          indices[size] = bucket;
+          counts[size] = 1;
+          size += 1;
+          slots[bucket] = size;
+        }
+      }
+      previous2 = previous;
+      previous = current;
+      words += 1;
+      inWord = false;
     }
   }
-  if (inWord) endWord();
 
   for (let position = 0; position < size; position += 1) slots[out.indices[position] as number] = 0;
   out.size = size;

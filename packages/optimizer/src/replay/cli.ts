@@ -5,10 +5,10 @@
  * Replays a recorded routing dataset through the optimizer and writes the JSON report and an
  * SVG plot next to it (`<out>.svg`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadReplayBench, loadReplayModels } from './data';
+import { parseReplayLines, parseReplayModels } from './data';
 import { renderReplayPlot } from './plot';
 import { ALGORITHMS, DEFAULT_LAMBDAS, runReplayBenchmark, type ReplayAlgorithm } from './report';
 
@@ -45,7 +45,7 @@ if (lambdas.some((lambda) => !(lambda >= 0))) fail('--lambdas must be non-negati
 const algorithms = (values.algorithms ? values.algorithms.split(',') : [...ALGORITHMS]) as ReplayAlgorithm[];
 if (algorithms.some((algorithm) => !ALGORITHMS.includes(algorithm))) fail(`--algorithms must be among ${ALGORITHMS.join(', ')}`);
 
-const report = runReplayBenchmark(loadReplayBench(values.bench), loadReplayModels(values.models), {
+const report = runReplayBenchmark(parseReplayLines(readFileSync(values.bench, 'utf8')), parseReplayModels(readFileSync(values.models, 'utf8')), {
   bench: basename(values.bench),
   seed,
   warmStartFraction: warmStart,

@@ -1,8 +1,8 @@
 /**
  * Replay data: one prompt per JSONL line with every model's recorded outcome, plus a
- * price list (the format of /work/shared/replay, see its README).
+ * price list (the format of /work/shared/replay, see its README). Parsing only; the CLI reads
+ * the files.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const outcomeSchema = z.object({
@@ -40,10 +40,6 @@ export function parseReplayLines(text: string): ReplayLine[] {
   return lines;
 }
 
-export function loadReplayBench(path: string): ReplayLine[] {
-  return parseReplayLines(readFileSync(path, 'utf8'));
-}
-
-export function loadReplayModels(path: string): ReplayModel[] {
-  return z.array(replayModelSchema).parse(JSON.parse(readFileSync(path, 'utf8')));
+export function parseReplayModels(text: string): ReplayModel[] {
+  return z.array(replayModelSchema).parse(JSON.parse(text));
 }
