@@ -32,6 +32,7 @@ export default defineConfig({
       node('@switchyard/cli', 'apps/cli'),
       node('@switchyard/jobs', 'jobs'),
       node('integration', 'test', { include: ['**/*.test.ts'], exclude: ['browser/**'] }),
+      { extends: './apps/dashboard/vite.config.ts', test: { name: '@switchyard/dashboard', root: 'apps/dashboard', environment: 'jsdom', include: ['src/**/*.test.ts'] } },
       node('browser', 'test/browser', { include: ['**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 }),
     ],
   },

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 
 /**
  * `npm run dev -w apps/dashboard`: hot reload on :5173, /api, /admin and /openapi.json
@@ -9,8 +10,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 const apiUrl = process.env.SWITCHYARD_API_URL ?? 'http://127.0.0.1:7070';
 
 export default defineConfig({
-  plugins: [svelte()],
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : {},
+  // svelteTesting only acts under vitest: browser builds of svelte, DOM cleanup between tests.
+  plugins: [svelte(), svelteTesting()],
   server: {
     port: 5173,
     proxy: { '/api': apiUrl, '/admin': apiUrl, '/openapi.json': apiUrl, '/docs': apiUrl },

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { expectedPoint, paretoFrontier, previewPoint } from './tradeoffs';
+import type { LeaderboardRow, PolicyDocument } from './types';
+
+describe('paretoFrontier', () => {
+  it('keeps only undominated points, sorted by x', () => {
+    const frontier = paretoFrontier([
+      { model: 'cheap-bad', x: 0.1, quality: 0.4 },
+      { model: 'dominated', x: 1, quality: 0.45 },
+      { model: 'mid', x: 0.5, quality: 0.7 },
+      { model: 'best', x: 10, quality: 0.9 },
+      { model: 'worse-and-pricier', x: 12, quality: 0.85 },
+    ]);
+    expect(frontier.map((point) => point.model)).toEqual(['cheap-bad', 'mid', 'best']);
+  });
+  it('handles ties on x by keeping the better one', () => {
+    expect(paretoFrontier([{ model: 'a', x: 1, quality: 0.5 }, { model: 'b', x: 1, quality: 0.6 }]).map((point) => point.model)).toEqual(['b']);
+  });
+});
+
+describe('expectedPoint', () => {
+  const document = {
+    schemaVersion: 1,
+    parentHash: null,
+    createdAt: '2026-11-21T00:00:00Z',
+    generator: { algorithm: 'manual' },
+    models: { 'a/x': { provider: 'a', price: { inputPerMTok: 1, outputPerMTok: 5 } }, 'b/y': { provider: 'b', price: { inputPerMTok: 0.1, outputPerMTok: 0.5 } } },
+    routes: {},
+  } as PolicyDocument;
+  it('weight-averages quality, price and latency of the general category', () => {
+    const point = expectedPoint(
+      'auto',
+      {
+        objective: { quality: 1, cost: 0.3, latency: 0.1 },
+        constraints: {},
+        candidates: [],
+        why: '',
+        categories: {
+          general: {
+            fallbackOrder: [],
+            models: [
+              { model: 'a/x', weight: 0.25, expected: { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 100, latencyP50Ms: 1000, latencyP95Ms: 2000 } },
+              { model: 'b/y', weight: 0.75, expected: { quality: 0.5, costPerRequestUsd: 0.001, ttftP50Ms: 50, latencyP50Ms: null, latencyP95Ms: null } },
+            ],
+          },
+        },
+      },
+      document,
+      new Map(),
+    );
+    expect(point!.quality).toBeCloseTo(0.6);
+    expect(point!.blendedPricePerMTok).toBeCloseTo(0.25 * 2 + 0.75 * 0.2);
+    expect(point!.latencyP50Ms).toBe(1000);
+  });
+});
+
+describe('previewPoint', () => {
+  const rows = [
+    { model: 'a/strong', enabled: true, quality: { n: 100, mean: 0.9, interval: [0.8, 0.95] }, blendedPricePerMTok: 10, latencyP50Ms: 2000 },
+    { model: 'b/cheap', enabled: true, quality: { n: 100, mean: 0.6, interval: [0.5, 0.7] }, blendedPricePerMTok: 0.1, latencyP50Ms: 300 },
+  ] as LeaderboardRow[];
+  it('moves toward quality when cost weighs nothing, toward the cheap model when it weighs a lot', () => {
+    const qualityFirst = previewPoint(rows, { quality: 1, cost: 0, latency: 0 })!;
+    const costFirst = previewPoint(rows, { quality: 1, cost: 3, latency: 0 })!;
+    expect(qualityFirst.quality).toBeGreaterThan(0.85);
+    expect(costFirst.quality).toBeLessThan(0.65);
+    expect(costFirst.blendedPricePerMTok).toBeLessThan(qualityFirst.blendedPricePerMTok);
+  });
+  it('respects candidates and returns null without data', () => {
+    expect(previewPoint(rows, { quality: 1, cost: 0, latency: 0 }, ['b/cheap'])!.quality).toBeCloseTo(0.6);
+    expect(previewPoint([], { quality: 1, cost: 0, latency: 0 })).toBeNull();
+  });
+});
