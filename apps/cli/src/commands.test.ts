@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { findApiKeyByHash, hashApiKey, publishPolicy } from '@switchyard/db';
+import { createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
+import { parsePolicyDocument, policyHash } from '@switchyard/policy';
+import { keysCreate, keysList, keysRevoke, policyExport, policyShow } from './commands';
+
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../../packages/policy/src/fixtures/policy-v1.json'), 'utf8')) as Record<string, unknown>;
+
+describe('switchyard CLI commands', () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  it('says so when nothing is published yet', async () => {
+    await expect(policyExport(test.db, {})).rejects.toThrow(/no policy has been published yet/);
+  });
+
+  it('exports the current policy as canonical JSON, LiteLLM and Portkey', async () => {
+    const document = parsePolicyDocument(fixture);
+    const hash = policyHash(document);
+    await publishPolicy(test.db, { hash, schemaVersion: 1, parentHash: null, document, createdBy: 'test' });
+
+    const json = JSON.parse(await policyExport(test.db, { format: 'json' })) as Record<string, unknown>;
+    expect(policyHash(json)).toBe(hash);
+
+    const out = join(mkdtempSync(join(tmpdir(), 'sy-cli-')), 'litellm.yaml');
+    expect(await policyExport(test.db, { format: 'litellm', out })).toMatch(/^wrote .*litellm\.yaml/);
+    const litellm = parseYaml(readFileSync(out, 'utf8')) as { model_list: unknown[] };
+    expect(litellm.model_list.length).toBeGreaterThan(0);
+
+    const portkey = JSON.parse(await policyExport(test.db, { format: 'portkey' })) as Record<string, unknown>;
+    expect(JSON.stringify(portkey)).not.toMatch(/sk-|apiKey"\s*:\s*"[^{]/);
+    await expect(policyExport(test.db, { format: 'xml' })).rejects.toThrow(/--format must be one of json, litellm, portkey/);
+
+    const shown = await policyShow(test.db, {});
+    expect(shown).toContain(`policy ${hash.slice(0, 12)}`);
+    expect(shown).toMatch(/general\s+sim-openai\/swift-mini 80\.0%, sim-anthropic\/sage-pro 20\.0%/);
+  });
+
+  it('creates, lists and revokes API keys; the key is stored only as a hash', async () => {
+    const output = await keysCreate(test.db, { name: 'ci', routes: 'auto,cheap', rateLimit: '120' });
+    const key = output.split('\n')[1] ?? '';
+    expect(key).toMatch(/^sy-/);
+    const row = await findApiKeyByHash(test.db, hashApiKey(key));
+    expect(row?.routes).toEqual(['auto', 'cheap']);
+    expect(row?.rate_limit_per_min).toBe(120);
+    expect(await keysList(test.db)).toContain('ci');
+    expect(await keysList(test.db)).not.toContain(key);
+    await expect(keysCreate(test.db, { name: 'x', rateLimit: '-1' })).rejects.toThrow(/--rate-limit/);
+    expect(await keysRevoke(test.db, row?.id)).toBe(`revoked ${row?.id}`);
+    await expect(keysRevoke(test.db, row?.id)).rejects.toThrow(/no active API key/);
+  });
+});
