@@ -96,6 +96,8 @@ export class HttpAdapter implements ProviderAdapter {
   }
 
   private async send(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<Dispatcher.ResponseData> {
+    // undici would still open a connection for an already-aborted signal.
+    if (scope.signal.aborted) throw scope.signal.reason;
     return this.pool.request({
       method: body === undefined ? 'GET' : 'POST',
       path: this.basePath + path,
