@@ -1,0 +1,223 @@
+/**
+ * Eval runs: start one (a dataset version or a dataset's newest version × models), list
+ * them, read one with per-model results and intervals, follow its progress as server-sent
+ * events, and page through its per-item results. The run itself proceeds on the workers.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { redisKeys, SwitchyardError, type LiveEvent } from '@switchyard/core';
+import { getEvalRun, listEvalResults, listEvalRuns, type EvalRunRow } from '@switchyard/db';
+import type { GroupSummary } from '@switchyard/evals';
+import { computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
+import type { ApiContext } from '../context';
+import { documented, notFound, page, paginationQuery } from './route-schema';
+
+const modelIdSchema = z.string().min(3).max(200).regex(/^[^/\s]+\/\S+$/, 'model ids look like "provider/model"');
+const startBody = z
+  .object({
+    datasetVersionId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a dataset version id').optional(),
+    dataset: z.string().trim().min(1).max(200).optional(),
+    models: z.array(modelIdSchema).min(1).max(50),
+    force: z.boolean().default(false),
+    sample: z.number().int().positive().max(100_000).optional(),
+    settings: evalSettingsSchema.partial().optional(),
+  })
+  .refine((body) => body.datasetVersionId !== undefined || body.dataset !== undefined, { message: 'give datasetVersionId or dataset', path: ['datasetVersionId'] });
+const idParams = z.object({ id: z.uuid() });
+const listQuery = paginationQuery.extend({ status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']).optional() });
+const resultsQuery = paginationQuery.extend({ model: modelIdSchema.optional() });
+
+const groupView = (group: GroupSummary) => ({
+  n: group.n,
+  errors: group.errors,
+  mean: group.mean,
+  interval: group.interval,
+  totalCostUsd: group.totalCostUsd,
+  costPerItemUsd: group.costPerItemUsd,
+  latencyMs: group.latencyMs,
+  ttftMs: group.ttftMs,
+});
+
+function runView(run: EvalRunRow) {
+  const settings = run.settings as Record<string, unknown>;
+  const progress = computeProgress(run, { done: run.done, errors: run.errors, spendUsd: run.spend_usd });
+  return {
+    id: run.id,
+    datasetVersionId: run.dataset_version_id,
+    dataset: typeof settings.dataset === 'string' ? settings.dataset : null,
+    models: run.models,
+    status: run.status,
+    trigger: run.trigger,
+    total: run.total,
+    done: run.done,
+    errors: run.errors,
+    spendUsd: run.spend_usd,
+    etaMs: run.status === 'completed' ? 0 : progress.etaMs,
+    settings,
+    error: run.error,
+    createdAt: run.created_at,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+  };
+}
+
+/** Per model: overall statistics with an interval, and per category. */
+function resultsView(models: readonly string[], groups: readonly GroupSummary[]) {
+  return models.map((model) => {
+    const mine = groups.filter((group) => group.modelId === model);
+    const overall = mine.find((group) => group.category === null);
+    return {
+      model,
+      ...(overall ? groupView(overall) : { n: 0, errors: 0, mean: null, interval: null, totalCostUsd: 0, costPerItemUsd: null, latencyMs: null, ttftMs: null }),
+      categories: mine.filter((group) => group.category !== null).map((group) => ({ category: group.category, ...groupView(group) })),
+    };
+  });
+}
+
+export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+  let queues: QueueSet | undefined;
+  const queueSet = () => (queues ??= new QueueSet(createBullConnection(context.config.redisUrl), context.config.redisPrefix));
+  app.addHook('onClose', async () => {
+    if (!queues) return;
+    const connection = queues.connection;
+    await queues.close();
+    await connection.quit().catch(() => connection.disconnect());
+  });
+
+  app.post(
+    '/api/eval-runs',
+    documented({
+      tags: ['eval runs'],
+      summary: 'Start an eval run: a dataset version (or a dataset by name) × models; stored results are reused unless force',
+      body: startBody,
+    }),
+    async (request, reply) => {
+      const body = startBody.parse(request.body);
+      const runId = await startEvalRun(
+        { db: context.db, queues: queueSet(), logger: context.logger },
+        {
+          ...(body.datasetVersionId ? { datasetVersionId: body.datasetVersionId } : {}),
+          ...(body.dataset ? { dataset: body.dataset } : {}),
+          models: body.models,
+          force: body.force,
+          ...(body.sample ? { sample: body.sample } : {}),
+          ...(body.settings ? { settings: body.settings } : {}),
+        },
+      );
+      const run = await getEvalRun(context.db, runId);
+      if (!run) throw new SwitchyardError('internal', 'the run vanished after it was created');
+      return reply.code(202).header('location', `/api/eval-runs/${runId}`).send(runView(run));
+    },
+  );
+
+  app.get('/api/eval-runs', documented({ tags: ['eval runs'], summary: 'Eval runs, newest first', querystring: listQuery }), async (request) => {
+    const query = listQuery.parse(request.query);
+    const { runs, total } = await listEvalRuns(context.db, { limit: query.limit, offset: query.offset, ...(query.status ? { status: query.status } : {}) });
+    return page(runs.map(runView), query.limit, query.offset, total);
+  });
+
+  app.get('/api/eval-runs/:id', documented({ tags: ['eval runs'], summary: 'One eval run: status, progress and per-model results with intervals', params: idParams }), async (request) => {
+    const { id } = idParams.parse(request.params);
+    const run = await getEvalRun(context.db, id);
+    if (!run) throw notFound(`eval run ${id}`);
+    const stored = run.status === 'completed' ? (run.summary as unknown as EvalRunSummary | null) : null;
+    const summary = stored?.groups ? stored : await summarizeEvalRun(context.db, run);
+    return { ...runView(run), reused: summary.reused, results: resultsView(run.models, summary.groups) };
+  });
+
+  app.get(
+    '/api/eval-runs/:id/results',
+    documented({ tags: ['eval runs'], summary: 'Per-item results of a run (paginated, optionally one model)', params: idParams, querystring: resultsQuery }),
+    async (request) => {
+      const { id } = idParams.parse(request.params);
+      const query = resultsQuery.parse(request.query);
+      if (!(await getEvalRun(context.db, id))) throw notFound(`eval run ${id}`);
+      const rows = await listEvalResults(context.db, id, { limit: query.limit + 1, offset: query.offset, ...(query.model ? { modelId: query.model } : {}) });
+      return page(
+        rows.map((row) => ({
+          itemId: row.item_id,
+          model: row.model_id,
+          category: row.category,
+          score: row.score,
+          explanation: row.explanation,
+          output: row.output,
+          errorCode: row.error_code,
+          ttftMs: row.ttft_ms,
+          latencyMs: row.latency_ms,
+          inputTokens: row.input_tokens,
+          outputTokens: row.output_tokens,
+          costUsd: row.cost_usd,
+          reused: row.reused_from !== null,
+        })),
+        query.limit,
+        query.offset,
+      );
+    },
+  );
+
+  app.get(
+    '/api/eval-runs/:id/events',
+    documented({
+      tags: ['eval runs'],
+      summary: 'Server-sent events of one run: `progress` {done,total,errors,spendUsd,etaMs,status} and `result` {model}; ends when the run is finished',
+      params: idParams,
+      produces: ['text/event-stream'],
+    }),
+    async (request, reply) => {
+      const { id } = idParams.parse(request.params);
+      const run = await getEvalRun(context.db, id);
+      if (!run) throw notFound(`eval run ${id}`);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
+      const subscriber = context.redis.duplicate();
+      const heartbeat = setInterval(() => raw.write(': ping\n\n'), 15_000);
+      heartbeat.unref();
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        subscriber.quit().catch(() => subscriber.disconnect());
+        raw.end();
+      };
+      raw.on('close', close);
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', (_channel: string, message: string) => {
+        let event: LiveEvent;
+        try {
+          event = JSON.parse(message) as LiveEvent;
+        } catch {
+          return;
+        }
+        if (event.type === 'eval-progress' && event.runId === id) {
+          const { type: _type, ...progress } = event;
+          send('progress', progress);
+          if (finished(event.status)) {
+            send('end', { status: event.status });
+            close();
+          }
+        } else if (event.type === 'eval-result' && event.runId === id) {
+          send('result', { model: event.model });
+        }
+      });
+      // Subscribe before the first frame, so no event published after it is missed.
+      if (!finished(run.status)) await subscriber.subscribe(redisKeys(context.config.redisPrefix).eventsChannel);
+      const latest = (await getEvalRun(context.db, id)) ?? run;
+      raw.write('retry: 3000\n\n');
+      send('progress', computeProgress(latest, { done: latest.done, errors: latest.errors, spendUsd: latest.spend_usd }));
+      if (finished(latest.status)) {
+        send('end', { status: latest.status });
+        close();
+      }
+    },
+  );
+}

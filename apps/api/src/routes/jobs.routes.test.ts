@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '@switchyard/core';
+import { createBullConnection, desiredSchedules, queueNames, QueueSet, registerSchedules } from '@switchyard/jobs';
+import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harness';
+
+let api: TestApi;
+let queues: QueueSet;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await seedCatalog(api);
+  queues = new QueueSet(createBullConnection(api.context.config.redisUrl), api.context.config.redisPrefix);
+  const config = configSchema.parse({ ...api.context.config, schedules: { latencyProbe: { everyMs: 60_000, models: ['sim-a/mini'] } } });
+  await registerSchedules(queues, desiredSchedules(config, []));
+  // A job that failed with its error, as a worker leaves it.
+  await queues.get(queueNames.catalogSync).add('catalog-sync', {}, { jobId: 'failed-sync' });
+}, 60_000);
+afterAll(async () => {
+  const connection = queues?.connection;
+  await queues?.close();
+  connection?.disconnect();
+  await api?.close();
+}, 60_000);
+
+describe('GET /api/jobs', { timeout: 30_000 }, () => {
+  it('lists schedules with their next run and queue counts', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    const ids = body.schedules.map((schedule: { id: string }) => schedule.id);
+    expect(ids).toEqual(expect.arrayContaining(['latency-probe|sim-a%2Fmini', 'catalog-sync', 'optimize', 'outcome-ingest']));
+    const probe = body.schedules.find((schedule: { id: string }) => schedule.id === 'latency-probe|sim-a%2Fmini');
+    expect(probe).toMatchObject({ queue: 'latency-probe', everyMs: 60_000, data: { model: 'sim-a/mini' } });
+    expect(Date.parse(probe.next)).not.toBeNaN();
+    expect(body.queues['catalog-sync'].waiting).toBeGreaterThanOrEqual(1);
+    expect(body.queues).toHaveProperty('eval-item-sim-a');
+    expect(body.queueUi).toBe('/admin/queues');
+    expect(Array.isArray(body.recent)).toBe(true);
+  });
+
+  it('shows failed jobs with their error', async () => {
+    const job = await queues.get(queueNames.catalogSync).getJob('failed-sync');
+    // Move it to failed the way a worker does.
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(
+      queueNames.catalogSync,
+      async () => {
+        throw new Error('provider listing failed: 503');
+      },
+      { connection: createBullConnection(api.context.config.redisUrl), prefix: queues.prefix, autorun: true },
+    );
+    const deadline = Date.now() + 15_000;
+    while ((await job?.getState()) !== 'failed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.close();
+    const response = await api.app.inject({ method: 'GET', url: '/api/jobs?state=failed', headers: auth });
+    const failed = response.json().recent.find((entry: { id: string }) => entry.id === 'failed-sync');
+    expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503' });
+  });
+
+  it('validates the query and requires the admin token', async () => {
+    expect((await api.app.inject({ method: 'GET', url: '/api/jobs?limit=0', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'GET', url: '/api/jobs' })).statusCode).toBe(401);
+  });
+});
+
+describe('POST /api/optimize', { timeout: 30_000 }, () => {
+  it('queues an optimize run; repeated requests coalesce into the waiting one', async () => {
+    const first = await api.app.inject({ method: 'POST', url: '/api/optimize', headers: auth, payload: { reason: 'route saved' } });
+    expect(first.statusCode).toBe(202);
+    const { jobId } = first.json();
+    expect(jobId).toBeTruthy();
+    const second = await api.app.inject({ method: 'POST', url: '/api/optimize', headers: auth, payload: {} });
+    expect(second.statusCode).toBe(202);
+    const waiting = await queues.get(queueNames.optimize).getJobs(['delayed', 'waiting']);
+    const requested = waiting.filter((job) => (job.data as { reason: string }).reason !== 'schedule');
+    expect(requested).toHaveLength(1);
+    expect(requested[0]?.data).toEqual({ reason: 'route saved' });
+  });
+
+  it('rejects a malformed body and a missing token', async () => {
+    expect((await api.app.inject({ method: 'POST', url: '/api/optimize', headers: auth, payload: { wait: 'yes' } })).statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'POST', url: '/api/optimize', payload: {} })).statusCode).toBe(401);
+  });
+});
+
+describe('queue UI', { timeout: 30_000 }, () => {
+  it('serves bull-board at /admin/queues behind the admin token', async () => {
+    expect((await api.app.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
+    const page = await api.app.inject({ method: 'GET', url: '/admin/queues', headers: auth });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('Switchyard queues');
+    const listed = await api.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: auth });
+    expect(listed.statusCode).toBe(200);
+    const names = (listed.json() as { queues: Array<{ name: string }> }).queues.map((queue) => queue.name);
+    expect(names).toEqual(expect.arrayContaining(['latency-probe', 'eval-run', 'optimize', 'outcome-ingest', 'eval-item-sim-a', 'eval-item-sim-b']));
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Jobs: schedules with their next run, recent completed and failed jobs with their errors,
+ * queue counts, "optimize now" (used when a route is saved), and the queue UI (bull-board)
+ * at /admin/queues — behind the admin auth hook that covers /admin/*.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { QueueEvents } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { httpErrorResponse, SwitchyardError } from '@switchyard/core';
+import { listProviders } from '@switchyard/db';
+import { createBullConnection, evalItemQueueName, listSchedules, queueNames, QueueSet, recentJobs, requestOptimize } from '@switchyard/jobs';
+import type { ApiContext } from '../context';
+import { documented } from './route-schema';
+
+const jobsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  state: z.enum(['completed', 'failed']).optional(),
+});
+const optimizeBody = z
+  .object({
+    reason: z.string().trim().min(1).max(200).default('requested through the API'),
+    /** Wait for the run and answer with its result (bounded). */
+    wait: z.boolean().default(false),
+  })
+  .prefault({});
+
+export async function jobRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+  const connection = createBullConnection(context.config.redisUrl);
+  connection.on('error', () => undefined);
+  const queues = new QueueSet(connection, context.config.redisPrefix);
+  let queueEvents: QueueEvents | undefined;
+  app.addHook('onClose', async () => {
+    await queueEvents?.close().catch(() => undefined);
+    await queues.close();
+    await connection.quit().catch(() => connection.disconnect());
+  });
+
+  /** Eval-item queues exist per provider; the catalog says which providers there are. */
+  const providerQueues = async () => (await listProviders(context.db)).map((provider) => evalItemQueueName(provider.id));
+
+  app.get('/api/jobs', documented({ tags: ['jobs'], summary: 'Schedules with their next run, queue counts, recent completed and failed jobs', querystring: jobsQuery }), async (request) => {
+    const query = jobsQuery.parse(request.query);
+    const extraQueues = await providerQueues();
+    const [schedules, recent] = await Promise.all([
+      listSchedules(queues),
+      recentJobs(queues, { limit: query.limit, extraQueues, ...(query.state ? { state: query.state } : {}) }),
+    ]);
+    const counts: Record<string, Record<string, number>> = {};
+    for (const name of [...Object.values(queueNames), ...extraQueues]) {
+      counts[name] = await queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized');
+    }
+    return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
+  });
+
+  app.post(
+    '/api/optimize',
+    documented({
+      tags: ['jobs'],
+      summary: 'Run the optimizer now (requests coalesce); with wait, answer with its result: published or not, and why',
+      body: optimizeBody,
+    }),
+    async (request, reply) => {
+      const body = optimizeBody.parse(request.body ?? {});
+      const jobId = await requestOptimize(queues, body.reason);
+      if (!body.wait || !jobId) return reply.code(202).send({ jobId, status: 'queued' });
+      queueEvents ??= new QueueEvents(queueNames.optimize, { connection: createBullConnection(context.config.redisUrl), prefix: queues.prefix });
+      const job = await queues.get(queueNames.optimize).getJob(jobId);
+      if (!job) return reply.code(202).send({ jobId, status: 'queued' });
+      try {
+        const result: unknown = await job.waitUntilFinished(queueEvents, 60_000);
+        return reply.code(200).send({ jobId, status: 'completed', result });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (/timed out/i.test(message)) throw new SwitchyardError('timeout', `optimize job ${jobId} did not finish within 60 s (is a worker running?)`);
+        throw new SwitchyardError('internal', `optimize job ${jobId} failed: ${message}`);
+      }
+    },
+  );
+
+  // The queue UI. Eval-item queues follow the catalog: a provider added later shows up.
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath('/admin/queues');
+  const adapterFor = (name: string) => new BullMQAdapter(queues.get(name));
+  const board = createBullBoard({
+    queues: Object.values(queueNames).map(adapterFor),
+    // @bull-board/fastify pins an older patch of @bull-board/api; the adapter contract is the same.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'Switchyard queues' } },
+  });
+  const shown = new Set<string>(Object.values(queueNames));
+  let refreshedAt = 0;
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/admin/queues') || Date.now() - refreshedAt < 5_000) return;
+    refreshedAt = Date.now();
+    for (const name of await providerQueues().catch(() => [] as string[])) {
+      if (shown.has(name)) continue;
+      shown.add(name);
+      board.addQueue(adapterFor(name));
+    }
+  });
+  // The board's plugin has its own error handler; map errors (401 from the admin hook) like the rest of the API.
+  serverAdapter.setErrorHandler((error) => {
+    const response = httpErrorResponse(error);
+    return { status: response.status as 500, body: response.body };
+  });
+  await app.register(serverAdapter.registerPlugin(), { prefix: '/admin/queues' });
+}
