@@ -72,7 +72,7 @@ describe('files that are not datasets', () => {
   });
 });
 
-describe('limits', () => {
+describe('limits', { timeout: 30_000 }, () => {
   it('a 10 MB single line is skipped unread and reported with its length', async () => {
     const huge = `{"id": "big", "input": "${'x'.repeat(10 * 1024 * 1024)}", "ideal": "y"}`;
     const report = await rejected(chunks(huge));

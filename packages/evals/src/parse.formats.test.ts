@@ -17,7 +17,7 @@ async function* chunked(text: string, chunkSize = 7): AsyncGenerator<Buffer> {
   for (let offset = 0; offset < bytes.length; offset += chunkSize) yield bytes.subarray(offset, offset + chunkSize);
 }
 
-describe('bundled datasets round-trip', () => {
+describe('bundled datasets round-trip', { timeout: 30_000 }, () => {
   const files = readdirSync(bundledDir).filter((name) => name.endsWith('.jsonl'));
   it('finds the six bundled sets', () => expect(files).toHaveLength(6));
 
@@ -33,15 +33,23 @@ describe('bundled datasets round-trip', () => {
     expect(parsed.items[0]!.ideal).toEqual(Array.isArray(first.ideal) ? first.ideal : [first.ideal]);
 
     const jsonl = parsed.items.map(itemToJsonl).join('\n');
-    const again = await parseDataset(chunked(jsonl), { filename: 'export.jsonl' });
+    const again = await parseDataset(chunked(jsonl, 1021), { filename: 'export.jsonl' });
     expect(again.versionId).toBe(parsed.versionId);
     expect(again.items).toEqual(parsed.items);
 
     const csv = [csvHeaderLine(), ...parsed.items.map(itemToCsvRow)].join('\r\n');
-    const fromCsv = await parseDataset(chunked(csv), { filename: 'export.csv' });
+    const fromCsv = await parseDataset(chunked(csv, 1021), { filename: 'export.csv' });
     expect(fromCsv.format).toBe('csv');
     expect(fromCsv.items).toEqual(parsed.items);
     expect(fromCsv.versionId).toBe(parsed.versionId);
+  });
+
+  it('tiny chunks: lines and multi-byte characters split across chunks parse the same', async () => {
+    const text = readFileSync(join(bundledDir, 'openai_evals_chinese_homophonic.jsonl'), 'utf8');
+    const whole = await parseDataset(text);
+    const tiny = await parseDataset(chunked(text, 7));
+    expect(tiny.items).toEqual(whole.items);
+    expect(tiny.items[0]!.input[1]!.content).toContain('小鸭');
   });
 
   it('the same file always gets the same version id', async () => {

@@ -28,7 +28,7 @@ function multipart(files: Array<{ field?: string; filename: string; content: Buf
 const line = (record: Record<string, unknown>) => JSON.stringify(record);
 const jsonl = (count: number, prefix = 'q') => Array.from({ length: count }, (_, index) => line({ id: `${prefix}${index}`, input: `Question ${index}?`, ideal: `${index}`, grader: 'numeric', category: index % 2 ? 'odd' : 'even' })).join('\n');
 
-describe('dataset routes', () => {
+describe('dataset routes', { timeout: 30_000 }, () => {
   let api: TestApi;
   const upload = (files: Parameters<typeof multipart>[0], fields?: Record<string, string>, query = '') =>
     api.app.inject({ method: 'POST', url: `/api/datasets${query}`, ...multipart(files, fields) });

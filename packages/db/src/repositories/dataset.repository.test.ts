@@ -32,7 +32,7 @@ const upload = (name: string, versionId: string, list: DatasetItemInput[], extra
   ...extra,
 });
 
-describe('dataset repository', () => {
+describe('dataset repository', { timeout: 30_000 }, () => {
   let test: TestDatabase;
   beforeAll(async () => {
     test = await createTestDatabase();

@@ -175,25 +175,35 @@ export async function* csvRows(
 
   let build: ((cells: string[]) => EvalItem) | undefined;
   let header: string[] = [];
-  for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const cells = entry.record;
-    const newlines = cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
-    const line = entry.info.lines - newlines;
-    // Skipped records are reported in file order among the good ones.
-    while (skipped.length > 0 && skipped[0]!.line <= line) yield skipped.shift()!;
-    if (!build) {
-      header = cells.map((name) => name.trim());
-      const promptfoo = header.some((name) => name.startsWith('__expected'));
-      options.onFormat(promptfoo ? 'promptfoo-csv' : 'csv');
-      build = promptfoo ? promptfooRowBuilder(header) : plainRowBuilder(header);
-      continue;
-    }
-    if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== '')) {
-      yield { line, build: null, error: `the row has ${cells.length} cells but the header has ${header.length} columns` };
-      continue;
-    }
-    const rowBuild = build;
-    yield { line, build: () => rowBuild(cells) };
+  try {
+    yield* records();
+  } finally {
+    // Stop feeding the parser when the caller stops early (bad header, row limit).
+    input.destroy();
+    parser.destroy();
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+
+  async function* records(): AsyncGenerator<CsvRow> {
+    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const cells = entry.record;
+      const newlines = cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
+      const line = entry.info.lines - newlines;
+      // Skipped records are reported in file order among the good ones.
+      while (skipped.length > 0 && skipped[0]!.line <= line) yield skipped.shift()!;
+      if (!build) {
+        header = cells.map((name) => name.trim());
+        const promptfoo = header.some((name) => name.startsWith('__expected'));
+        options.onFormat(promptfoo ? 'promptfoo-csv' : 'csv');
+        build = promptfoo ? promptfooRowBuilder(header) : plainRowBuilder(header);
+        continue;
+      }
+      if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== '')) {
+        yield { line, build: null, error: `the row has ${cells.length} cells but the header has ${header.length} columns` };
+        continue;
+      }
+      const rowBuild = build;
+      yield { line, build: () => rowBuild(cells) };
+    }
+    while (skipped.length > 0) yield skipped.shift()!;
+  }
 }
