@@ -35,8 +35,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startSystem(options: { env?: Record<string, string>; config?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<RunningSystem> {
-  const database = await createTestDatabase();
+export interface StartSystemOptions {
+  env?: Record<string, string>;
+  config?: Record<string, unknown>;
+  timeoutMs?: number;
+  /** Leave DATABASE_URL unset, so the launcher starts its embedded PostgreSQL (in a temp data dir). */
+  embeddedDatabase?: boolean;
+}
+
+export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
+  const database = await createTestDatabase({ migrate: false });
   const redis = await createTestRedis();
   const [apiPort, routerPort, simulatorPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-system-'));
@@ -67,6 +75,7 @@ export async function startSystem(options: { env?: Record<string, string>; confi
     LOG_LEVEL: 'info',
     ...options.env,
   };
+  if (options.embeddedDatabase) delete env.DATABASE_URL;
   delete env.OPENAI_API_KEY;
   delete env.ANTHROPIC_API_KEY;
   delete env.GEMINI_API_KEY;
@@ -83,7 +92,7 @@ export async function startSystem(options: { env?: Record<string, string>; confi
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const up = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`system did not start in time:\n${lines.slice(-60).join('\n')}`)), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => reject(new Error(`system did not start in time:\n${lines.slice(-60).join('\n')}`)), options.timeoutMs ?? 180_000);
     const check = () => {
       if (lines.some((line) => line.startsWith('Switchyard is up'))) {
         clearTimeout(timer);
@@ -115,7 +124,7 @@ export async function startSystem(options: { env?: Record<string, string>; confi
     apiUrl: `http://127.0.0.1:${apiPort}`,
     routerUrl: `http://127.0.0.1:${routerPort}`,
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
-    databaseUrl: database.url,
+    databaseUrl: options.embeddedDatabase ? '' : database.url,
     redisUrl: redis.url,
     redisPrefix: redis.prefix,
     logs: () => lines.join('\n'),

