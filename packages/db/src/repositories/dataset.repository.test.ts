@@ -13,7 +13,7 @@ import {
 
 const item = (index: number, extra: Partial<DatasetItemInput> = {}): DatasetItemInput => ({
   id: `q${index}`,
-  input: [{ role: 'user', content: `Question ${index}? <script>alert(1)</script>` }],
+  input: [{ role: 'user', content: `Question ${index}? <script>alert(1)</script> "quoted" \\ back {braces,} NULL 😀` }],
   ideal: [`${index}`],
   grader: 'numeric',
   graderOptions: {},

@@ -5,8 +5,8 @@ import type { DatasetItemRow, DatasetRow, DatasetVersionRow } from '../tables/da
 
 /** Advisory lock class for dataset writes (second key: hash of the dataset name). */
 const DATASET_LOCK = 7_310_002;
-/** Rows per insert: 11 columns × 1,000 stays far below PostgreSQL's 65,535 parameters. */
-const INSERT_BATCH = 1000;
+/** Rows per insert statement (each column is sent as one array parameter). */
+const INSERT_BATCH = 5000;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An item to store; the same shape as `EvalItem` of @switchyard/evals plus its content hash. */
@@ -139,7 +139,17 @@ export async function saveDatasetVersion(db: Db, input: SaveDatasetVersionInput)
       .executeTakeFirstOrThrow();
     for (let start = 0; start < input.items.length; start += INSERT_BATCH) {
       const rows = input.items.slice(start, start + INSERT_BATCH).map((item, offset) => toItemRow(input.versionId, item, start + offset));
-      await trx.insertInto('dataset_items').values(rows).execute();
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+      // One array parameter per column (unnest) instead of one parameter per cell: far fewer
+      // parameters to bind, several times faster for large uploads.
+      await sql`
+        insert into dataset_items (version_id, item_id, position, input, ideal, grader, grader_options, category, choices, meta, content_hash)
+        select * from unnest(
+          ${column('version_id')}::text[], ${column('item_id')}::text[], ${column('position')}::int[],
+          ${column('input')}::jsonb[], ${column('ideal')}::jsonb[], ${column('grader')}::text[],
+          ${column('grader_options')}::jsonb[], ${column('category')}::text[], ${column('choices')}::jsonb[],
+          ${column('meta')}::jsonb[], ${column('content_hash')}::text[]
+        )`.execute(trx);
     }
     return { created: true, dataset, version };
   });
