@@ -60,7 +60,7 @@ if (values.out) {
   writeFileSync(values.out, json);
   const svgPath = values.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(svgPath, await renderReplayPlot(report));
-  console.error(`replay: wrote ${values.out} and ${svgPath} in ${report.runtime_ms} ms`);
+  console.error(`replay: wrote ${values.out} and ${svgPath} in ${report.runtime_ms} ms (${report.cpu_ms} ms CPU)`);
 } else {
   process.stdout.write(json);
 }

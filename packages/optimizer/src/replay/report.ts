@@ -61,7 +61,10 @@ export interface ReplayReport {
     series: Array<{ prompt: number; regret: number }>;
     by_algorithm: Record<string, number>;
   };
+  /** Wall-clock time of the whole benchmark (both algorithms, every λ). */
   runtime_ms: number;
+  /** CPU time (user + system); on a loaded machine wall-clock time overstates the cost. */
+  cpu_ms: number;
 }
 
 const r = (value: number, digits = 6): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -110,6 +113,7 @@ function regretSeries(bench: PreparedBench, run: ReplayRun, lambda: number, sing
 /** Run the whole benchmark on one bench. */
 export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: readonly ReplayModel[], options: ReplayOptions): ReplayReport {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const bench = prepareBench(lines, priceList, { seed: options.seed, warmStartFraction: options.warmStartFraction, ...(options.tuning?.featureSpec ? { spec: options.tuning.featureSpec } : {}) });
   // The warm start is drawn from the same prompts as the online part, so it is worth its full
   // size as a prior (a real eval set from elsewhere is capped at evalPriorSamples = 50).
@@ -238,5 +242,9 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       by_algorithm: regretByAlgorithm,
     },
     runtime_ms: Math.round(performance.now() - started),
+    cpu_ms: (() => {
+      const used = process.cpuUsage(cpuStarted);
+      return Math.round((used.user + used.system) / 1000);
+    })(),
   };
 }
