@@ -3,15 +3,18 @@
  * The classifier is compiled once per policy swap into a plain function.
  */
 import { DEFAULT_CATEGORY } from '@switchyard/core';
-import type { Classifier } from '@switchyard/policy';
+import { classify, type Classifier } from '@switchyard/policy';
 
 export type CategoryClassifier = (text: string) => string | undefined;
 
 /** A function scoring text with the policy's classifier; undefined when the policy has none. */
 export function compileClassifier(classifier: Classifier | undefined): CategoryClassifier | undefined {
   if (!classifier) return undefined;
-  // The naive-Bayes evaluator lives in @switchyard/policy (classifier.ts) once the optimizer ships it.
-  return undefined;
+  const minConfidence = classifier.minConfidence;
+  return (text) => {
+    const result = classify(classifier, text);
+    return result.confidence >= minConfidence ? result.category : undefined;
+  };
 }
 
 export interface CategoryDecision {

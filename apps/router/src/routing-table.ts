@@ -4,13 +4,15 @@
  * weights, the fallback order, the expected outcomes the hint constraints test, and the
  * `/v1/models` body. A swap replaces the whole table; a request keeps the table it started with.
  *
- * Cold start (no policy ever published): every route gets one `general` category whose
- * candidates are the route's models that meet its price constraint; the cheapest gets
- * `1 − exploration` of the weight and `exploration` is spread uniformly over all of them, so
- * every model keeps being measured until the optimizer publishes a first policy.
+ * Cold start (no policy ever published, or a route the policy does not know): the optimizer's
+ * `coldStartPolicy` — per route one `general` category over the route's models that meet its
+ * price constraints; the cheapest gets `1 − exploration` of the weight and `exploration` is
+ * spread uniformly over all of them, so every model keeps being measured until the optimizer
+ * publishes a first policy. Its placeholder expectations are not used for hint constraints.
  */
 import { blendedPricePerMTok, DEFAULT_CATEGORY, type Capabilities, type RouteConfig } from '@switchyard/core';
-import type { ExpectedOutcome, PolicyDocument, RoutePolicy } from '@switchyard/policy';
+import { coldStartPolicy } from '@switchyard/optimizer';
+import type { ContextualPolicy, ExpectedOutcome, PolicyDocument, RoutePolicy } from '@switchyard/policy';
 import type { ModelBinding, ProviderSet } from '@switchyard/providers';
 
 export const COLD_START_EXPLORATION = 0.2;
@@ -33,6 +35,8 @@ export interface CategoryTable {
   expected: Array<ExpectedOutcome | undefined>;
   /** `{model, weight}` list for decision records; shared, never mutated. */
   candidates: Array<{ model: string; weight: number }>;
+  /** Per-prompt adjustment of the weights, when the policy has a contextual model here. */
+  contextual?: { policy: ContextualPolicy; entryIndex: Int32Array } | undefined;
 }
 
 export interface RouteTable {
@@ -75,25 +79,12 @@ function modelEntries(providerSet: CompileInput['providerSet']): Map<string, Mod
   return entries;
 }
 
-function coldStartCategory(route: RouteConfig, models: Map<string, ModelEntry>): CategoryTable | undefined {
-  const pool = route.candidates.length > 0 ? route.candidates.map((id) => models.get(id)).filter((entry) => entry !== undefined) : [...models.values()];
-  const cap = route.constraints.maxCostPerMTok;
-  let eligible = cap === undefined ? pool : pool.filter((entry) => entry.blendedPrice <= cap);
-  if (eligible.length === 0) eligible = pool;
-  if (eligible.length === 0) return undefined;
-  const sorted = [...eligible].sort((a, b) => a.blendedPrice - b.blendedPrice || a.id.localeCompare(b.id));
-  const share = COLD_START_EXPLORATION / sorted.length;
-  const weights = sorted.map((_entry, index) => (index === 0 ? 1 - COLD_START_EXPLORATION + share : share));
-  return {
-    category: DEFAULT_CATEGORY,
-    entries: sorted,
-    weights,
-    expected: sorted.map(() => undefined),
-    candidates: sorted.map((entry, index) => ({ model: entry.id, weight: weights[index] as number })),
-  };
-}
-
-function policyCategory(category: string, policy: RoutePolicy['categories'][string], models: Map<string, ModelEntry>): CategoryTable | undefined {
+function policyCategory(
+  category: string,
+  policy: RoutePolicy['categories'][string],
+  models: Map<string, ModelEntry>,
+  coldStart: boolean,
+): CategoryTable | undefined {
   const weightOf = new Map<string, { weight: number; expected: ExpectedOutcome }>();
   for (const item of policy.models) if (models.has(item.model)) weightOf.set(item.model, { weight: item.weight, expected: item.expected });
   const order: string[] = [];
@@ -105,24 +96,28 @@ function policyCategory(category: string, policy: RoutePolicy['categories'][stri
   const raw = order.map((id) => weightOf.get(id)?.weight ?? 0);
   const total = raw.reduce((sum, weight) => sum + weight, 0);
   const weights = raw.map((weight) => (total > 0 ? weight / total : 0));
+  const contextual = policy.contextual && policy.contextual.models.length > 0 && policy.contextual.strength > 0 ? policy.contextual : undefined;
   return {
     category,
     entries,
     weights,
-    expected: order.map((id) => weightOf.get(id)?.expected),
+    expected: order.map((id) => (coldStart ? undefined : weightOf.get(id)?.expected)),
     candidates: entries.map((entry, index) => ({ model: entry.id, weight: weights[index] as number })),
+    contextual: contextual
+      ? { policy: contextual, entryIndex: Int32Array.from(contextual.models.map((model) => order.indexOf(model.model))) }
+      : undefined,
   };
 }
 
-function policyRoute(name: string, config: RouteConfig, policy: RoutePolicy, models: Map<string, ModelEntry>): RouteTable | undefined {
+function policyRoute(name: string, config: RouteConfig, policy: RoutePolicy, models: Map<string, ModelEntry>, source: RouteTable['source']): RouteTable | undefined {
   const categories = new Map<string, CategoryTable>();
   for (const [category, categoryPolicy] of Object.entries(policy.categories)) {
-    const table = policyCategory(category, categoryPolicy, models);
+    const table = policyCategory(category, categoryPolicy, models, source === 'cold-start');
     if (table) categories.set(category, table);
   }
   const fallbackCategory = categories.get(DEFAULT_CATEGORY) ?? categories.values().next().value;
   if (!fallbackCategory) return undefined;
-  return { name, config, source: 'policy', categories, fallbackCategory };
+  return { name, config, source, categories, fallbackCategory };
 }
 
 function routeConfigFromPolicy(name: string, policy: RoutePolicy): RouteConfig {
@@ -137,17 +132,22 @@ export function compileRoutingTable(input: CompileInput): RoutingTable {
   const document = input.policy?.document;
   const configs = new Map(input.routes.map((route) => [route.name, route]));
   if (document) for (const [name, policy] of Object.entries(document.routes)) if (!configs.has(name)) configs.set(name, routeConfigFromPolicy(name, policy));
+  const missing: RouteConfig[] = [];
   for (const [name, config] of configs) {
     const policy = document?.routes[name];
-    const compiled = policy ? policyRoute(name, config, policy, models) : undefined;
-    if (compiled) {
-      routes.set(name, compiled);
-      continue;
+    const compiled = policy ? policyRoute(name, config, policy, models, 'policy') : undefined;
+    if (compiled) routes.set(name, compiled);
+    else missing.push(config);
+  }
+  if (missing.length > 0) {
+    const cold = coldStartPolicy(missing, input.providerSet.models);
+    for (const config of missing) {
+      const policy = cold.routes[config.name];
+      const compiled = policy ? policyRoute(config.name, config, policy, models, 'cold-start') : undefined;
+      if (!compiled) continue;
+      routes.set(config.name, compiled);
+      if (document) coldStartRoutes.push(config.name);
     }
-    const cold = coldStartCategory(config, models);
-    if (!cold) continue;
-    if (document) coldStartRoutes.push(name);
-    routes.set(name, { name, config, source: 'cold-start', categories: new Map([[DEFAULT_CATEGORY, cold]]), fallbackCategory: cold });
   }
   const created = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];

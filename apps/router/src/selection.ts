@@ -17,6 +17,8 @@ export interface SelectionInput {
   stream: boolean;
   /** Model ids the API key may use; undefined = any. */
   allowedModels: ReadonlySet<string> | undefined;
+  /** Per-request weights (contextual policy) replacing the table's, same order. */
+  weights?: readonly number[] | undefined;
   /** Uniform [0, 1) from the request id. */
   draw: number;
   /** Is the model's circuit open (skip it unless nothing else is left)? */
@@ -127,7 +129,8 @@ function noEligibleModel(input: SelectionInput): SwitchyardError {
 
 /** Pick the model and its fallback chain. Throws `no_eligible_model` (400) when nothing fits. */
 export function selectModels(input: SelectionInput): Selection {
-  const { entries, weights } = input.table;
+  const entries = input.table.entries;
+  const weights = input.weights ?? input.table.weights;
   const eligible: number[] = [];
   for (let index = 0; index < entries.length; index += 1) if (!exclusionOf(input, index)) eligible.push(index);
   if (eligible.length === 0) throw noEligibleModel(input);

@@ -17,6 +17,7 @@ import {
 } from '@switchyard/core';
 import { estimateRequestTokens } from '@switchyard/providers';
 import { decideCategory } from '../category';
+import { contextualWeights } from '../contextual-weights';
 import { drawFromRequestId } from '../deterministic-draw';
 import { chatWithFailover, openStreamWithFailover, type FailoverContext } from '../failover';
 import { validateChatBody, type ValidatedChat } from '../request-validation';
@@ -197,7 +198,9 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       const categoryTable = target.route.categories.get(category.category) ?? target.route.fallbackCategory;
       routing.candidates = categoryTable.candidates;
       let promptTokens: number | undefined;
+      const weights = categoryTable.contextual ? contextualWeights(categoryTable, chat.promptText) : undefined;
       selection = selectModels({
+        weights,
         table: categoryTable,
         routeLabel: routeName === 'auto' ? '"auto"' : `"auto:${routeName}"`,
         hints,
@@ -214,6 +217,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
         },
       });
       routing.reason = reasonOf(routing, selection, target.route.source);
+      if (weights) routing.reason += '; contextual';
     } else {
       selection = directSelection(target.direct, chat);
       routing.candidates = [{ model: target.direct.id, weight: 1 }];

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:router`: the router's overhead against the simulator in zero-latency mode.
+ *
+ * Three processes: the simulator, the router (forked, reporting its GC time) and this one
+ * generating load. Each scenario runs direct-to-simulator and through the router, JSON and
+ * SSE (time to first byte), at fixed concurrency and at a fixed open-loop rate, after a
+ * warm-up. Writes bench/results/router.json.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { loadFleet } from '@switchyard/providers';
+import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-generator';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const openLoopRate = Number(process.env.BENCH_RATE ?? 700);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+function request<T>(child: ChildProcess, message: { type: string }, reply: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (incoming: { type: string }) => {
+      if (incoming.type !== reply) return;
+      child.off('message', onMessage);
+      resolve(incoming as T);
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+interface GcReport {
+  gcMs: number;
+  gcCount: number;
+  wallMs: number;
+  cpuMs: number;
+  decisionsWritten: number;
+  decisionsDropped: number;
+}
+
+async function main(): Promise<void> {
+  // A quiet fleet: no random errors or timeouts, so every request measures the happy path.
+  const fleet = loadFleet();
+  for (const model of fleet.models) {
+    model.reliability = { ...model.reliability, errorRates: { '500': 0, '503': 0, '429': 0, '529': 0 }, timeoutRate: 0, cutRate: 0 };
+  }
+  const fleetFile = join(tmpdir(), `switchyard-bench-fleet-${process.pid}.json`);
+  writeFileSync(fleetFile, JSON.stringify(fleet));
+  const openAiModels = fleet.models.filter((model) => model.format === 'openai');
+  const directModel = openAiModels[0]?.name as string;
+
+  const simulatorPort = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', SWITCHYARD_API_AUTH: 'off' };
+  delete env.DATABASE_URL;
+  delete env.SWITCHYARD_CONFIG;
+  const simulator = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/simulator/src/main.ts')], {
+    env: {
+      ...env,
+      SWITCHYARD_SIMULATOR_PORT: String(simulatorPort),
+      SWITCHYARD_SIMULATOR_ZERO_LATENCY: '1',
+      SWITCHYARD_SIMULATOR_FLEET: fleetFile,
+      SWITCHYARD_SIMULATOR_DATASETS: join(tmpdir(), 'switchyard-bench-no-datasets'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root,
+  });
+  children.push(simulator);
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  await waitHealthy(`${simulatorUrl}/healthz`);
+
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const routerProcess = fork(join(here, 'router-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...env,
+      BENCH_SIMULATOR_PORT: String(simulatorPort),
+      BENCH_FLEET_FILE: fleetFile,
+      BENCH_REDIS_PREFIX: prefix,
+      BENCH_CANDIDATES: openAiModels.map((model) => `sim-openai/${model.name}`).join(','),
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    cwd: root,
+  });
+  children.push(routerProcess);
+  benchPrefix = prefix;
+  const { url: routerUrl } = await new Promise<{ url: string }>((resolve) => {
+    routerProcess.on('message', (message: { type: string; url?: string }) => {
+      if (message.type === 'ready') resolve(message as { url: string });
+    });
+  });
+
+  const messages = [{ role: 'user', content: 'Write one friendly sentence greeting a new colleague.' }];
+  const target = (via: 'direct' | 'router', sse: boolean): LoadTarget => {
+    const body: Record<string, unknown> = { model: via === 'direct' ? directModel : 'auto', messages, max_tokens: 64 };
+    if (sse) {
+      body.stream = true;
+      body.stream_options = { include_usage: true };
+    }
+    return {
+      origin: via === 'direct' ? simulatorUrl : routerUrl,
+      path: via === 'direct' ? '/openai/v1/chat/completions' : '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+      body: JSON.stringify(body),
+      sse,
+    };
+  };
+
+  const run = async (load: string, loadTarget: LoadTarget, durationSeconds: number): Promise<LoadResult> => {
+    if (load.startsWith('c=')) {
+      const connections = Number(load.slice(2));
+      if (!loadTarget.sse) {
+        const result = await autocannon({
+          url: `${loadTarget.origin}${loadTarget.path}`,
+          connections,
+          duration: durationSeconds,
+          method: 'POST',
+          headers: loadTarget.headers,
+          body: loadTarget.body,
+        });
+        return { rps: Math.round(result.requests.average), p50_ms: result.latency.p50, p99_ms: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx };
+      }
+      return closedLoop(loadTarget, connections, durationSeconds * 1000);
+    }
+    return openLoop(loadTarget, openLoopRate, durationSeconds * 1000);
+  };
+
+  const scenarios: Array<{ name: string; mode: 'json' | 'sse'; load: string }> = [
+    { name: 'json, one connection', mode: 'json', load: 'c=1' },
+    { name: `json, fixed concurrency ${concurrency}`, mode: 'json', load: `c=${concurrency}` },
+    { name: `sse time to first byte, fixed concurrency ${concurrency}`, mode: 'sse', load: `c=${concurrency}` },
+    { name: `json, open loop ${openLoopRate} req/s`, mode: 'json', load: `open-loop ${openLoopRate}/s` },
+    { name: `sse time to first byte, open loop ${openLoopRate} req/s`, mode: 'sse', load: `open-loop ${openLoopRate}/s` },
+  ];
+  const results: Array<Record<string, unknown>> = [];
+  let gcTotalMs = 0;
+  let gcWallMs = 0;
+  for (const scenario of scenarios) {
+    const sse = scenario.mode === 'sse';
+    await run(scenario.load, target('direct', sse), warmupSeconds);
+    const direct = await run(scenario.load, target('direct', sse), seconds);
+    await run(scenario.load, target('router', sse), warmupSeconds);
+    await request(routerProcess, { type: 'reset' }, 'reset-done');
+    const router = await run(scenario.load, target('router', sse), seconds);
+    const gc = await request<GcReport>(routerProcess, { type: 'report' }, 'report');
+    gcTotalMs += gc.gcMs;
+    gcWallMs += gc.wallMs;
+    const round = (value: number) => Math.round(value * 1000) / 1000;
+    const entry = {
+      name: scenario.name,
+      mode: scenario.mode,
+      load: scenario.load,
+      direct: { rps: direct.rps, p50_ms: direct.p50_ms, p99_ms: direct.p99_ms },
+      router: { rps: router.rps, p50_ms: router.p50_ms, p99_ms: router.p99_ms },
+      added_p50_ms: round(router.p50_ms - direct.p50_ms),
+      added_p99_ms: round(router.p99_ms - direct.p99_ms),
+      throughput_ratio: round(router.rps / direct.rps),
+      errors: { direct: direct.errors, router: router.errors },
+      router_gc_share: round(gc.gcMs / gc.wallMs),
+      router_gc_pauses: gc.gcCount,
+      router_cpu_share: round(gc.cpuMs / gc.wallMs),
+    };
+    results.push(entry);
+    console.log(JSON.stringify(entry));
+  }
+
+  const output = {
+    scenarios: results,
+    gc: { router_gc_share_under_load: Math.round((gcTotalMs / gcWallMs) * 10000) / 10000, gc_ms: Math.round(gcTotalMs), wall_ms: Math.round(gcWallMs) },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    node: process.version,
+    date: new Date().toISOString(),
+    notes: `simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up; json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
+  };
+  const outputDir = join(root, 'bench/results');
+  mkdirSync(outputDir, { recursive: true });
+  writeFileSync(join(outputDir, 'router.json'), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`wrote ${join(outputDir, 'router.json')}`);
+
+}
+
+const children: ChildProcess[] = [];
+let benchPrefix: string | undefined;
+
+async function cleanup(): Promise<void> {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  if (benchPrefix) {
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${benchPrefix}:*`);
+    if (keys.length > 0) await redis.unlink(...keys);
+    redis.disconnect();
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());

@@ -1,0 +1,71 @@
+/**
+ * The router under benchmark, in its own process (forked by router-bench.ts): production
+ * wiring (Redis decision stream, default metrics) minus Postgres, auth off. Reports GC time
+ * (perf_hooks 'gc' entries) and CPU time between a `reset` and a `report` message.
+ */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { configSchema, createLogger } from '@switchyard/core';
+import { createProviderSet, fleetModels, loadFleet } from '@switchyard/providers';
+import { createRouter } from '../src/index';
+
+const simulatorPort = Number(process.env.BENCH_SIMULATOR_PORT);
+const fleetFile = process.env.BENCH_FLEET_FILE as string;
+const prefix = process.env.BENCH_REDIS_PREFIX as string;
+const candidates = (process.env.BENCH_CANDIDATES ?? '').split(',').filter(Boolean);
+
+const config = configSchema.parse({
+  host: '127.0.0.1',
+  redisPrefix: prefix,
+  logLevel: 'silent',
+  api: { auth: 'off' },
+  simulator: { mode: 'on', port: simulatorPort },
+  router: { port: 0, auth: 'off', decisionStreamMaxLen: 20_000, policyCheckIntervalMs: 60_000 },
+  routes: [{ name: 'auto', candidates }],
+});
+const fleet = loadFleet(fleetFile);
+const providerSet = createProviderSet(fleetModels(fleet, simulatorPort, '127.0.0.1'));
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+const router = createRouter(config, { redis, providerSet, logger: createLogger('silent') });
+const url = await router.start();
+
+let gcMs = 0;
+let gcCount = 0;
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration;
+    gcCount += 1;
+  }
+});
+observer.observe({ entryTypes: ['gc'] });
+let startedAt = performance.now();
+let cpuStart = process.cpuUsage();
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'reset') {
+    gcMs = 0;
+    gcCount = 0;
+    startedAt = performance.now();
+    cpuStart = process.cpuUsage();
+    process.send?.({ type: 'reset-done' });
+  } else if (message.type === 'report') {
+    const cpu = process.cpuUsage(cpuStart);
+    process.send?.({
+      type: 'report',
+      gcMs,
+      gcCount,
+      wallMs: performance.now() - startedAt,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      decisionsWritten: router.context.recorder.written,
+      decisionsDropped: router.context.recorder.dropped,
+    });
+  } else if (message.type === 'stop') {
+    void (async () => {
+      await router.stop();
+      await providerSet.close();
+      redis.disconnect();
+      process.exit(0);
+    })();
+  }
+});
+process.send?.({ type: 'ready', url });
