@@ -5,7 +5,7 @@
  */
 import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDataset } from '../src/index';
@@ -53,9 +53,12 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 20);
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const parsed = await parseDataset(createReadStream(file, { highWaterMark: 256 * 1024 }), { filename: 'bench.jsonl' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
   const end = process.memoryUsage();
   peakRss = Math.max(peakRss, end.rss);
@@ -73,6 +76,11 @@ async function main(): Promise<void> {
     seconds: Math.round(seconds * 1000) / 1000,
     itemsPerSecond: Math.round(ITEMS / seconds),
     mbPerSecond: Math.round((bytes / (1024 * 1024) / seconds) * 10) / 10,
+    // CPU time is less sensitive than wall time to other processes sharing the machine.
+    cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+    itemsPerCpuSecond: Math.round(ITEMS / cpuSeconds),
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+    cores: cpus().length,
     peakRssMB: mb(peakRss),
     peakHeapUsedMB: mb(peakHeap),
     rssBeforeMB: mb(baseline.rss),
