@@ -1,5 +1,5 @@
 import { optimizerConfigSchema, type RouteConfig } from '@switchyard/core';
-import { parsePolicyDocument, policyHash } from '@switchyard/policy';
+import { decideRoute, featurize, parsePolicyDocument, policyHash, requestWeights } from '@switchyard/policy';
 import { describe, expect, it } from 'vitest';
 import { buildPolicy, coldStartPolicy, shouldPublish, type BuildPolicyInput, type EvalStat, type LiveStat, type ModelInput } from './index';
 
@@ -104,7 +104,7 @@ describe('buildPolicy', () => {
     expect(pro.expected.errorRate).toBeGreaterThan(0.1);
   });
 
-  it('fits a contextual policy and a classifier when asked', () => {
+  it('fits a contextual policy and a classifier when asked', { timeout: 60_000 }, () => {
     const contextualItems = Array.from({ length: 300 }, (_, index) => {
       const long = index % 2 === 0;
       const text = long ? `a long and winding word problem number ${index} with many steps and clauses to follow` : `add ${index}`;
@@ -123,6 +123,19 @@ describe('buildPolicy', () => {
     expect(contextual.models.map((entry) => entry.model).sort()).toEqual(['anthropic/pro', 'groq/fast', 'openai/mini']);
     expect(policy.classifier?.categories).toEqual(['math', 'writing']);
     expect(policy.classifier?.heldOutAccuracy).toBeGreaterThan(0.8);
+    // What the router does per request: classify, score, mix, draw.
+    const decision = decideRoute(policy, 'auto', 'compute 17 plus 25', 0.5)!;
+    expect(decision.category).toBe('math');
+    expect(decision.confidence).toBeGreaterThan(0.5);
+    expect(decision.weights.reduce((sum, entry) => sum + entry.weight, 0)).toBeCloseTo(1);
+    expect(decision.model).toBeDefined();
+    expect(decision.fallbacks).not.toContain(decision.model);
+    // Prompts like the ones the cheap model solved go to it; the others to the strong model.
+    const math = policy.routes.auto!.categories.math!;
+    const weightsFor = (text: string) => requestWeights(math, featurize(text, contextual.features));
+    const top = (text: string) => [...weightsFor(text)].sort((a, b) => b.weight - a.weight)[0]!.model;
+    expect(top('add 12')).toBe('openai/mini');
+    expect(top('a long and winding word problem number 7 with many steps and clauses to follow')).toBe('anthropic/pro');
   });
 });
 

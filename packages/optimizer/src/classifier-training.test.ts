@@ -19,7 +19,7 @@ function bundledItems(): LabelledText[] {
 }
 
 describe('category classifier', () => {
-  it('classifies the bundled eval sets by category with high held-out accuracy', () => {
+  it('classifies the bundled eval sets by category with high held-out accuracy', { timeout: 60_000 }, () => {
     const items = bundledItems();
     expect(new Set(items.map((item) => item.category)).size).toBeGreaterThanOrEqual(5);
     const result = trainClassifier(items, { seed: 1 });

@@ -15,8 +15,9 @@
  * category's base (Thompson) weights moved by `strength` toward the best-scoring model,
  * i.e. `(1 − s)·base + s·[m = argmax score]`. The base share keeps every model explored.
  */
-import { featurize, linearDot, type FeatureSpec, type PromptFeatures } from './features';
-import type { CategoryPolicy, ContextualPolicy } from './schema';
+import { classifierFeatureSpec, classifyFeatures } from './classifier';
+import { createPromptFeatures, featurize, linearDot, type FeatureSpec, type PromptFeatures } from './features';
+import type { CategoryPolicy, ContextualPolicy, PolicyDocument } from './schema';
 
 /** The feature spec of a contextual policy (pass to `featurize`). */
 export function contextualFeatureSpec(contextual: ContextualPolicy): FeatureSpec {
@@ -104,4 +105,46 @@ export function drawModel(weights: readonly WeightedModel[], u: number): string 
     if (target < 0) return entry.model;
   }
   return weights.at(-1)?.model;
+}
+
+export interface RoutingDecision {
+  /** Category used: the classifier's, or `general` when unsure or the route lacks it. */
+  category: string;
+  /** Classifier confidence, or null without a classifier. */
+  confidence: number | null;
+  /** The distribution drawn from (base weights moved by the contextual policy). */
+  weights: WeightedModel[];
+  /** The drawn model (undefined when the category has no model). */
+  model: string | undefined;
+  /** Models to try, in order, if the drawn one fails (the drawn model excluded). */
+  fallbacks: string[];
+}
+
+const decisionClassifierFeatures = createPromptFeatures(1024);
+const decisionContextFeatures = createPromptFeatures(1024);
+
+/**
+ * Everything the router decides for one request on `route`, given the prompt text and a
+ * uniform number `u` in [0, 1): classify (falling back to `general` below the classifier's
+ * `minConfidence` or when the route has no policy for the category), featurize for the
+ * contextual policy when the category has one, mix the weights and draw. Returns null when
+ * the policy has no such route. Allocation is limited to the small result arrays.
+ */
+export function decideRoute(policy: PolicyDocument, route: string, text: string, u: number): RoutingDecision | null {
+  const routePolicy = policy.routes[route];
+  if (!routePolicy) return null;
+  let category = 'general';
+  let confidence: number | null = null;
+  const classifier = policy.classifier;
+  if (classifier) {
+    const result = classifyFeatures(classifier, featurize(text, classifierFeatureSpec(classifier), decisionClassifierFeatures));
+    confidence = result.confidence;
+    if (result.confidence >= classifier.minConfidence && routePolicy.categories[result.category]) category = result.category;
+  }
+  const categoryPolicy = routePolicy.categories[category] ?? routePolicy.categories.general ?? Object.values(routePolicy.categories)[0];
+  if (!categoryPolicy) return { category, confidence, weights: [], model: undefined, fallbacks: [] };
+  const features = categoryPolicy.contextual ? featurize(text, categoryPolicy.contextual.features, decisionContextFeatures) : null;
+  const weights = requestWeights(categoryPolicy, features);
+  const model = drawModel(weights, u);
+  return { category, confidence, weights, model, fallbacks: categoryPolicy.fallbackOrder.filter((entry) => entry !== model) };
 }

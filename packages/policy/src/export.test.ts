@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { apiKeyVariable, assertNoSecrets, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from './index';
+import { apiKeyVariable, assertNoSecrets, decideRoute, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from './index';
 
 const fixture = (): PolicyDocument => parsePolicyDocument(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'policy-v1.json'), 'utf8')));
 
@@ -61,5 +61,23 @@ describe('exportPolicy', () => {
     expect(() => assertNoSecrets({ api_key: 'os.environ/OPENAI_API_KEY' })).not.toThrow();
     expect(() => assertNoSecrets({ note: 'Bearer abcdefghijklmnopqrstuvwxyz' })).toThrow(/credential/);
     expect(apiKeyVariable('together-ai')).toBe('TOGETHER_AI_API_KEY');
+  });
+});
+
+describe('decideRoute', () => {
+  it('uses general without a classifier and draws from the weights', () => {
+    const policy = fixture();
+    expect(decideRoute(policy, 'auto', 'hello', 0.1)).toEqual({
+      category: 'general',
+      confidence: null,
+      weights: [
+        { model: 'sim-openai/swift-mini', weight: 0.8 },
+        { model: 'sim-anthropic/sage-pro', weight: 0.2 },
+      ],
+      model: 'sim-openai/swift-mini',
+      fallbacks: ['sim-anthropic/sage-pro'],
+    });
+    expect(decideRoute(policy, 'auto', 'hello', 0.9)?.model).toBe('sim-anthropic/sage-pro');
+    expect(decideRoute(policy, 'nope', 'hello', 0.1)).toBeNull();
   });
 });

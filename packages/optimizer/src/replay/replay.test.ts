@@ -63,7 +63,7 @@ describe('replay benchmark', () => {
     expect(() => parseReplayLines('{"id":"1"}')).toThrow(/line 1/);
   });
 
-  it('writes every report field, and the contextual policy learns to send easy prompts to the cheap model', () => {
+  it('writes every report field, and the contextual policy learns to send easy prompts to the cheap model', { timeout: 120_000 }, () => {
     const { lines, models } = syntheticBench(600);
     const report = runReplayBenchmark(lines, models, {
       bench: 'synthetic',
