@@ -60,6 +60,15 @@ describe('buildPolicy', () => {
     expect(buildPolicy(input()).routes.auto!.candidates).toEqual(['openai/mini', 'anthropic/pro', 'groq/fast']);
   });
 
+  it('explains a route with no usable model instead of failing', () => {
+    const policy = buildPolicy(input({ models: [{ ...models[3]! }], evalStats: [] }));
+    expect(policy.routes.auto!.categories.general!.models).toEqual([]);
+    expect(policy.routes.auto!.why).toMatch(/No enabled candidate/);
+    const strict = buildPolicy(input({ routes: [route({ constraints: { maxCostPerMTok: 0.01 } })] }));
+    expect(strict.routes.auto!.why).toMatch(/No model meets every constraint/);
+    expect(strict.routes.auto!.categories.math!.models).toHaveLength(3);
+  });
+
   it('trades quality for cost according to λ_cost', () => {
     const cheap = buildPolicy(input({ routes: [route({ name: 'cheap', objective: { quality: 1, cost: 2, latency: 0 } })] }));
     const quality = buildPolicy(input({ routes: [route({ name: 'quality', objective: { quality: 1, cost: 0, latency: 0 } })] }));
