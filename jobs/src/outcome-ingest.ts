@@ -11,7 +11,7 @@
  */
 import type { Redis } from 'ioredis';
 import { redisKeys, type DecisionRecord, type Logger } from '@switchyard/core';
-import { insertDecisions, type Db } from '@switchyard/db';
+import { insertDecisionsJson, type Db } from '@switchyard/db';
 import { publishLiveEvent } from './live-events';
 
 export interface OutcomeIngestDeps {
@@ -29,6 +29,8 @@ export interface OutcomeIngestOptions {
   claimIdleMs?: number;
   /** Stop reading new entries after this long (the next scheduled run continues). */
   maxDurationMs?: number;
+  /** Batches written concurrently (default 2). */
+  parallelWrites?: number;
 }
 
 export interface OutcomeIngestResult {
@@ -49,6 +51,10 @@ const recordFields = new Set(['record', 'data', 'json', 'decision']);
 
 /** The decision record of one stream entry, or undefined when it is not one. */
 export function decodeDecisionEntry(fields: readonly string[]): DecisionRecord | undefined {
+  return decodeDecisionText(fields)?.record;
+}
+
+function decodeDecisionText(fields: readonly string[]): { record: DecisionRecord; text: string; normalized: boolean } | undefined {
   let text: string | undefined;
   for (let index = 0; index + 1 < fields.length; index += 2) {
     if (recordFields.has(fields[index] as string)) {
@@ -69,8 +75,12 @@ export function decodeDecisionEntry(fields: readonly string[]): DecisionRecord |
   if (typeof record.requestId !== 'string' || record.requestId === '') return undefined;
   if (typeof record.at !== 'string' || Number.isNaN(Date.parse(record.at))) return undefined;
   if (typeof record.route !== 'string' || typeof record.status !== 'number') return undefined;
-  if (typeof record.category !== 'string') record.category = 'general';
-  return record as DecisionRecord;
+  let normalized = false;
+  if (typeof record.category !== 'string') {
+    record.category = 'general';
+    normalized = true;
+  }
+  return { record: record as DecisionRecord, text, normalized };
 }
 
 /** Create the consumer group (from the start of the stream) if it does not exist. */
@@ -86,20 +96,41 @@ export async function ensureDecisionGroup(redis: Redis, prefix: string): Promise
 async function writeBatch(deps: OutcomeIngestDeps, entries: StreamEntry[], result: OutcomeIngestResult): Promise<void> {
   if (entries.length === 0) return;
   const keys = redisKeys(deps.prefix);
-  const records: DecisionRecord[] = [];
+  // Valid records travel as their original JSON text: no re-serialization of the batch.
+  const texts: string[] = [];
   const seen = new Set<string>();
   for (const [, fields] of entries) {
-    const record = decodeDecisionEntry(fields);
-    if (!record) {
+    const decoded = decodeDecisionText(fields);
+    if (!decoded) {
       result.malformed += 1;
       continue;
     }
     // The same request twice in one batch would make the single insert statement fail.
-    if (seen.has(record.requestId)) continue;
-    seen.add(record.requestId);
-    records.push(record);
+    if (seen.has(decoded.record.requestId)) continue;
+    seen.add(decoded.record.requestId);
+    texts.push(decoded.normalized ? JSON.stringify(decoded.record) : decoded.text);
   }
-  result.inserted += await insertDecisions(deps.db, records);
+  // Read the counter after the await: batches are written concurrently.
+  let inserted = 0;
+  try {
+    inserted = texts.length === 0 ? 0 : await insertDecisionsJson(deps.db, `[${texts.join(',')}]`);
+  } catch (error) {
+    // A record with a value of the wrong type (Postgres "data exception", class 22) would
+    // block its whole batch forever: insert one by one and drop the bad ones. Anything else
+    // (the database is down) leaves the batch pending for a later run.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('22')) throw error;
+    for (const text of texts) {
+      try {
+        inserted += await insertDecisionsJson(deps.db, `[${text}]`);
+      } catch (single) {
+        const singleCode = (single as { code?: unknown }).code;
+        if (typeof singleCode !== 'string' || !singleCode.startsWith('22')) throw single;
+        result.malformed += 1;
+      }
+    }
+  }
+  result.inserted += inserted;
   // Acknowledge only after the commit above; deleting keeps the stream short.
   const ids = entries.map(([id]) => id);
   await deps.redis.multi().xack(keys.decisions, keys.decisionsGroup, ...ids).xdel(keys.decisions, ...ids).exec();
@@ -134,8 +165,12 @@ export async function ingestDecisions(deps: OutcomeIngestDeps, options: OutcomeI
     await writeBatch(deps, entries, result);
   } while (cursor !== '0-0' && Date.now() - started < maxDurationMs);
 
-  // 2. New entries.
-  while (Date.now() - started < maxDurationMs) {
+  // 2. New entries. Reading the next batch overlaps with writing the previous ones (up to
+  // `parallelWrites` in flight): batches are independent, each acknowledged after its commit.
+  const parallel = Math.max(1, options.parallelWrites ?? 2);
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  while (Date.now() - started < maxDurationMs && failure === undefined) {
     const reply = (await deps.redis.xreadgroup(
       'GROUP',
       keys.decisionsGroup,
@@ -148,9 +183,18 @@ export async function ingestDecisions(deps: OutcomeIngestDeps, options: OutcomeI
     )) as Array<[string, StreamEntry[]]> | null;
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) break;
-    await writeBatch(deps, entries, result);
+    const write: Promise<void> = writeBatch(deps, entries, result)
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => inFlight.delete(write));
+    inFlight.add(write);
+    if (inFlight.size >= parallel) await Promise.race(inFlight);
     if (entries.length < options.batchSize) break;
   }
+  await Promise.all(inFlight);
+  // Entries of a failed batch stay pending (unacknowledged) and are claimed by a later run.
+  if (failure !== undefined) throw failure;
 
   if (result.inserted > 0) {
     await publishLiveEvent(deps.redis, deps.prefix, { type: 'decisions', count: result.inserted }).catch(() => undefined);

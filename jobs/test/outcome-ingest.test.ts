@@ -35,11 +35,13 @@ describe('outcome-ingest', { timeout: 60_000 }, () => {
     records.push({ ...(records[0] as (typeof records)[number]) });
     await appendDecisions(redis.redis, prefix, records);
     await redis.redis.xadd(redisKeys(prefix).decisions, '*', 'record', 'garbage');
+    // Well-formed JSON with a value Postgres cannot take: dropped alone, not with its batch.
+    await redis.redis.xadd(redisKeys(prefix).decisions, '*', 'record', JSON.stringify({ ...decisionRecord({ route: 'ingest-a' }), ttftMs: 'soon' }));
 
     const result = await ingestDecisions({ db: database.db, redis: redis.redis, prefix }, { batchSize: 1000, consumer: 'c1' });
-    expect(result.read).toBe(2_502);
+    expect(result.read).toBe(2_503);
     expect(result.inserted).toBe(2_500);
-    expect(result.malformed).toBe(1);
+    expect(result.malformed).toBe(2);
     expect(await redis.redis.xlen(redisKeys(prefix).decisions)).toBe(0);
     const rows = await listDecisions(database.db, { route: 'ingest-a', limit: 1000 });
     expect(rows).toHaveLength(1000);

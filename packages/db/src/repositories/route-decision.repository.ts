@@ -10,7 +10,14 @@ import type { RouteDecisionRow } from '../tables/route-decision.table';
  */
 export async function insertDecisions(db: Db, records: readonly DecisionRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const payload = JSON.stringify(records);
+  return insertDecisionsJson(db, JSON.stringify(records));
+}
+
+/**
+ * Like `insertDecisions`, for callers that already hold the records as JSON text (a JSON
+ * array of `DecisionRecord` objects), which saves re-serializing a large batch.
+ */
+export async function insertDecisionsJson(db: Db, payload: string): Promise<number> {
   const result = await sql`
     insert into route_decisions (
       request_id, at, route, category, chosen_model, served_model, candidates, attempts, fallbacks,
