@@ -258,5 +258,7 @@ describe('dataset routes', { timeout: 30_000 }, () => {
     expect(spec.paths['/api/datasets/{id}']).toHaveProperty('delete');
     expect(spec.paths['/api/datasets/{id}/items']).toHaveProperty('get');
     expect(spec.paths['/api/datasets/{id}/download']).toHaveProperty('get');
+    const post = spec.paths['/api/datasets']!.post as { requestBody?: { content?: Record<string, unknown> } };
+    expect(Object.keys(post.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
   });
 });

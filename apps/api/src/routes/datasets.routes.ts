@@ -111,18 +111,32 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
       limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 20 },
     });
 
+    const uploadDocs = documented({
+      tags: ['datasets'],
+      summary: 'Upload a dataset file (multipart field `file`)',
+      description:
+        'Formats are detected: native JSONL, OpenAI evals JSONL, promptfoo CSV/YAML, plain CSV with a header. The file is streamed into the parser. ' +
+        'Bad rows are dropped and listed in `report` (line, field, message); an upload with too many bad rows, or over a limit, is rejected with 422/413. ' +
+        'Re-uploading the same content returns the existing version (`created: false`). Optional form fields (or query parameters): `name`, `description`. ' +
+        '`dryRun=true` validates without storing and always answers 200 with the report.',
+      querystring: uploadQuery,
+    });
+    // OpenAPI: the upload is a multipart form (the handler reads it as a stream, not as a body).
+    Object.assign(uploadDocs.schema as Record<string, unknown>, {
+      consumes: ['multipart/form-data'],
+      body: {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          name: { type: 'string', description: 'Dataset name (default: the file name without extension)' },
+          description: { type: 'string' },
+          file: { type: 'string', format: 'binary', description: 'JSONL, CSV/TSV or YAML file' },
+        },
+      },
+    });
     scope.post(
       '/api/datasets',
-      documented({
-        tags: ['datasets'],
-        summary: 'Upload a dataset file (multipart field `file`)',
-        description:
-          'Formats are detected: native JSONL, OpenAI evals JSONL, promptfoo CSV/YAML, plain CSV with a header. The file is streamed into the parser. ' +
-          'Bad rows are dropped and listed in `report` (line, field, message); an upload with too many bad rows, or over a limit, is rejected with 422/413. ' +
-          'Re-uploading the same content returns the existing version (`created: false`). Optional fields (before the file, or as query parameters): `name`, `description`. ' +
-          '`dryRun=true` validates without storing and always answers 200 with the report.',
-        querystring: uploadQuery,
-      }),
+      uploadDocs,
       async (request, reply) => {
         const query = uploadQuery.parse(request.query);
         if (!request.isMultipart()) {
