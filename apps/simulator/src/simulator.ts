@@ -63,6 +63,7 @@ export interface RunningSimulator extends Simulator {
 /** Longest a "timeout" fault holds a connection before dropping it. */
 const HANG_LIMIT_MS = 10 * 60_000;
 const CHUNK_INTERVAL_MS = 40;
+const NEVER_ABORTED = new AbortController().signal;
 
 function splitPieces(text: string, wordsPerPiece: number): string[] {
   const words = text.match(/\S+\s*|\s+/g) ?? [];
@@ -185,12 +186,17 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
       created: Math.floor(Date.now() / 1000),
       request: sim,
     };
-    const closed = new AbortController();
-    reply.raw.on('close', () => closed.abort());
+    // Only waits need to hear about a client going away; zero-latency answers skip the controller.
+    let signal = NEVER_ABORTED;
+    if (!zeroLatency || fault === 'timeout') {
+      const closed = new AbortController();
+      reply.raw.on('close', () => closed.abort());
+      signal = closed.signal;
+    }
     const ttftMs = zeroLatency ? 0 : lognormal(random, model.latency.ttftMedianMs, model.latency.ttftSpread);
 
-    if (!sim.stream) return respond(format, reply, model, context, outcome, fault, ttftMs, closed.signal);
-    return stream(format, reply, model, context, outcome, fault, ttftMs, closed.signal);
+    if (!sim.stream) return respond(format, reply, model, context, outcome, fault, ttftMs, signal);
+    return stream(format, reply, model, context, outcome, fault, ttftMs, signal);
   };
 
   const wait = async (ms: number, signal: AbortSignal): Promise<boolean> => {
