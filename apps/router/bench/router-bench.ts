@@ -100,7 +100,8 @@ async function main(): Promise<void> {
 
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const routerProcess = fork(join(here, 'router-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_ROUTER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the router.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     env: {
       ...env,
       BENCH_SIMULATOR_PORT: String(simulatorPort),
@@ -161,10 +162,13 @@ async function main(): Promise<void> {
     { name: `json, open loop ${openLoopRate} req/s`, mode: 'json', load: `open-loop ${openLoopRate}/s` },
     { name: `sse time to first byte, open loop ${openLoopRate} req/s`, mode: 'sse', load: `open-loop ${openLoopRate}/s` },
   ];
+  // BENCH_ONLY=json,sse or a scenario index list ("1,3") to run a subset while tuning.
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+  const selected = only.length === 0 ? scenarios : scenarios.filter((scenario, index) => only.includes(String(index)) || only.includes(scenario.mode));
   const results: Array<Record<string, unknown>> = [];
   let gcTotalMs = 0;
   let gcWallMs = 0;
-  for (const scenario of scenarios) {
+  for (const scenario of selected) {
     const sse = scenario.mode === 'sse';
     await run(scenario.load, target('direct', sse), warmupSeconds);
     const direct = await run(scenario.load, target('direct', sse), seconds);
@@ -188,6 +192,8 @@ async function main(): Promise<void> {
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
       router_cpu_share: round(gc.cpuMs / gc.wallMs),
+      // CPU the router process spent per request: its overhead, robust to other load on the machine.
+      router_cpu_ms_per_request: round(gc.cpuMs / Math.max(1, router.requests)),
     };
     results.push(entry);
     console.log(JSON.stringify(entry));
@@ -201,6 +207,10 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     notes: `simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up; json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
   };
+  if (only.length > 0) {
+    console.log('subset run: bench/results/router.json left unchanged');
+    return;
+  }
   const outputDir = join(root, 'bench/results');
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(join(outputDir, 'router.json'), `${JSON.stringify(output, null, 2)}\n`);

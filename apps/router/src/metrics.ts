@@ -1,37 +1,108 @@
 /**
  * Prometheus metrics of one router (its own registry, so tests can run several). Labels are
  * bounded: route names and model ids come from config, status is a class (2xx/4xx/5xx), error
- * codes are the fixed enum. Labelled children are cached so a request does no label hashing.
+ * codes are the fixed enum. The per-request series (requests, upstream latency, TTFT) are
+ * plain numbers updated without label hashing and rendered in the text format on scrape;
+ * rarer ones (errors, fallbacks, policy, circuits, process metrics) use prom-client.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CircuitState } from './circuit-breaker';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([name, value]) => `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+}
+
+/** A counter series per label set, keyed by a caller-built string. */
+class FastCounter {
+  private readonly series = new Map<string, { labels: string; value: number }>();
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+  ) {}
+
+  inc(key: string, labels: () => Record<string, string>): void {
+    let series = this.series.get(key);
+    if (!series) {
+      series = { labels: labelText(labels()), value: 0 };
+      this.series.set(key, series);
+    }
+    series.value += 1;
+  }
+
+  render(): string {
+    let text = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    for (const series of this.series.values()) text += `${this.name}{${series.labels}} ${series.value}\n`;
+    return text;
+  }
+}
+
+/** A histogram series per label set (cumulative buckets computed on render). */
+class FastHistogram {
+  private readonly series = new Map<string, { labels: string; counts: Float64Array; sum: number; count: number }>();
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+    private readonly buckets: readonly number[],
+  ) {}
+
+  observe(key: string, labels: () => Record<string, string>, value: number): void {
+    let series = this.series.get(key);
+    if (!series) {
+      series = { labels: labelText(labels()), counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
+      this.series.set(key, series);
+    }
+    const buckets = this.buckets;
+    for (let index = 0; index < buckets.length; index += 1) {
+      if (value <= (buckets[index] as number)) {
+        series.counts[index] = (series.counts[index] as number) + 1;
+        break;
+      }
+    }
+    series.sum += value;
+    series.count += 1;
+  }
+
+  render(): string {
+    let text = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+    for (const series of this.series.values()) {
+      let cumulative = 0;
+      for (let index = 0; index < this.buckets.length; index += 1) {
+        cumulative += series.counts[index] as number;
+        text += `${this.name}_bucket{${series.labels},le="${this.buckets[index]}"} ${cumulative}\n`;
+      }
+      text += `${this.name}_bucket{${series.labels},le="+Inf"} ${series.count}\n`;
+      text += `${this.name}_sum{${series.labels}} ${series.sum}\n${this.name}_count{${series.labels}} ${series.count}\n`;
+    }
+    return text;
+  }
+}
+
 export class RouterMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'route' | 'mode' | 'status'>;
+  private readonly requests = new FastCounter('switchyard_router_requests_total', 'Chat requests by route, mode and status class');
   private readonly errors: Counter<'code'>;
   private readonly fallbacks: Counter<'route'>;
-  private readonly upstreamLatency: Histogram<'model' | 'outcome'>;
-  private readonly ttft: Histogram<'model'>;
+  private readonly upstreamLatency = new FastHistogram(
+    'switchyard_router_upstream_latency_seconds',
+    'Upstream call latency by model (to full response, or to first token for streams)',
+    latencyBuckets,
+  );
+  private readonly ttft = new FastHistogram('switchyard_router_ttft_seconds', 'Time to first content token of streamed responses, by model', latencyBuckets);
   private readonly policyInfo: Gauge<'hash' | 'algorithm'>;
   private readonly policyColdStart: Gauge;
   private readonly circuitState: Gauge<'model'>;
   readonly decisionsDropped: Counter;
   readonly decisionsWritten: Counter;
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly latencyChildren = new Map<string, { observe(value: number): void }>();
-  private readonly ttftChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_router_' });
-    this.requests = new Counter({ name: 'switchyard_router_requests_total', help: 'Chat requests by route, mode and status class', labelNames: ['route', 'mode', 'status'], registers });
     this.errors = new Counter({ name: 'switchyard_router_errors_total', help: 'Error responses by error code', labelNames: ['code'], registers });
     this.fallbacks = new Counter({ name: 'switchyard_router_fallbacks_total', help: 'Requests served by a fallback model', labelNames: ['route'], registers });
-    this.upstreamLatency = new Histogram({ name: 'switchyard_router_upstream_latency_seconds', help: 'Upstream call latency by model (to full response, or to first token for streams)', labelNames: ['model', 'outcome'], buckets: latencyBuckets, registers });
-    this.ttft = new Histogram({ name: 'switchyard_router_ttft_seconds', help: 'Time to first content token of streamed responses, by model', labelNames: ['model'], buckets: latencyBuckets, registers });
     this.policyInfo = new Gauge({ name: 'switchyard_router_policy_info', help: 'The policy in use (value 1); hash label is the policy content hash', labelNames: ['hash', 'algorithm'], registers });
     this.policyColdStart = new Gauge({ name: 'switchyard_router_policy_cold_start', help: '1 while no policy was ever published and the cold-start rule routes', registers });
     this.circuitState = new Gauge({ name: 'switchyard_router_circuit_state', help: 'Circuit breaker per model: 0 closed, 1 half-open, 2 open', labelNames: ['model'], registers });
@@ -41,13 +112,7 @@ export class RouterMetrics {
 
   request(route: string, mode: 'json' | 'sse', status: number): void {
     const statusClass = status < 300 ? '2xx' : status < 500 ? '4xx' : '5xx';
-    const key = `${route}\u0000${mode}\u0000${statusClass}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      child = this.requests.labels(route, mode, statusClass);
-      this.requestChildren.set(key, child);
-    }
-    child.inc();
+    this.requests.inc(`${route}\u0000${mode}\u0000${statusClass}`, () => ({ route, mode, status: statusClass }));
   }
 
   error(code: string): void {
@@ -59,22 +124,17 @@ export class RouterMetrics {
   }
 
   upstream(model: string, seconds: number, ok: boolean): void {
-    const key = ok ? model : `${model}\u0000error`;
-    let child = this.latencyChildren.get(key);
-    if (!child) {
-      child = this.upstreamLatency.labels(model, ok ? 'ok' : 'error');
-      this.latencyChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.upstreamLatency.observe(ok ? model : `${model}\u0000error`, () => ({ model, outcome: ok ? 'ok' : 'error' }), seconds);
   }
 
   firstToken(model: string, seconds: number): void {
-    let child = this.ttftChildren.get(model);
-    if (!child) {
-      child = this.ttft.labels(model);
-      this.ttftChildren.set(model, child);
-    }
-    child.observe(seconds);
+    this.ttft.observe(model, () => ({ model }), seconds);
+  }
+
+  /** The whole exposition: prom-client's registry plus the per-request series. */
+  async render(): Promise<string> {
+    const registered = await this.registry.metrics();
+    return `${registered}${registered.endsWith('\n') ? '' : '\n'}${this.requests.render()}${this.upstreamLatency.render()}${this.ttft.render()}`;
   }
 
   policy(hash: string | null, algorithm: string, coldStart: boolean): void {

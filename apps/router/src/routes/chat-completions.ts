@@ -209,12 +209,17 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
         allowedModels: apiKey?.models,
         draw: drawFromRequestId(request.id),
         isOpen,
-        estimateCostUsd: (entry) => {
-          promptTokens ??= estimateRequestTokens(chat.request);
-          const output = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? ASSUMED_OUTPUT_TOKENS;
-          const price = entry.binding.settings.price;
-          return (promptTokens * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
-        },
+        // Only a `max_cost_usd` hint needs the tokenizer; the common path builds no closure.
+        ...(hints.maxCostUsd === undefined
+          ? {}
+          : {
+              estimateCostUsd: (entry: ModelEntry) => {
+                promptTokens ??= estimateRequestTokens(chat.request);
+                const output = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? ASSUMED_OUTPUT_TOKENS;
+                const price = entry.binding.settings.price;
+                return (promptTokens * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
+              },
+            }),
       });
       routing.reason = reasonOf(routing, selection, target.route.source);
       if (weights) routing.reason += '; contextual';

@@ -59,7 +59,7 @@ export function registerServiceRoutes(app: FastifyInstance, context: RouterConte
 
   app.get('/metrics', async (_request, reply) => {
     for (const circuit of context.breakers.states()) context.metrics.circuit(circuit.model, circuit.state);
-    const body = await context.metrics.registry.metrics();
+    const body = await context.metrics.render();
     return reply.type(context.metrics.registry.contentType).send(body);
   });
 }
