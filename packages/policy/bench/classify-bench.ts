@@ -4,6 +4,7 @@
  * `npx tsx packages/policy/bench/classify-bench.ts` → bench/results/classify.json
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -81,18 +82,22 @@ const category = syntheticCategory(30);
 const contextualSpec = category.contextual!.features;
 const holder = createPromptFeatures(1024);
 const contextHolder = createPromptFeatures(1024);
+const longFeatures = featurize(longPrompt, classifierFeatureSpec(classifier), createPromptFeatures(1024));
 const results = [
   time('featurize short', 200_000, () => featurize(shortPrompt, classifierFeatureSpec(classifier), holder).size),
   time('featurize ~1k tokens', 20_000, () => featurize(longPrompt, classifierFeatureSpec(classifier), holder).size),
   time('classify short (featurize + naive Bayes, 8 categories)', 200_000, () => classify(classifier, shortPrompt).confidence),
   time('classify ~1k tokens (featurize + naive Bayes, 8 categories)', 20_000, () => classify(classifier, longPrompt).confidence),
-  time('naive Bayes only, ~1k tokens (features reused)', 20_000, () => classifyFeatures(classifier, featurize(longPrompt, classifierFeatureSpec(classifier), holder)).confidence),
+  time('naive Bayes only, ~1k tokens (features computed once)', 20_000, () => classifyFeatures(classifier, longFeatures).confidence),
   time('contextual scores ~1k tokens, 30 models (featurize + score)', 20_000, () => contextualScores(category.contextual!, featurize(longPrompt, contextualSpec, contextHolder))[0]),
   time('request weights short, 30 models (featurize + score + mix)', 200_000, () => requestWeights(category, featurize(shortPrompt, contextualSpec, contextHolder)).length),
 ];
 const output = {
   generatedAt: new Date().toISOString(),
   node: process.version,
+  // The machine is shared; a high load average inflates every number here.
+  loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+  cpus: cpus().length,
   prompts: { shortChars: shortPrompt.length, longChars: longPrompt.length, longEstimatedTokens: Math.ceil(longPrompt.length / 4) },
   classifier: { categories: classifier.categories.length, dimensions: classifier.dimensions },
   results,

@@ -72,27 +72,43 @@ export interface WeightedModel {
  * contextual policy does not know keep their base share only. Weights sum to 1.
  */
 export function requestWeights(category: CategoryPolicy, features: PromptFeatures | null): WeightedModel[] {
-  const base = category.models.map((entry) => ({ model: entry.model, weight: entry.weight }));
+  const models = category.models;
   const contextual = category.contextual;
-  if (!contextual || !features || contextual.models.length === 0) return base;
-  const strength = Math.min(1, Math.max(0, contextual.strength));
-  if (strength === 0) return base;
-  const scores = contextualScores(contextual, features);
-  let bestModel: string | undefined;
-  let bestScore = -Infinity;
-  const allowed = new Set(base.map((entry) => entry.model));
-  for (let index = 0; index < scores.length; index += 1) {
-    const model = contextual.models[index]!.model;
-    if (allowed.has(model) && (scores[index] as number) > bestScore) {
-      bestScore = scores[index] as number;
-      bestModel = model;
+  const strength = contextual ? Math.min(1, Math.max(0, contextual.strength)) : 0;
+  let best = -1;
+  if (contextual && features && strength > 0 && contextual.models.length > 0) {
+    const positions = basePositions(category, contextual);
+    const scores = contextualScores(contextual, features);
+    let bestScore = -Infinity;
+    for (let index = 0; index < scores.length; index += 1) {
+      const position = positions[index] as number;
+      if (position >= 0 && (scores[index] as number) > bestScore) {
+        bestScore = scores[index] as number;
+        best = position;
+      }
     }
   }
-  if (bestModel === undefined) return base;
-  return base.map((entry) => ({
-    model: entry.model,
-    weight: (1 - strength) * entry.weight + (entry.model === bestModel ? strength : 0),
-  }));
+  const out: WeightedModel[] = new Array(models.length);
+  for (let index = 0; index < models.length; index += 1) {
+    const entry = models[index]!;
+    out[index] = {
+      model: entry.model,
+      weight: best < 0 ? entry.weight : (1 - strength) * entry.weight + (index === best ? strength : 0),
+    };
+  }
+  return out;
+}
+
+// Per category policy: position in `models` of each contextual model (−1 when absent).
+const positionCache = new WeakMap<ContextualPolicy, Int32Array>();
+function basePositions(category: CategoryPolicy, contextual: ContextualPolicy): Int32Array {
+  let positions = positionCache.get(contextual);
+  if (!positions) {
+    const byModel = new Map(category.models.map((entry, index) => [entry.model, index]));
+    positions = Int32Array.from(contextual.models, (entry) => byModel.get(entry.model) ?? -1);
+    positionCache.set(contextual, positions);
+  }
+  return positions;
 }
 
 /** Draw one model from weights with a uniform number `u` in [0, 1). */
