@@ -174,29 +174,37 @@ export class HttpAdapter implements ProviderAdapter {
       const produced: string[] = [];
       let firstToken = false;
       const signal = scope.signal;
-      const drain = function* (): Generator<StreamEvent> {
-        for (const event of out) {
-          // A caller abort or a timer stops the stream now, even with events already buffered.
-          if (signal.aborted) throw signal.reason;
-          if (event.type === 'text') produced.push(event.text);
-          else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
-          else if (event.type === 'usage') continue;
-          if (!firstToken && event.type !== 'start') {
-            firstToken = true;
-            scope.firstToken();
-          }
-          yield event;
+      // Bookkeeping per event; the loops below stay inline (no generator per chunk on the hot path).
+      const admit = (event: StreamEvent): boolean => {
+        // A caller abort or a timer stops the stream now, even with events already buffered.
+        if (signal.aborted) throw signal.reason;
+        if (event.type === 'text') produced.push(event.text);
+        else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
+        else if (event.type === 'usage') return false;
+        if (!firstToken && event.type !== 'start') {
+          firstToken = true;
+          scope.firstToken();
         }
-        out.length = 0;
+        return true;
       };
       for await (const chunk of response.body) {
         parser.push(chunk as Buffer, onEvent);
-        // Read on after completion (events are ignored) so the connection stays reusable.
-        if (out.length > 0) yield* drain();
+        // Read on after completion (decoders ignore late events) so the connection stays reusable.
+        if (out.length > 0) {
+          for (let index = 0; index < out.length; index += 1) {
+            const event = out[index] as StreamEvent;
+            if (admit(event)) yield event;
+          }
+          out.length = 0;
+        }
       }
       if (!decoder.complete) {
         parser.end(onEvent);
-        if (out.length > 0) yield* drain();
+        for (let index = 0; index < out.length; index += 1) {
+          const event = out[index] as StreamEvent;
+          if (admit(event)) yield event;
+        }
+        out.length = 0;
       }
       if (!decoder.complete) {
         throw new SwitchyardError('upstream', `${this.id}: stream ended before completion`, {
