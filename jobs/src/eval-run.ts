@@ -209,7 +209,7 @@ function judgeFor(context: JobsContext): Judge | undefined {
   const judgeModel = context.config.optimizer.judgeModel;
   const binding = judgeModel ? context.providers.find(judgeModel) : undefined;
   if (!binding) return undefined;
-  return async (prompt) => (await measuredCall(binding, { messages: [{ role: 'user', content: prompt }], max_tokens: 512, temperature: 0 })).text;
+  return async (prompt) => (await measuredCall(binding, { messages: [{ role: 'user', content: prompt }], max_tokens: 512, temperature: 0 }, { stream: false })).text;
 }
 
 export interface EvalItemOutcome {
@@ -244,11 +244,12 @@ export async function processEvalItem(
 
   let call;
   try {
-    call = await measuredCall(binding, {
-      messages: promptMessages(item),
-      temperature: data.settings.temperature,
-      max_tokens: data.settings.maxTokens,
-    });
+    // Not streamed: evals measure quality; latency distributions come from the probes.
+    call = await measuredCall(
+      binding,
+      { messages: promptMessages(item), temperature: data.settings.temperature, max_tokens: data.settings.maxTokens },
+      { stream: false },
+    );
   } catch (error) {
     const failure = classifyFailure(error);
     switch (failure.kind) {
