@@ -10,8 +10,7 @@
  * the kept canonical items, so the same content always gets the same version.
  */
 import { SwitchyardError } from '@switchyard/core';
-import { VersionHasher, itemContentJson, type DatasetFormat, type EvalItem } from './item';
-import { createHash } from 'node:crypto';
+import { VersionHasher, itemContentJson, sha256, type DatasetFormat, type EvalItem } from './item';
 import { ReportBuilder, RowError, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
 import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
 import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
@@ -138,7 +137,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     if (size > limits.maxItemBytes) {
       return builder.rowError(line, `the item is ${formatBytes(size)}, over the ${formatBytes(limits.maxItemBytes)} item size limit`);
     }
-    const hash = createHash('sha256').update(content).digest('hex');
+    const hash = sha256(content);
     const previous = seen.get(item.id);
     if (previous) {
       if (previous.hash === hash) {
