@@ -86,7 +86,8 @@ describe('replay benchmark', () => {
     expect(report.cumulative_regret.lambda).toBe(0.3);
     // Prompt difficulty is visible in the text here, so the contextual policy beats mixing.
     expect(report.aiq.by_algorithm.contextual).toBeGreaterThan(report.aiq.frontier_mixing);
-    expect(report.default_algorithm).toBe('contextual');
+    expect(report.default_algorithm).toBe('thompson');
+    expect(report.aiq.policy).toBe(report.aiq.by_algorithm.thompson);
     // Deterministic given the seed.
     const again = runReplayBenchmark(lines, models, {
       bench: 'synthetic',
