@@ -177,6 +177,10 @@ describe('dataset routes', { timeout: 30_000 }, () => {
           code: 'bad_request',
         },
       });
+      const lenient = await upload([{ filename: 'mixed.jsonl', content: `${jsonl(3)}\n{"input": "x"}\n{"id": 1, "input": []}` }], {}, '?maxBadRowShare=0.5');
+      expect(lenient.statusCode).toBe(201);
+      expect(lenient.json().report).toMatchObject({ items: 3, invalidRows: 2 });
+      expect((await upload([{ filename: 'm.jsonl', content: jsonl(1) }], {}, '?maxBadRowShare=2')).statusCode).toBe(400);
       const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), deflateRawSync(Buffer.from(jsonl(3)))]);
       const zipped = await upload([{ filename: 'renamed.jsonl', content: zip }]);
       expect(zipped.statusCode).toBe(422);

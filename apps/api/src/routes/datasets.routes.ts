@@ -40,6 +40,8 @@ const uploadQuery = z.object({
   name: nameSchema.optional(),
   description: z.string().max(2000).optional(),
   dryRun: z.enum(['true', 'false']).default('false'),
+  /** Reject the upload when more than this share of rows is invalid (default 0.1). */
+  maxBadRowShare: z.coerce.number().min(0).max(1).optional(),
 });
 const listQuery = paginationQuery.extend({ includeDeleted: z.enum(['true', 'false']).default('false') });
 const itemsQuery = paginationQuery.extend({ version: z.string().regex(/^[0-9a-f]{64}$/, 'must be a version id').optional() });
@@ -158,7 +160,10 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
             throw new SwitchyardError('bad_request', 'Send exactly one file, in a field named `file`', { param: part.fieldname });
           }
           filename = part.filename;
-          parsed = await inspectDataset(part.file, { filename, limits: { maxFileBytes: maxUploadBytes } });
+          parsed = await inspectDataset(part.file, {
+            filename,
+            limits: { maxFileBytes: maxUploadBytes, ...(query.maxBadRowShare === undefined ? {} : { maxBadRowShare: query.maxBadRowShare }) },
+          });
           if (part.file.truncated) throw tooLarge();
         }
         if (!parsed) throw new SwitchyardError('bad_request', '`file` is missing: send the dataset in a multipart field named `file`', { param: 'file' });
