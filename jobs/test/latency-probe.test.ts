@@ -9,7 +9,7 @@ import { createJobsEnvironment, reliableFleet, waitFor, type JobsEnvironment } f
 const FAST = 'sim-openai/swift-mini';
 const SLOW = 'sim-openai/allround-m';
 const PRICEY = 'sim-anthropic/titan-ultra';
-const configured: Record<string, number> = { 'swift-mini': 80, 'allround-m': 320 };
+const configured: Record<string, number> = { 'swift-mini': 50, 'allround-m': 500 };
 
 let env: JobsEnvironment;
 let runtime: JobsRuntime;
@@ -46,6 +46,7 @@ describe('latency-probe', { timeout: 90_000 }, () => {
     }, 60_000, 250);
     await runtime.close(5_000);
 
+    const medians: Record<string, number> = {};
     for (const model of [FAST, SLOW]) {
       const rows = samples.filter((row) => row.model_id === model);
       expect(rows.every((row) => row.ok && row.error_code === null)).toBe(true);
@@ -55,15 +56,19 @@ describe('latency-probe', { timeout: 90_000 }, () => {
       expect(rows.every((row) => (row.job_id ?? '').startsWith('repeat:'))).toBe(true);
       const ttft = rows.map((row) => row.ttft_ms as number);
       const expected = configured[model.split('/')[1] as string] as number;
-      const observed = median(ttft);
-      // The lognormal median, plus loopback and scheduling overhead.
-      expect(observed, `${model} median TTFT ${observed} vs configured ${expected}`).toBeGreaterThan(expected * 0.7);
-      expect(observed, `${model} median TTFT ${observed} vs configured ${expected}`).toBeLessThan(expected * 1.35 + 60);
-      // Spread: the lognormal σ of 0.25 puts nearly every sample within a factor 2.5 of the median.
+      medians[model] = median(ttft);
+      // Never faster than the simulated lognormal allows (σ 0.25: nearly all above median / 2.5).
+      expect(medians[model], `${model} median TTFT ${medians[model]} vs configured ${expected}`).toBeGreaterThan(expected * 0.75);
       expect(Math.min(...ttft)).toBeGreaterThan(expected / 2.5);
       expect(rows.every((row) => (row.latency_ms ?? 0) >= (row.ttft_ms ?? 0))).toBe(true);
       expect(rows.every((row) => (row.output_tokens ?? 0) > 0 && (row.cost_usd ?? 0) > 0)).toBe(true);
     }
+    // Loopback and scheduling overhead add the same to both models (probed side by side), so
+    // the gap between the medians matches the configured gap even on a busy machine.
+    const gap = (medians[SLOW] as number) - (medians[FAST] as number);
+    const configuredGap = (configured['allround-m'] as number) - (configured['swift-mini'] as number);
+    expect(gap, `median gap ${gap} vs configured ${configuredGap}`).toBeGreaterThan(configuredGap * 0.65);
+    expect(gap, `median gap ${gap} vs configured ${configuredGap}`).toBeLessThan(configuredGap * 1.4);
   });
 
   it('stops at the daily budget and says so', async () => {
