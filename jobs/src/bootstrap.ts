@@ -54,7 +54,7 @@ export async function bootstrapEvaluations(context: JobsContext, options: Bootst
 
   const started: string[] = [];
   for (const dataset of datasets) {
-    started.push(await startEvalRun(context, { dataset, models, sample: options.sample ?? 30, trigger: 'bootstrap', settings: { maxTokens: 512 } }));
+    started.push(await startEvalRun(context, { dataset, models, sample: options.sample ?? 20, trigger: 'bootstrap', settings: { maxTokens: 512 } }));
   }
   logger.info({ datasets, models: models.length, runs: started.length }, 'first start: evaluating the simulated fleet on the bundled datasets');
   return { started };

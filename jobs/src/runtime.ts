@@ -9,7 +9,7 @@ import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger, ProviderConfig, SwitchyardConfig } from '@switchyard/core';
 import type { Db } from '@switchyard/db';
-import type { ProviderSet } from '@switchyard/providers';
+import { simulatorProviders, type ProviderSet } from '@switchyard/providers';
 import type { JobsContext } from './context';
 import { processCatalogSync } from './catalog-sync';
 import { processDemoTraffic, type DemoTrafficData } from './demo-traffic';
@@ -19,6 +19,10 @@ import { ingestDecisions } from './outcome-ingest';
 import { processOptimize } from './optimize';
 import { createBullConnection, evalItemQueueName, queueNames, QueueSet } from './queues';
 import { desiredSchedules, registerSchedules } from './schedules';
+
+/** Eval-item concurrency of a simulated provider's queue (at least). */
+const SIMULATED_CONCURRENCY = 32;
+const simulatedProviderIds = new Set(Object.values(simulatorProviders).map((provider) => provider.id));
 
 export const jobKinds = ['probe', 'catalog', 'eval', 'ingest', 'optimize', 'demo'] as const;
 export type JobKind = (typeof jobKinds)[number];
@@ -36,7 +40,7 @@ export interface StartJobsOptions {
   kinds?: readonly JobKind[];
   /** Register the configured schedules (default true). */
   schedules?: boolean;
-  /** Overrides `config.worker.concurrency` for eval items. */
+  /** Overrides `config.worker.concurrency` for eval items (exactly, simulated providers included). */
   concurrency?: number;
   /**
    * Lock duration of active jobs: a process that dies holds its jobs this long before
@@ -113,7 +117,8 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
       const perMinute = settings?.jobRequestsPerMinute ?? 600;
       const queue = queues.get(evalItemQueueName(provider));
       addWorker<EvalItemJobData, unknown>(evalItemQueueName(provider), (job) => processEvalItem(context, job, queue), {
-        concurrency,
+        // The simulator is local and free: its queues run wider so a first-start evaluation fills the leaderboard in minutes.
+        concurrency: options.concurrency === undefined && simulatedProviderIds.has(provider) ? Math.max(concurrency, SIMULATED_CONCURRENCY) : concurrency,
         limiter: { max: perMinute, duration: 60_000 },
       });
     }
