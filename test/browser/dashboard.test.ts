@@ -18,38 +18,16 @@ describe('dashboard in headless Chromium against npm start', () => {
     browser = await launchBrowser();
   }, 300_000);
   afterAll(async () => {
+    // The system's last log lines, next to the screenshots, for when something failed.
+    if (system) writeFileSync(join(root, 'test/artifacts/system.log'), system.logs());
     await browser?.close();
     await system?.stop();
   }, 60_000);
 
-  it('fills the leaderboard with the simulated models, at 1280 px and 390 px', async () => {
-    const { context, page, problems } = await newPage(browser);
-    await page.goto(`${system.apiUrl}/#/leaderboard`);
-    await page.getByRole('heading', { name: 'Leaderboard' }).waitFor();
-    // Probes and the first-start evals fill the table; the page refreshes itself through SSE.
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-model]').length >= 3, undefined, { timeout: 60_000 });
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('tr[data-model] td:nth-child(3)')].some((cell) => /\d+\.\d%/.test(cell.textContent ?? '')),
-      undefined,
-      { timeout: 150_000, polling: 2000 },
-    );
-    const models = await page.locator('tr[data-model]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-model')));
-    const api = (await (await fetch(`${system.apiUrl}/api/models`)).json()) as { items: Array<{ id: string }> };
-    expect(new Set(models)).toEqual(new Set(api.items.map((model) => model.id)));
-    await screenshot(page, 'leaderboard-1280');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(1);
-    await screenshot(page, 'leaderboard-390');
-    expect(problems).toEqual([]);
-    await context.close();
-  }, 240_000);
-
   it('uploads a bundled dataset and shows its report; a bad file shows line errors', async () => {
     const { context, page, problems } = await newPage(browser);
     await page.goto(`${system.apiUrl}/#/datasets`);
-    await page.getByRole('heading', { name: 'Datasets', exact: true }).waitFor();
+    await page.locator('#ds-title').waitFor();
     await page.locator('[data-testid=dataset-file]').setInputFiles(join(root, 'datasets/openai_evals_finance_calc.jsonl'));
     const report = page.locator('[data-testid=validation-report]');
     await report.waitFor({ timeout: 30_000 });
@@ -86,6 +64,39 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(await page.getByRole('progressbar', { name: 'Eval progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(await page.locator('[data-testid=run-results]').textContent()).toMatch(/\d+\.\d%/);
     await screenshot(page, 'datasets-eval-run');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('fills the leaderboard with the simulated models (latency, quality with intervals), at 1280 px and 390 px', async () => {
+    const { context, page, problems } = await newPage(browser);
+    await page.goto(`${system.apiUrl}/#/leaderboard`);
+    await page.getByRole('heading', { name: 'Leaderboard' }).waitFor();
+    // Probes fill latency within seconds; quality comes from evals (the run above, or the first-start ones).
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-model]').length >= 3, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('tr[data-model] td:nth-child(4)')].some((cell) => /\d+ ms/.test(cell.textContent ?? '')),
+      undefined,
+      { timeout: 60_000, polling: 1000 },
+    );
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('tr[data-model] td:nth-child(3)')].some((cell) => /\d+\.\d%/.test(cell.textContent ?? '')),
+      undefined,
+      { timeout: 150_000, polling: 2000 },
+    );
+    const models = await page.locator('tr[data-model]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-model')));
+    const api = (await (await fetch(`${system.apiUrl}/api/models`)).json()) as { items: Array<{ id: string }> };
+    expect(new Set(models)).toEqual(new Set(api.items.map((model) => model.id)));
+    await screenshot(page, 'leaderboard-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await screenshot(page, 'leaderboard-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${system.apiUrl}/#/tradeoffs`);
+    await page.locator('figure.chart svg').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'tradeoffs');
     expect(problems).toEqual([]);
     await context.close();
   }, 240_000);
