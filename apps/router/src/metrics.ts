@@ -100,7 +100,7 @@ export class RouterMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_router_' });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_router_', eventLoopMonitoringPrecision: 100 });
     this.errors = new Counter({ name: 'switchyard_router_errors_total', help: 'Error responses by error code', labelNames: ['code'], registers });
     this.fallbacks = new Counter({ name: 'switchyard_router_fallbacks_total', help: 'Requests served by a fallback model', labelNames: ['route'], registers });
     this.policyInfo = new Gauge({ name: 'switchyard_router_policy_info', help: 'The policy in use (value 1); hash label is the policy content hash', labelNames: ['hash', 'algorithm'], registers });

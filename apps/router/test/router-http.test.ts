@@ -150,4 +150,12 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     expect(text).toContain('switchyard_router_upstream_latency_seconds_bucket');
     expect(text).not.toContain('request_id');
   });
+
+  it('drains: /readyz answers 503 while requests are still served', async () => {
+    harness.router.drain();
+    const ready = await fetch(`${harness.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { status: string }).status).toBe('draining');
+    expect((await post(hello)).status).toBe(200);
+  });
 });
