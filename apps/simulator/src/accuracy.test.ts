@@ -69,7 +69,7 @@ const results = new Map<string, { correct: number; total: number; mismatches: nu
 beforeAll(async () => {
   simulator = await startTestSimulator({ seed: SEED, fleet });
   for (const model of fleet.models) await measure(model);
-}, 120_000);
+}, 300_000);
 afterAll(() => simulator.close());
 
 async function measure(model: FleetModel): Promise<void> {
