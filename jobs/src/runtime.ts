@@ -79,7 +79,11 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
       ...extra,
     });
     worker.on('failed', (job: Job<Data, Result> | undefined, error: Error) => {
-      logger.warn({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: error.message, name: error.name } }, 'job failed');
+      // BullMQ reports every failed attempt; one that will be retried is not news.
+      const willRetry = job !== undefined && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1);
+      const entry = { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: error.message, name: error.name } };
+      if (willRetry) logger.debug(entry, 'job attempt failed; retrying with backoff');
+      else logger.warn(entry, 'job failed');
     });
     worker.on('error', (error) => logger.error({ queue: name, err: error }, 'worker error'));
     workers.push(worker as unknown as Worker);
