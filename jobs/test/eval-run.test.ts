@@ -6,7 +6,7 @@ import { skillFor } from '@switchyard/providers';
 import { evalRunJobId, queueNames } from '../src/queues';
 import { startEvalRun, type EvalRunSummary } from '../src/eval-run';
 import type { JobsRuntime } from '../src/runtime';
-import { bundledDataset, createJobsEnvironment, registerDatasetFile, waitFor, type JobsEnvironment } from './harness';
+import { bundledDataset, createJobsEnvironment, registerDatasetFile, TEST_CONTROL_TOKEN, waitFor, type JobsEnvironment } from './harness';
 
 const MODELS = ['sim-openai/swift-mini', 'sim-openai/numeric-7b', 'sim-openai/allround-m', 'sim-anthropic/titan-ultra', 'sim-anthropic/coder-pro'];
 
@@ -127,6 +127,18 @@ describe('eval-run', { timeout: 120_000 }, () => {
       await brokenRuntime.close(5_000);
       await broken.close();
       await env.database.db.updateTable('models').set({ status: 'ok', status_detail: null }).execute();
+    }
+  });
+
+  it('waits out 429s with the provider\'s retry-after instead of recording errors', async () => {
+    await env.patchModel('swift-mini', { errorRates: { '429': 0.4 }, retryAfterSeconds: 1 });
+    try {
+      const runId = await startEvalRun(runtime.context, { datasetVersionId: versionId, models: ['sim-openai/swift-mini'], sample: 12, force: true });
+      const run = await completed(runId);
+      expect(run.done).toBe(12);
+      expect(run.errors).toBe(0);
+    } finally {
+      await fetch(`${env.simulator.url}/control/reset`, { method: 'POST', headers: { authorization: `Bearer ${TEST_CONTROL_TOKEN}` } });
     }
   });
 });
