@@ -163,10 +163,17 @@ export async function startEvalRun(deps: StartEvalRunDeps, input: StartEvalRunIn
   }
   const parentData: EvalRunJobData = { runId: run.id, itemIds };
   const parentOptions = { jobId: evalRunJobId(run.id), attempts: 3, removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 } };
-  if (children.length === 0) {
-    await deps.queues.get(queueNames.evalRun).add('eval-run', parentData, parentOptions);
-  } else {
-    await deps.queues.flows.add({ name: 'eval-run', queueName: queueNames.evalRun, data: parentData, opts: parentOptions, children });
+  try {
+    if (children.length === 0) {
+      await deps.queues.get(queueNames.evalRun).add('eval-run', parentData, parentOptions);
+    } else {
+      await deps.queues.flows.add({ name: 'eval-run', queueName: queueNames.evalRun, data: parentData, opts: parentOptions, children });
+    }
+  } catch (error) {
+    // Without its jobs the run would wait forever: record why it failed.
+    const message = error instanceof Error ? error.message : String(error);
+    await updateEvalRun(deps.db, run.id, { status: 'failed', error: `could not queue the run: ${message}`.slice(0, 2_000), finished_at: new Date() });
+    throw new SwitchyardError('unavailable', `could not queue the eval run (is Redis reachable?): ${message}`, { cause: error });
   }
   deps.logger?.info({ runId: run.id, dataset: version.datasetName, models, items: itemIds.length, reused, jobs: children.length }, 'eval run started');
   return run.id;
