@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCurrentPolicy, listEvalRuns } from '@switchyard/db';
 import { parsePolicyDocument } from '@switchyard/policy';
 import { bootstrapEvaluations } from '../src/bootstrap';
+import { processCatalogSync } from '../src/catalog-sync';
 import type { JobsRuntime } from '../src/runtime';
 import { bundledDataset, createJobsEnvironment, registerDatasetFile, waitFor, type JobsEnvironment } from './harness';
 
@@ -42,5 +43,20 @@ describe('first-start bootstrap', { timeout: 90_000 }, () => {
       return evidence.some((samples) => samples > 0) ? document : undefined;
     }, 30_000);
     expect(Object.keys(policy.routes)).toContain('auto');
+  });
+
+  it('catalog-sync refreshes the catalog and keeps a price the user set', async () => {
+    await env.database.db.updateTable('models').set({ input_price_per_mtok: 99, price_source: 'user' }).where('id', '=', 'sim-openai/swift-mini').execute();
+    const result = await processCatalogSync(runtime.context);
+    expect(result.models).toBe(env.resolved.models.length);
+    expect(result.errors).toEqual([]);
+    const rows = await env.database.db.selectFrom('models').selectAll().execute();
+    expect(rows).toHaveLength(env.resolved.models.length);
+    const mini = rows.find((row) => row.id === 'sim-openai/swift-mini');
+    expect(mini).toMatchObject({ input_price_per_mtok: 99, price_source: 'user' });
+    // Whatever the providers list is recorded as observations; a disagreement is flagged, not applied.
+    const observations = await env.database.db.selectFrom('price_observations').selectAll().execute();
+    expect(observations).toHaveLength(result.observations);
+    expect(observations.filter((row) => row.disagrees).length).toBe(result.disagreements.length);
   });
 });
