@@ -93,49 +93,97 @@ export async function ensureDecisionGroup(redis: Redis, prefix: string): Promise
   }
 }
 
+/** Postgres "data exception" (22) or "integrity constraint violation" (23): a bad record, not an outage. */
+function isBadData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** The JSON text of an entry's record field (the router writes `record <json>`). */
+function recordText(fields: readonly string[]): string | undefined {
+  if (fields[0] === 'record') return fields[1];
+  for (let index = 0; index + 1 < fields.length; index += 2) if (recordFields.has(fields[index] as string)) return fields[index + 1];
+  return fields[1];
+}
+
+/**
+ * Insert a batch. Fast path: the entries' JSON texts joined into one array, validated by
+ * Postgres itself. When that fails on bad data (a malformed entry), the batch is validated
+ * here and the good records inserted; a record Postgres still refuses is dropped alone.
+ * Anything else (the database is down) is thrown, leaving the batch pending.
+ */
+async function insertBatch(deps: OutcomeIngestDeps, entries: readonly StreamEntry[], result: OutcomeIngestResult): Promise<number> {
+  const texts: string[] = [];
+  for (const [, fields] of entries) {
+    const text = recordText(fields);
+    if (text !== undefined && text.startsWith('{')) texts.push(text);
+    else result.malformed += 1;
+  }
+  if (texts.length === 0) return 0;
+  try {
+    return await insertDecisionsJson(deps.db, `[${texts.join(',')}]`);
+  } catch (error) {
+    if (!isBadData(error)) throw error;
+  }
+  const valid: string[] = [];
+  for (const [, fields] of entries) {
+    const decoded = decodeDecisionText(fields);
+    if (decoded) valid.push(decoded.normalized ? JSON.stringify(decoded.record) : decoded.text);
+  }
+  result.malformed += texts.length - valid.length;
+  if (valid.length === 0) return 0;
+  try {
+    return await insertDecisionsJson(deps.db, `[${valid.join(',')}]`);
+  } catch (error) {
+    if (!isBadData(error)) throw error;
+  }
+  let inserted = 0;
+  for (const text of valid) {
+    try {
+      inserted += await insertDecisionsJson(deps.db, `[${text}]`);
+    } catch (error) {
+      if (!isBadData(error)) throw error;
+      result.malformed += 1;
+    }
+  }
+  return inserted;
+}
+
 async function writeBatch(deps: OutcomeIngestDeps, entries: StreamEntry[], result: OutcomeIngestResult): Promise<void> {
   if (entries.length === 0) return;
   const keys = redisKeys(deps.prefix);
-  // Valid records travel as their original JSON text: no re-serialization of the batch.
-  const texts: string[] = [];
-  const seen = new Set<string>();
-  for (const [, fields] of entries) {
-    const decoded = decodeDecisionText(fields);
-    if (!decoded) {
-      result.malformed += 1;
-      continue;
-    }
-    // The same request twice in one batch would make the single insert statement fail.
-    if (seen.has(decoded.record.requestId)) continue;
-    seen.add(decoded.record.requestId);
-    texts.push(decoded.normalized ? JSON.stringify(decoded.record) : decoded.text);
-  }
   // Read the counter after the await: batches are written concurrently.
-  let inserted = 0;
-  try {
-    inserted = texts.length === 0 ? 0 : await insertDecisionsJson(deps.db, `[${texts.join(',')}]`);
-  } catch (error) {
-    // A record with a value of the wrong type (Postgres "data exception", class 22) would
-    // block its whole batch forever: insert one by one and drop the bad ones. Anything else
-    // (the database is down) leaves the batch pending for a later run.
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== 'string' || !code.startsWith('22')) throw error;
-    for (const text of texts) {
-      try {
-        inserted += await insertDecisionsJson(deps.db, `[${text}]`);
-      } catch (single) {
-        const singleCode = (single as { code?: unknown }).code;
-        if (typeof singleCode !== 'string' || !singleCode.startsWith('22')) throw single;
-        result.malformed += 1;
-      }
-    }
-  }
+  const inserted = await insertBatch(deps, entries, result);
   result.inserted += inserted;
-  // Acknowledge only after the commit above; deleting keeps the stream short.
-  const ids = entries.map(([id]) => id);
-  await deps.redis.multi().xack(keys.decisions, keys.decisionsGroup, ...ids).xdel(keys.decisions, ...ids).exec();
+  // Acknowledge only after the commit above. Acknowledged entries are trimmed at the end of the run.
+  await deps.redis.xack(keys.decisions, keys.decisionsGroup, ...entries.map(([id]) => id));
   result.read += entries.length;
   result.batches += 1;
+}
+
+/**
+ * Trim acknowledged entries: everything older than the oldest entry still pending (or,
+ * with none pending, than the group's last delivered entry) has been written and acked.
+ */
+async function trimAcknowledged(redis: Redis, prefix: string): Promise<void> {
+  const keys = redisKeys(prefix);
+  const pending = (await redis.xpending(keys.decisions, keys.decisionsGroup)) as [number, string | null, string | null, unknown];
+  let boundary: string | undefined;
+  if (Number(pending[0]) > 0 && pending[1]) {
+    boundary = pending[1];
+  } else {
+    const groups = (await redis.xinfo('GROUPS', keys.decisions)) as unknown[][];
+    for (const group of groups) {
+      const info = new Map<string, unknown>();
+      for (let index = 0; index + 1 < group.length; index += 2) info.set(String(group[index]), group[index + 1]);
+      if (info.get('name') !== keys.decisionsGroup) continue;
+      const last = String(info.get('last-delivered-id') ?? '0-0');
+      const [ms, seq] = last.split('-').map(Number) as [number, number];
+      boundary = `${ms}-${seq + 1}`;
+    }
+  }
+  // MINID removes entries with ids below the boundary, never the boundary itself.
+  if (boundary && boundary !== '0-1') await redis.xtrim(keys.decisions, 'MINID', boundary);
 }
 
 /** Drain the decisions stream into Postgres (pending entries of dead consumers first). */
@@ -196,6 +244,7 @@ export async function ingestDecisions(deps: OutcomeIngestDeps, options: OutcomeI
   // Entries of a failed batch stay pending (unacknowledged) and are claimed by a later run.
   if (failure !== undefined) throw failure;
 
+  if (result.read > 0) await trimAcknowledged(deps.redis, deps.prefix);
   if (result.inserted > 0) {
     await publishLiveEvent(deps.redis, deps.prefix, { type: 'decisions', count: result.inserted }).catch(() => undefined);
     deps.logger?.debug({ ...result }, 'decision records ingested');

@@ -5,8 +5,10 @@ import type { RouteDecisionRow } from '../tables/route-decision.table';
 
 /**
  * Insert decision records in one statement, idempotent on `request_id`: the whole batch
- * travels as one JSON parameter and Postgres expands it with `jsonb_to_recordset`, which
- * is far cheaper than thousands of bound parameters. Returns how many rows were new.
+ * travels as one JSON parameter and Postgres expands it with `json_to_recordset` (plain json:
+ * parsed once, lazily, about half the cost of jsonb here), far cheaper than thousands of bound
+ * parameters. A request id repeated within the batch is skipped like any conflict. Returns how
+ * many rows were new.
  */
 export async function insertDecisions(db: Db, records: readonly DecisionRecord[]): Promise<number> {
   if (records.length === 0) return 0;
@@ -30,7 +32,7 @@ export async function insertDecisionsJson(db: Db, payload: string): Promise<numb
       r."policyHash", r."status", r."errorCode", coalesce(r."stream", false), r."ttftMs", r."latencyMs",
       r."promptTokens", r."completionTokens", r."costUsd", coalesce(r."costEstimated", false), r."apiKeyId",
       r."features", r."content"
-    from jsonb_to_recordset(${payload}::jsonb) as r(
+    from json_to_recordset(${payload}::json) as r(
       "requestId" text, "at" timestamptz, "route" text, "category" text, "chosenModel" text, "servedModel" text,
       "candidates" jsonb, "attempts" jsonb, "fallbacks" integer, "policyHash" text, "status" integer,
       "errorCode" text, "stream" boolean, "ttftMs" double precision, "latencyMs" double precision,
