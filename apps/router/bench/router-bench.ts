@@ -21,7 +21,8 @@ import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-g
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
 const openLoopRate = Number(process.env.BENCH_RATE ?? 700);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
@@ -202,10 +203,10 @@ async function main(): Promise<void> {
   const output = {
     scenarios: results,
     gc: { router_gc_share_under_load: Math.round((gcTotalMs / gcWallMs) * 10000) / 10000, gc_ms: Math.round(gcTotalMs), wall_ms: Math.round(gcWallMs) },
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_start: loadAtStart, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
     node: process.version,
     date: new Date().toISOString(),
-    notes: `simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up; json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
+    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up; json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
   };
   if (only.length > 0) {
     console.log('subset run: bench/results/router.json left unchanged');
