@@ -8,7 +8,7 @@
  * --ingest-only (skip the eval part; the report then has no eval runs)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -146,7 +146,8 @@ async function main(): Promise<void> {
   const report = {
     bench: 'jobs',
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    // Load average at the end: other processes on the machine slow every number here.
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) },
     eval: { simulator: 'zero-latency, in-process', models: MODELS, itemsPerModel, runs: evalResults },
     ingest,
   };
