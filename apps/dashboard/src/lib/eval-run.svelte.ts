@@ -1,4 +1,5 @@
 import { getJson, sendJson } from './api';
+import { live, type LiveFeed } from './live.svelte';
 
 export interface RunProgress {
   status: string;
@@ -30,15 +31,19 @@ interface RunView extends RunProgress {
 const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
 
 /**
- * One eval run followed live: POST /api/eval-runs, then its SSE stream of progress until
- * it ends, then the per-model results with intervals from GET /api/eval-runs/:id.
+ * One eval run followed live: POST /api/eval-runs, then its progress events on the
+ * dashboard's live stream until it ends, then the per-model results with intervals
+ * from GET /api/eval-runs/:id.
  */
 export class EvalRunWatch {
   runId = $state<string | null>(null);
   progress = $state.raw<RunProgress | null>(null);
   results = $state.raw<RunResult[]>([]);
   error = $state<string | null>(null);
-  private source: EventSource | undefined;
+  private offLive: (() => void) | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly feed: LiveFeed = live) {}
 
   fraction = $derived(this.progress && this.progress.total > 0 ? Math.min(1, this.progress.done / this.progress.total) : 0);
   running = $derived(this.progress !== null && !finished(this.progress.status));
@@ -57,26 +62,29 @@ export class EvalRunWatch {
     }
   }
 
+  /**
+   * Follow the run on the dashboard's one live stream (eval-progress / eval-result events
+   * for this run id), with a slow poll as a safety net for a missed event.
+   */
   follow(runId: string): void {
     this.runId = runId;
-    if (typeof EventSource === 'undefined') return void this.refresh();
-    const source = new EventSource(`/api/eval-runs/${runId}/events`, { withCredentials: true });
-    this.source = source;
-    source.addEventListener('progress', (message) => {
-      this.progress = JSON.parse((message as MessageEvent<string>).data) as RunProgress;
-      if (finished(this.progress.status)) void this.complete();
+    this.offLive = this.feed.on(['eval-progress', 'eval-result'], (event) => {
+      if (event.type === 'eval-progress' && event.runId === runId) {
+        this.progress = { status: event.status, done: event.done, total: event.total, errors: event.errors, spendUsd: event.spendUsd, etaMs: event.etaMs };
+        if (finished(event.status)) void this.complete();
+      } else if (event.type === 'eval-result' && event.runId === runId) {
+        void this.refresh();
+      }
     });
-    source.addEventListener('result', () => void this.refresh());
-    source.addEventListener('end', () => void this.complete());
-    source.onerror = () => {
-      // The server closes the stream when the run ends; fetch the final state once.
-      if (this.source === source && source.readyState === EventSource.CLOSED) void this.complete();
-    };
+    this.poll = setInterval(() => {
+      void this.refresh().then(() => {
+        if (this.progress && finished(this.progress.status)) void this.complete();
+      });
+    }, 3000);
   }
 
   private async complete(): Promise<void> {
-    this.source?.close();
-    this.source = undefined;
+    this.stop();
     await this.refresh();
   }
 
@@ -92,7 +100,9 @@ export class EvalRunWatch {
   }
 
   stop(): void {
-    this.source?.close();
-    this.source = undefined;
+    this.offLive?.();
+    this.offLive = undefined;
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
   }
 }
