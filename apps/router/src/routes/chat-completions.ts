@@ -139,19 +139,23 @@ export function decisionRecord(
   };
 }
 
-async function write(raw: ServerResponse, frame: string): Promise<void> {
-  if (frame.length === 0 || raw.destroyed) return;
-  if (!raw.write(frame)) {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        raw.off('drain', done);
-        raw.off('close', done);
-        resolve();
-      };
-      raw.on('drain', done);
-      raw.on('close', done);
-    });
-  }
+/** Resolves when the socket can take more (or is gone). */
+function drained(raw: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
+
+/** Write a frame; true when the caller must wait for `drained` before writing more. */
+function write(raw: ServerResponse, frame: string): boolean {
+  if (frame.length === 0 || raw.destroyed) return false;
+  return !raw.write(frame);
 }
 
 export function registerChatCompletions(app: FastifyInstance, context: RouterContext): void {
@@ -280,32 +284,39 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     let usage: Usage | undefined;
     let failure: SwitchyardError | undefined;
     let text = '';
-    const emit = async (event: StreamEvent): Promise<void> => {
+    // Frames of one event; a promise is only created when the socket pushes back.
+    const frameOf = (event: StreamEvent): string => {
       if (event.type === 'usage') {
         usage = event.usage;
-        return;
+        return '';
       }
       if (logContent && event.type === 'text') text += event.text;
-      await write(raw, encoder.encode(event));
+      return encoder.encode(event);
     };
     try {
-      for (const event of opened.head) await emit(event);
+      // Headers, the role chunk and the first token leave in one packet.
+      raw.cork();
+      let head = '';
+      for (const event of opened.head) head += frameOf(event);
+      const full = write(raw, head);
+      raw.uncork();
+      if (full) await drained(raw);
       for (;;) {
         const next = await opened.iterator.next();
         if (next.done) break;
-        await emit(next.value);
+        if (write(raw, frameOf(next.value))) await drained(raw);
       }
     } catch (thrown) {
       failure = toSwitchyardError(thrown);
       if (!raw.destroyed) {
-        await write(
+        write(
           raw,
           errorFrame({ message: failure.code === 'internal' ? 'Internal error' : failure.message, type: openAiErrorType(failure.code), code: failure.code }),
         );
       }
       breakers.onFailure(entry.id);
     }
-    if (!failure && chat.includeUsage && usage) await write(raw, encoder.usage(usage));
+    if (!failure && chat.includeUsage && usage) write(raw, encoder.usage(usage));
     if (!raw.destroyed) raw.end(DONE_FRAME);
     raw.off('close', onClose);
     const aborted = controller.signal.aborted;
