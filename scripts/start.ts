@@ -119,6 +119,11 @@ async function main(): Promise<void> {
 
   if (!config.databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
+    // Its exit hook would exit on Ctrl-C before the children have stopped: we stop it last.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.on('SIGINT', () => void stopAll(0));
+    process.on('SIGTERM', () => void stopAll(0));
     env.DATABASE_URL = embedded.url;
     logger.info({ dataDir: embedded.dataDir }, `using embedded PostgreSQL (DATABASE_URL unset) at 127.0.0.1:${embedded.port}`);
   }

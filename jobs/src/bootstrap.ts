@@ -46,8 +46,10 @@ export async function bootstrapEvaluations(context: JobsContext, options: Bootst
       .where(sql<boolean>`exists (select 1 from dataset_versions v where v.dataset_id = datasets.id)`)
       .orderBy('name')
       .execute();
+    // The API registers the bundled sets one by one: wait until the list stops growing.
+    const stable = rows.length > 0 && rows.length === datasets.length;
     datasets = rows.map((row) => row.name);
-    if (datasets.length > 0 || Date.now() > deadline) break;
+    if (stable || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   if (datasets.length === 0) return { skipped: 'no bundled dataset is registered' };

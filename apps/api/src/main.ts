@@ -21,11 +21,16 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     context.state.draining = true;
+    // Let load balancers see /readyz answer 503 before the listener closes.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await app.close();
     redis.disconnect();
     await database.close();
     process.exit(0);
   };
+  // The embedded database's exit hook would exit on the first signal; this handler owns shutdown.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }

