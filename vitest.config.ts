@@ -6,6 +6,9 @@ const node = (name: string, root: string, extra: Record<string, unknown> = {}) =
     root,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Inline projects do not inherit the root's timeouts.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     ...extra,
   },
 });

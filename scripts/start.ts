@@ -7,7 +7,7 @@
  * job workers as child processes with prefixed logs. Ctrl-C stops everything it started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -94,10 +94,23 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** Newest modification time of the dashboard's sources. */
+function newestSource(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestSource(join(path, entry)));
+  return newest;
+}
+
+/** Build the dashboard when it was never built or its sources changed since. */
 function buildDashboard(): void {
-  if (existsSync(join(root, 'apps/dashboard/dist/index.html'))) return;
-  if (!existsSync(join(root, 'apps/dashboard/package.json'))) return;
-  logger.info('building the dashboard (first start)');
+  const dashboard = join(root, 'apps/dashboard');
+  const built = join(dashboard, 'dist/index.html');
+  if (!existsSync(join(dashboard, 'package.json'))) return;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => join(dashboard, name)).filter((path) => existsSync(path));
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestSource))) return;
+  logger.info(existsSync(built) ? 'rebuilding the dashboard (sources changed)' : 'building the dashboard (first start)');
   const result = spawnSync('npm', ['run', 'build', '-w', 'apps/dashboard', '--silent'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) fail('the dashboard build failed (npm run build -w apps/dashboard)');
 }

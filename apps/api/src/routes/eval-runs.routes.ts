@@ -176,12 +176,16 @@ export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): 
         'x-accel-buffering': 'no',
         'x-content-type-options': 'nosniff',
       });
-      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let closed = false;
+      // A Redis message can still arrive after the client left and the stream ended.
+      const write = (frame: string) => {
+        if (!closed && !raw.writableEnded) raw.write(frame);
+      };
+      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
       const subscriber = context.redis.duplicate();
-      const heartbeat = setInterval(() => raw.write(': ping\n\n'), 15_000);
+      const heartbeat = setInterval(() => write(': ping\n\n'), 15_000);
       heartbeat.unref();
-      let closed = false;
       const close = () => {
         if (closed) return;
         closed = true;
@@ -212,7 +216,7 @@ export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): 
       // Subscribe before the first frame, so no event published after it is missed.
       if (!finished(run.status)) await subscriber.subscribe(redisKeys(context.config.redisPrefix).eventsChannel);
       const latest = (await getEvalRun(context.db, id)) ?? run;
-      raw.write('retry: 3000\n\n');
+      write('retry: 3000\n\n');
       send('progress', computeProgress(latest, { done: latest.done, errors: latest.errors, spendUsd: latest.spend_usd }));
       if (finished(latest.status)) {
         send('end', { status: latest.status });
