@@ -11,7 +11,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
 import { composeOutcome, type SimOutcome, type SimRequest } from './answers';
@@ -91,6 +91,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     bodyLimit: 32 * 1024 * 1024,
     forceCloseConnections: true,
+    // One log line per simulated request would drown every other process's log.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   const refreshDatasets = async (): Promise<void> => {
