@@ -14,7 +14,5 @@ export async function bootstrapControlPlane(db: Db, config: SwitchyardConfig, lo
   await syncCatalog(db, resolved.providers, resolved.models);
   const seeded = await seedRoutes(db, config.routes);
   logger.info({ providers: resolved.providers.length, models: resolved.models.length, routesSeeded: seeded }, 'catalog synced');
-  const datasets = await registerBundledDatasets(db, bundledDatasetsDir, logger);
-  const created = datasets.filter((entry) => entry.created).map((entry) => entry.name);
-  if (created.length > 0) logger.info({ datasets: created }, 'bundled eval datasets registered');
+  await registerBundledDatasets(db, bundledDatasetsDir, logger);
 }
