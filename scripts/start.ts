@@ -6,13 +6,13 @@
  * the simulator (when no real provider is configured), the control plane, the router and the
  * job workers as child processes with prefixed logs. Ctrl-C stops everything it started.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type SwitchyardConfig } from '@switchyard/core';
-import { migrateToLatest, createDb, startEmbeddedPostgres, type EmbeddedDatabase } from '@switchyard/db';
+import { migrateToLatest, createDb } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { ensureRedis, type EnsuredRedis } from './redis';
 import { formatLine, prefixLines } from './log-format';
@@ -31,7 +31,7 @@ interface Child {
 }
 
 const children: Child[] = [];
-let embedded: EmbeddedDatabase | undefined;
+let database: ChildProcess | undefined;
 let redis: EnsuredRedis | undefined;
 let stopping = false;
 
@@ -90,7 +90,11 @@ async function stopAll(code: number): Promise<void> {
   );
   await Promise.all(exits);
   if (redis?.owned) await redis.stop();
-  if (embedded?.owned) await embedded.stop().catch(() => undefined);
+  if (database && database.exitCode === null) {
+    const exited = new Promise((resolve) => database?.once('exit', resolve));
+    database.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  }
   process.exit(code);
 }
 
@@ -104,6 +108,26 @@ function newestSource(path: string): number {
 }
 
 /** Build the dashboard when it was never built or its sources changed since. */
+/**
+ * The embedded PostgreSQL runs in a detached helper process (scripts/embedded-db.ts): a
+ * terminal Ctrl-C then stops the apps first, and the database last.
+ */
+function startEmbeddedDatabase(dataDir: string): Promise<{ url: string; port: number; dataDir: string }> {
+  const child = fork(join(root, 'scripts/embedded-db.ts'), [dataDir], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  database = child;
+  if (child.stdout) prefixLines(child.stdout, 'postgres', process.stdout);
+  if (child.stderr) prefixLines(child.stderr, 'postgres', process.stderr);
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { url: string; port: number; dataDir: string }));
+    child.once('exit', (code) => reject(new Error(`the embedded PostgreSQL exited (code ${code}) before it was ready`)));
+  });
+}
+
 function buildDashboard(): void {
   const dashboard = join(root, 'apps/dashboard');
   const built = join(dashboard, 'dist/index.html');
@@ -131,12 +155,7 @@ async function main(): Promise<void> {
   }
 
   if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
-    // Its exit hook would exit on Ctrl-C before the children have stopped: we stop it last.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.on('SIGINT', () => void stopAll(0));
-    process.on('SIGTERM', () => void stopAll(0));
+    const embedded = await startEmbeddedDatabase(config.dataDir);
     env.DATABASE_URL = embedded.url;
     logger.info({ dataDir: embedded.dataDir }, `using embedded PostgreSQL (DATABASE_URL unset) at 127.0.0.1:${embedded.port}`);
   }

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.api.port });
   if (config.api.auth === 'off') logger.warn('admin auth is OFF (SWITCHYARD_API_AUTH=off): anyone who can reach this port controls Switchyard');
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     context.state.draining = true;
     // Let load balancers see /readyz answer 503 before the listener closes.
