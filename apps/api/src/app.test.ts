@@ -1,27 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { configSchema, createLogger } from '@switchyard/core';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
-import { createApi } from './app';
-import type { ApiContext } from './context';
+import { ADMIN_TOKEN, startTestApi, type TestApi } from './routes/api-test-harness';
 
 describe('control plane skeleton', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let app: FastifyInstance;
-  const state = { draining: false };
+  let api: TestApi;
+  let app: TestApi['app'];
+  let state: TestApi['context']['state'];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const config = configSchema.parse({ api: { auth: 'on', adminToken: 'admin-token-0123456789' } });
-    const context: ApiContext = { config, db: database.db, redis: redis.redis, logger: createLogger('silent'), state };
-    app = await createApi(context);
+    api = await startTestApi();
+    app = api.app;
+    state = api.context.state;
   });
   afterAll(async () => {
-    await app.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
 
   it('answers health and readiness, and 503 while draining', async () => {
@@ -41,7 +32,7 @@ describe('control plane skeleton', () => {
     expect(missing.headers['x-should-retry']).toBe('false');
     const wrong = await app.inject({ url: '/api/anything', headers: { authorization: 'Bearer nope' } });
     expect(wrong.statusCode).toBe(401);
-    const right = await app.inject({ url: '/api/anything', headers: { authorization: 'Bearer admin-token-0123456789' } });
+    const right = await app.inject({ url: '/api/anything', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(right.statusCode).toBe(404);
     expect(right.json().error.code).toBe('not_found');
   });

@@ -1,6 +1,6 @@
 /** `npm run start -w apps/api`: the control plane on its own. */
 import { Redis } from 'ioredis';
-import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
+import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { createApi } from './app';
@@ -18,10 +18,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.api.port });
   if (config.api.auth === 'off') logger.warn('admin auth is OFF (SWITCHYARD_API_AUTH=off): anyone who can reach this port controls Switchyard');
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, 'shutting down');
     context.state.draining = true;
     // Let load balancers see /readyz answer 503 before the listener closes.
@@ -31,11 +28,7 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(0);
   };
-  // The embedded database's exit hook would exit on the first signal; this handler owns shutdown.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignal(shutdown);
 }
 
 main().catch((error: unknown) => {

