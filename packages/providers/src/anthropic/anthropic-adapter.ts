@@ -32,6 +32,7 @@ import {
   type AnthropicToolChoice,
   type AnthropicUsage,
 } from './anthropic-wire';
+import { parseToolArguments } from '../http/tool-arguments';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -112,15 +113,6 @@ function contentBlocks(content: ChatMessage['content']): AnthropicContentBlock[]
   return blocks;
 }
 
-function parseArguments(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new SwitchyardError('bad_request', 'tool call arguments must be JSON', { param: 'messages', retryable: false });
-  }
-}
-
 /** OpenAI-shaped request → Anthropic Messages body. */
 export function encodeAnthropicRequest(request: ChatRequest, settings: ModelCallSettings, stream: boolean): Record<string, unknown> {
   const system: string[] = [];
@@ -145,7 +137,7 @@ export function encodeAnthropicRequest(request: ChatRequest, settings: ModelCall
       case 'assistant': {
         const blocks = contentBlocks(message.content);
         for (const call of message.tool_calls ?? []) {
-          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) });
         }
         push('assistant', blocks);
         break;

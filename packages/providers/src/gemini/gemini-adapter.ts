@@ -30,6 +30,7 @@ import {
   type GeminiPart,
   type GeminiUsage,
 } from './gemini-wire';
+import { parseToolArguments } from '../http/tool-arguments';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** Gemini-native fields a caller may pass through the OpenAI-shaped request. */
@@ -112,15 +113,6 @@ function parts(content: ChatMessage['content']): GeminiPart[] {
   return out;
 }
 
-function parseArguments(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new SwitchyardError('bad_request', 'tool call arguments must be JSON', { param: 'messages', retryable: false });
-  }
-}
-
 /** OpenAI-shaped request → generateContent body. */
 export function encodeGeminiRequest(request: ChatRequest, _settings: ModelCallSettings): Record<string, unknown> {
   const system: string[] = [];
@@ -146,7 +138,7 @@ export function encodeGeminiRequest(request: ChatRequest, _settings: ModelCallSe
         const items = parts(message.content);
         for (const call of message.tool_calls ?? []) {
           toolNames.set(call.id, call.function.name);
-          items.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments) } });
+          items.push({ functionCall: { name: call.function.name, args: parseToolArguments(call.function.arguments) } });
         }
         push('model', items);
         break;
