@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
-import { createProviderSet, envProviderPresets, providerTypes, resolveModels } from '@switchyard/providers';
+import { createProviderSet, envProviderPresets, providerTypes, resolveModels, warmTokenizer } from '@switchyard/providers';
 import { createRouter } from './router';
 
 /** How long /readyz reports 503 before the listener closes, so balancers notice. */
@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis error'));
   const providerSet = createProviderSet(resolveModels(config));
+  // The tokenizer's rank table takes ~0.5–1 s to load: pay it here, not on the first request
+  // that carries a cost cap or streams from a vendor that reports no usage.
+  warmTokenizer();
   const router = createRouter(config, { db: database.db, redis, providerSet, logger });
   const url = await router.start();
   logger.info({ url, models: router.table.models.size, routes: [...router.table.routes.keys()] }, 'router listening');
