@@ -47,7 +47,11 @@ describe('buildPolicy', () => {
     expect(() => parsePolicyDocument(JSON.parse(JSON.stringify(a)))).not.toThrow();
     const math = a.routes.auto!.categories.math!;
     expect(math.models.reduce((sum, entry) => sum + entry.weight, 0)).toBeCloseTo(1, 4);
-    expect(math.models.every((entry) => entry.weight >= 0.02 - 1e-9)).toBe(true);
+    // Models that could still be the best keep the 2 % floor; a clearly worse one keeps a tenth of it.
+    expect(math.models.every((entry) => entry.weight >= 0.002 - 1e-9)).toBe(true);
+    expect(math.models[0]!.weight).toBeGreaterThan(0.02);
+    const everyFloor = buildPolicy(input({ routes, tuning: { implausibleFloorShare: 1 } })).routes.auto!.categories.math!;
+    expect(everyFloor.models.every((entry) => entry.weight >= 0.02 - 1e-9)).toBe(true);
     expect(a.routes.auto!.categories.general).toBeDefined();
     expect(a.routes.auto!.why).toMatch(/For math, .+ takes \d+%/);
     expect(a.routes.auto!.excluded).toEqual([{ model: 'openai/off', reason: 'disabled in config' }]);

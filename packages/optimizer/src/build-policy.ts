@@ -44,6 +44,14 @@ export interface OptimizerTuning {
   minContextualObservations: number;
   /** Hashing of prompts for the contextual model. */
   featureSpec: FeatureSpec;
+  /**
+   * Share of the exploration floor kept by a model that is implausible as the best one (its
+   * utility interval lies below the best model's; see thompson-sampling.ts). 1 gives every
+   * eligible model the full floor.
+   */
+  implausibleFloorShare: number;
+  /** Width of that plausibility interval, in posterior standard deviations. */
+  plausibilityZ: number;
 }
 
 /** Hashing of the contextual model: fewer buckets than the classifier (n-grams overfit difficulty). */
@@ -53,6 +61,8 @@ export const DEFAULT_TUNING: OptimizerTuning = {
   contextualStrength: 0.9,
   minContextualObservations: 200,
   featureSpec: CONTEXTUAL_FEATURE_SPEC,
+  implausibleFloorShare: 0.1,
+  plausibilityZ: 2,
 };
 
 /** A graded outcome with its prompt, as text (featurized here) or already featurized. */
@@ -134,6 +144,7 @@ function findParentContextual(parent: PolicyDocument | null, category: string, s
 }
 
 function explainRoute(
+  tuning: OptimizerTuning,
   route: RouteConfig,
   eligible: readonly string[],
   excluded: readonly Exclusion[],
@@ -170,8 +181,11 @@ function explainRoute(
     }
     parts.push(sentence);
   }
+  const floor = `${(settings.explorationFloor * 100).toFixed(1)}%`;
   parts.push(
-    `Every eligible model keeps at least ${(settings.explorationFloor * 100).toFixed(1)}% of traffic so it stays measured; evidence halves in weight every ${settings.halfLifeHours} h.`,
+    tuning.implausibleFloorShare >= 1
+      ? `Every eligible model keeps at least ${floor} of traffic so it stays measured; evidence halves in weight every ${settings.halfLifeHours} h.`
+      : `Every eligible model that could still be the best keeps at least ${floor} of traffic so it stays measured (a clearly worse one keeps ${(settings.explorationFloor * tuning.implausibleFloorShare * 100).toPrecision(2)}%); evidence halves in weight every ${settings.halfLifeHours} h.`,
   );
   return parts.join(' ');
 }
@@ -258,7 +272,14 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
           ...(belief.errorAlpha > 0.2 ? { errorAlpha: belief.errorAlpha, errorBeta: belief.errorBeta } : {}),
           penalty: penalties[index] as number,
         })),
-        { samples: settings.monteCarloSamples, floor: settings.explorationFloor, random, qualityWeight: route.objective.quality },
+        {
+          samples: settings.monteCarloSamples,
+          floor: settings.explorationFloor,
+          random,
+          qualityWeight: route.objective.quality,
+          implausibleFloorShare: tuning.implausibleFloorShare,
+          plausibilityZ: tuning.plausibilityZ,
+        },
       );
       const entries: ModelWeight[] = beliefs.map((belief, index) => ({
         model: belief.model,
@@ -299,7 +320,7 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
       constraints: route.constraints,
       candidates,
       categories,
-      why: explainRoute(route, eligible, excluded, categories, settings, fallbackNote),
+      why: explainRoute(tuning, route, eligible, excluded, categories, settings, fallbackNote),
       excluded: excluded.map((entry) => ({ ...entry })),
     };
   }

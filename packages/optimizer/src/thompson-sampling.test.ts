@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from './random';
-import { applyExplorationFloor, probabilityBest, thompsonWeights, type Arm } from './thompson-sampling';
+import { applyExplorationFloor, applyExplorationFloors, plausibleFloors, probabilityBest, thompsonWeights, type Arm } from './thompson-sampling';
 
 /** Play `horizon` rounds of Bernoulli arms, picking by Thompson sampling (one posterior draw per round). */
 function play(probabilities: number[], horizon: number, seed: number) {
@@ -68,5 +68,43 @@ describe('Thompson sampling', () => {
     expect(floored.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1);
     expect(floored[0]).toBeCloseTo(0.85);
     expect(applyExplorationFloor([1, 0], 0.6)).toEqual([0.5, 0.5]);
+  });
+
+  it('gives the full floor only to arms that could still be the best', () => {
+    const arms: Arm[] = [
+      // Best: quality ≈ 0.9 on 1000 observations.
+      { qualityAlpha: 900, qualityBeta: 100, penalty: 0 },
+      // Close and uncertain: plausible.
+      { qualityAlpha: 17, qualityBeta: 3, penalty: 0 },
+      // Clearly worse on plenty of evidence: implausible.
+      { qualityAlpha: 600, qualityBeta: 400, penalty: 0 },
+      // As good but so expensive that its utility is clearly lower: implausible.
+      { qualityAlpha: 900, qualityBeta: 100, penalty: 0.5 },
+    ];
+    const floors = plausibleFloors(arms, 0.01, { z: 2, implausibleShare: 0.1 });
+    expect(floors).toEqual([0.01, 0.01, 0.001, 0.001]);
+    // A wider interval makes the uncertain-but-worse arm plausible again.
+    const uncertain: Arm = { qualityAlpha: 6, qualityBeta: 4, penalty: 0 };
+    expect(plausibleFloors([arms[0] as Arm, uncertain], 0.01, { z: 2, implausibleShare: 0 })).toEqual([0.01, 0.01]);
+    expect(plausibleFloors([arms[0] as Arm, arms[2] as Arm], 0.01, { z: 2, implausibleShare: 0 })).toEqual([0.01, 0]);
+
+    const weights = thompsonWeights(arms, { samples: 2000, floor: 0.01, random: createRandom(5), implausibleFloorShare: 0.1, plausibilityZ: 2 });
+    expect(weights.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1);
+    expect(weights[2]).toBeCloseTo(0.001, 6);
+    expect(weights[3]).toBeCloseTo(0.001, 6);
+    expect(weights[1]).toBeGreaterThanOrEqual(0.01);
+    // Share 1 is the plain floor for every arm.
+    const plain = thompsonWeights(arms, { samples: 2000, floor: 0.01, random: createRandom(5), implausibleFloorShare: 1 });
+    expect(Math.min(...plain)).toBeGreaterThanOrEqual(0.01 - 1e-12);
+  });
+
+  it('per-arm floors sum to 1 and fall back to the floors when they exceed it', () => {
+    const out = applyExplorationFloors([0.5, 0.5, 0], [0.1, 0, 0.2]);
+    expect(out.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1);
+    expect(out[2]).toBeCloseTo(0.2);
+    expect(out[0]).toBeCloseTo(0.1 + 0.35);
+    const over = applyExplorationFloors([1, 0], [0.9, 0.6]);
+    expect(over[0]).toBeCloseTo(0.6);
+    expect(over[1]).toBeCloseTo(0.4);
   });
 });

@@ -8,9 +8,14 @@
  * sampled utility wins the draw. Over `samples` draws the share of wins estimates the
  * posterior probability that the arm is the best one — the probability with which Thompson
  * sampling would pick it, which becomes its routing weight. Draws come from a seeded PRNG,
- * so the weights are deterministic given the seed. Finally an exploration floor gives every
- * eligible arm at least `floor` of the traffic (weights renormalized to sum to 1), so a model
- * that looks bad today keeps being measured and can recover.
+ * so the weights are deterministic given the seed. Finally an exploration floor gives arms
+ * at least `floor` of the traffic (weights renormalized to sum to 1), so a model that looks
+ * bad today keeps being measured and can recover. The floor is gated by plausibility: an arm
+ * is plausible when its optimistic utility (posterior mean + z·sd, normal approximation) is
+ * at least the best arm's pessimistic utility (mean − z·sd). Only plausible arms get the full
+ * floor; the others get `implausibleFloorShare` of it. Exploring a model that is clearly
+ * worse (often also expensive) buys no information that could change the routing, and with
+ * decaying evidence its interval widens again, so it becomes plausible and is re-measured.
  */
 import type { Random } from './random';
 
@@ -62,10 +67,70 @@ export function applyExplorationFloor(probabilities: readonly number[], floor: n
   return probabilities.map((value) => floor + free * (total > 0 ? value / total : 1 / count));
 }
 
+/**
+ * Per-arm floors: `floor` for arms whose utility interval reaches the best arm's (mean ± z·sd,
+ * normal approximation of the Beta posteriors), `floor · implausibleShare` for the others.
+ */
+export function plausibleFloors(arms: readonly Arm[], floor: number, options: { z: number; implausibleShare: number; qualityWeight?: number }): number[] {
+  const qualityWeight = options.qualityWeight ?? 1;
+  const moments = arms.map((arm) => {
+    const a = arm.qualityAlpha;
+    const b = arm.qualityBeta;
+    const quality = a / (a + b);
+    const qualityVariance = (a * b) / ((a + b) ** 2 * (a + b + 1));
+    let mean = quality;
+    let variance = qualityVariance;
+    if (arm.errorAlpha !== undefined && arm.errorBeta !== undefined) {
+      const c = arm.errorAlpha;
+      const d = arm.errorBeta;
+      const reliability = d / (c + d);
+      const reliabilityVariance = (c * d) / ((c + d) ** 2 * (c + d + 1));
+      mean = quality * reliability;
+      variance = qualityVariance * reliability ** 2 + reliabilityVariance * quality ** 2;
+    }
+    const spread = options.z * qualityWeight * Math.sqrt(variance);
+    const utility = qualityWeight * mean - arm.penalty;
+    return { low: utility - spread, high: utility + spread };
+  });
+  const bestLow = Math.max(...moments.map((moment) => moment.low));
+  return moments.map((moment) => (moment.high >= bestLow ? floor : floor * options.implausibleShare));
+}
+
+/**
+ * Give arm i at least `floors[i]` (when the floors sum below 1; otherwise proportional to
+ * the floors), keeping the rest proportional to `probabilities`. Output sums to 1.
+ */
+export function applyExplorationFloors(probabilities: readonly number[], floors: readonly number[]): number[] {
+  const count = probabilities.length;
+  if (count === 0) return [];
+  const floorTotal = floors.reduce((sum, value) => sum + value, 0);
+  if (floorTotal >= 1) return floors.map((value) => value / floorTotal);
+  const total = probabilities.reduce((sum, value) => sum + value, 0);
+  const free = 1 - floorTotal;
+  return probabilities.map((value, index) => (floors[index] as number) + free * (total > 0 ? value / total : 1 / count));
+}
+
+export interface ThompsonOptions {
+  samples: number;
+  /** Exploration floor of a plausible arm. */
+  floor: number;
+  random: Random;
+  qualityWeight?: number;
+  /** Share of `floor` an implausible arm keeps (1 = every arm gets the full floor). Default 1. */
+  implausibleFloorShare?: number;
+  /** Width of the plausibility interval in posterior standard deviations. Default 2. */
+  plausibilityZ?: number;
+}
+
 /** Routing weights for arms: probability of being best (Monte Carlo) with an exploration floor. */
-export function thompsonWeights(
-  arms: readonly Arm[],
-  options: { samples: number; floor: number; random: Random; qualityWeight?: number },
-): number[] {
-  return applyExplorationFloor(probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1), options.floor);
+export function thompsonWeights(arms: readonly Arm[], options: ThompsonOptions): number[] {
+  const probabilities = probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1);
+  const share = options.implausibleFloorShare ?? 1;
+  if (share >= 1) return applyExplorationFloor(probabilities, options.floor);
+  const floors = plausibleFloors(arms, options.floor, {
+    z: options.plausibilityZ ?? 2,
+    implausibleShare: Math.max(0, share),
+    qualityWeight: options.qualityWeight ?? 1,
+  });
+  return applyExplorationFloors(probabilities, floors);
 }
