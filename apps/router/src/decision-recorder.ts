@@ -1,6 +1,7 @@
 /**
  * Decision records go to a Redis stream without the response ever waiting on it: `record`
- * pushes onto a bounded in-memory buffer and schedules a flush; a flush sends up to
+ * pushes onto a bounded in-memory buffer and schedules a flush `flushDelayMs` later (so that
+ * under load one round trip carries many records instead of one or two); a flush sends up to
  * `batchSize` records in one pipeline of `XADD key MAXLEN ~ N * record <json>`. While Redis
  * is not ready the buffer keeps filling up to `maxBuffered`, past which records are dropped
  * and counted; a failed pipeline drops its batch (counted) rather than retrying forever.
@@ -17,6 +18,8 @@ export interface DecisionRecorderOptions {
   maxLen: number;
   maxBuffered?: number;
   batchSize?: number;
+  /** How long a record may wait for others to share its round trip (default 10 ms). */
+  flushDelayMs?: number;
   onDropped?(count: number): void;
   onWritten?(count: number): void;
 }
@@ -27,6 +30,7 @@ export class DecisionRecorder {
   private flushing: Promise<void> | undefined;
   private readonly maxBuffered: number;
   private readonly batchSize: number;
+  private readonly flushDelayMs: number;
   private readonly retryTimer: NodeJS.Timeout;
   dropped = 0;
   written = 0;
@@ -34,6 +38,7 @@ export class DecisionRecorder {
   constructor(private readonly options: DecisionRecorderOptions) {
     this.maxBuffered = options.maxBuffered ?? 50_000;
     this.batchSize = options.batchSize ?? 500;
+    this.flushDelayMs = options.flushDelayMs ?? 10;
     // Picks up what piled up while Redis was away.
     this.retryTimer = setInterval(() => this.schedule(), 1000);
     this.retryTimer.unref();
@@ -56,10 +61,10 @@ export class DecisionRecorder {
   private schedule(): void {
     if (this.scheduled || this.flushing || this.buffer.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
       void this.flush();
-    });
+    }, this.flushDelayMs);
   }
 
   /** Write what is buffered (resolves when the in-flight batches are done). */

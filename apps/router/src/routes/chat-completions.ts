@@ -152,10 +152,28 @@ function drained(raw: ServerResponse): Promise<void> {
   });
 }
 
-/** Write a frame; true when the caller must wait for `drained` before writing more. */
-function write(raw: ServerResponse, frame: string): boolean {
-  if (frame.length === 0 || raw.destroyed) return false;
-  return !raw.write(frame);
+/**
+ * Frames written in one tick leave in one packet: an upstream read usually carries many
+ * events, each of which would otherwise be its own write to the socket (one syscall each).
+ * The socket is corked at the first frame of a tick and uncorked once the tick's microtasks
+ * (the events of that read) are done.
+ */
+function tickBatchedWriter(raw: ServerResponse): (frame: string) => boolean {
+  // Returns true when the caller must wait for `drained` before writing more.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    raw.uncork();
+  };
+  return (frame) => {
+    if (frame.length === 0 || raw.destroyed || raw.writableEnded) return false;
+    if (!corked) {
+      corked = true;
+      raw.cork();
+      process.nextTick(uncork);
+    }
+    return !raw.write(frame);
+  };
 }
 
 export function registerChatCompletions(app: FastifyInstance, context: RouterContext): void {
@@ -285,8 +303,18 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     let failure: SwitchyardError | undefined;
     let text = '';
     // Frames of one event; a promise is only created when the socket pushes back.
+    const writeFrame = tickBatchedWriter(raw);
+    /** Set once the client has the whole answer; the upstream may still be read to its end. */
+    let finished = false;
+    const finish = (): void => {
+      finished = true;
+      if (!failure && chat.includeUsage && usage) writeFrame(encoder.usage(usage));
+      if (!raw.destroyed) raw.end(DONE_FRAME);
+    };
     const frameOf = (event: StreamEvent): string => {
       if (event.type === 'usage') {
+        // The adapter's last event: the answer is complete, so the client gets the end now, in
+        // the same packet as the last tokens, without waiting for the upstream body to end.
         usage = event.usage;
         return '';
       }
@@ -295,29 +323,31 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     };
     try {
       // Headers, the role chunk and the first token leave in one packet.
-      raw.cork();
       let head = '';
       for (const event of opened.head) head += frameOf(event);
-      const full = write(raw, head);
-      raw.uncork();
-      if (full) await drained(raw);
+      if (writeFrame(head)) await drained(raw);
+      if (usage) finish();
       for (;;) {
         const next = await opened.iterator.next();
         if (next.done) break;
-        if (write(raw, frameOf(next.value))) await drained(raw);
+        if (finished) continue;
+        if (writeFrame(frameOf(next.value))) await drained(raw);
+        if (usage) finish();
       }
     } catch (thrown) {
-      failure = toSwitchyardError(thrown);
-      if (!raw.destroyed) {
-        write(
-          raw,
-          errorFrame({ message: failure.code === 'internal' ? 'Internal error' : failure.message, type: openAiErrorType(failure.code), code: failure.code }),
-        );
+      // After `finish` the client has its complete answer; a failure while reading the rest of
+      // the upstream body only costs that connection.
+      if (!finished) {
+        failure = toSwitchyardError(thrown);
+        if (!raw.destroyed) {
+          writeFrame(
+            errorFrame({ message: failure.code === 'internal' ? 'Internal error' : failure.message, type: openAiErrorType(failure.code), code: failure.code }),
+          );
+        }
+        breakers.onFailure(entry.id);
       }
-      breakers.onFailure(entry.id);
     }
-    if (!failure && chat.includeUsage && usage) write(raw, encoder.usage(usage));
-    if (!raw.destroyed) raw.end(DONE_FRAME);
+    if (!finished) finish();
     raw.off('close', onClose);
     const aborted = controller.signal.aborted;
     metrics.request(routeName, 'sse', 200);

@@ -187,9 +187,22 @@ export class HttpAdapter implements ProviderAdapter {
         }
         return true;
       };
+      const usageEvent = (): StreamEvent => {
+        const usage = decoder.usage;
+        return {
+          type: 'usage',
+          usage: usage
+            ? usageWithCost(settings.price, usage.promptTokens, usage.completionTokens, usage.cachedTokens, false)
+            : usageWithCost(settings.price, estimateRequestTokens(request), countTokens(produced.join('')), undefined, true),
+        };
+      };
+      // The usage event is the last one, yielded as soon as the vendor signalled completion (so
+      // a caller can finish its own response in the same tick); the body is read to its end
+      // afterwards, quietly, so the connection stays reusable.
+      let usageYielded = false;
       for await (const chunk of response.body) {
+        if (usageYielded) continue;
         parser.push(chunk as Buffer, onEvent);
-        // Read on after completion (decoders ignore late events) so the connection stays reusable.
         if (out.length > 0) {
           for (let index = 0; index < out.length; index += 1) {
             const event = out[index] as StreamEvent;
@@ -197,7 +210,13 @@ export class HttpAdapter implements ProviderAdapter {
           }
           out.length = 0;
         }
+        if (decoder.complete) {
+          if (signal.aborted) throw signal.reason;
+          usageYielded = true;
+          yield usageEvent();
+        }
       }
+      if (usageYielded) return;
       if (!decoder.complete) {
         parser.end(onEvent);
         for (let index = 0; index < out.length; index += 1) {
@@ -214,13 +233,7 @@ export class HttpAdapter implements ProviderAdapter {
         });
       }
       if (signal.aborted) throw signal.reason;
-      const usage = decoder.usage;
-      yield {
-        type: 'usage',
-        usage: usage
-          ? usageWithCost(settings.price, usage.promptTokens, usage.completionTokens, usage.cachedTokens, false)
-          : usageWithCost(settings.price, estimateRequestTokens(request), countTokens(produced.join('')), undefined, true),
-      };
+      yield usageEvent();
     } catch (error) {
       throw scope.fail(error);
     } finally {

@@ -23,6 +23,7 @@ import {
   openAiChatResponseSchema,
   openAiErrorBodySchema,
   openAiModelListSchema,
+  type OpenAiChatResponseInput,
   type OpenAiUsage,
 } from './openai-compatible-wire';
 
@@ -68,6 +69,45 @@ export function openAiErrorDetails(_status: number, body: unknown): VendorErrorD
   if (code === 'insufficient_quota' || type === 'insufficient_quota') details.retryable = false;
   if (code === 'model_not_found') details.code = 'not_found';
   return details;
+}
+
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isOptional = (value: unknown, type: 'string' | 'number'): boolean => value === undefined || typeof value === type;
+const isNullish = (value: unknown, type: 'string'): boolean => value === undefined || value === null || typeof value === type;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isWellFormedToolCall(call: unknown): boolean {
+  if (!isRecord(call) || typeof call.id !== 'string' || (call.type !== undefined && call.type !== 'function')) return false;
+  const fn = call.function;
+  return isRecord(fn) && typeof fn.name === 'string' && isNullish(fn.arguments, 'string');
+}
+
+/**
+ * The hot path's check of a non-streamed response: true when `json` already has the exact
+ * shape `openAiChatResponseSchema` accepts (so it can be used as is, defaults aside). Anything
+ * else goes through the schema, for its message. Mirrors the schema field by field.
+ */
+export function isWellFormedResponse(json: unknown): json is OpenAiChatResponseInput {
+  if (!isRecord(json)) return false;
+  if (!isOptional(json.id, 'string') || !isOptional(json.object, 'string') || !isOptional(json.created, 'number')) return false;
+  if (!isOptional(json.model, 'string') || !isNullish(json.system_fingerprint, 'string')) return false;
+  const usage = json.usage;
+  if (usage !== undefined && usage !== null) {
+    if (!isRecord(usage) || !isCount(usage.prompt_tokens) || !isCount(usage.completion_tokens)) return false;
+    if (usage.total_tokens !== undefined && !isCount(usage.total_tokens)) return false;
+    const details = usage.prompt_tokens_details;
+    if (details !== undefined && details !== null && (!isRecord(details) || (details.cached_tokens !== undefined && !isCount(details.cached_tokens)))) return false;
+  }
+  const choices = json.choices;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices as unknown[]) {
+    if (!isRecord(choice) || (choice.index !== undefined && !isCount(choice.index)) || !isNullish(choice.finish_reason, 'string')) return false;
+    const message = choice.message;
+    if (!isRecord(message) || !isOptional(message.role, 'string') || !isNullish(message.content, 'string') || !isNullish(message.refusal, 'string')) return false;
+    const toolCalls = message.tool_calls;
+    if (toolCalls !== undefined && toolCalls !== null && (!Array.isArray(toolCalls) || !toolCalls.every(isWellFormedToolCall))) return false;
+  }
+  return true;
 }
 
 class OpenAiStreamDecoder implements StreamDecoder {
@@ -166,9 +206,14 @@ export function openAiCompatibleFormat(preset: OpenAiCompatiblePreset): WireForm
       return body;
     },
     decode(json, _request, settings, context): DecodedResponse {
-      const parsed = openAiChatResponseSchema.safeParse(json);
-      if (!parsed.success) throw invalidResponse(context, `unexpected response shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      const data = parsed.data;
+      let data: OpenAiChatResponseInput;
+      if (isWellFormedResponse(json)) data = json;
+      else {
+        // Only an unexpected shape pays for the schema, which names what is wrong.
+        const parsed = openAiChatResponseSchema.safeParse(json);
+        if (!parsed.success) throw invalidResponse(context, `unexpected response shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+        data = parsed.data;
+      }
       const choices: ChatChoice[] = data.choices.map((choice) => {
         const toolCalls: ToolCall[] | undefined = choice.message.tool_calls?.map((call) => ({
           id: call.id,
@@ -176,7 +221,7 @@ export function openAiCompatibleFormat(preset: OpenAiCompatiblePreset): WireForm
           function: { name: call.function.name, arguments: call.function.arguments ?? '' },
         }));
         return {
-          index: choice.index,
+          index: choice.index ?? 0,
           message: {
             role: 'assistant',
             content: choice.message.content ?? null,
@@ -189,7 +234,7 @@ export function openAiCompatibleFormat(preset: OpenAiCompatiblePreset): WireForm
       });
       return {
         response: {
-          id: data.id,
+          id: data.id ?? '',
           object: 'chat.completion',
           created: data.created ?? Math.floor(Date.now() / 1000),
           model: data.model ?? settings.upstreamName,

@@ -36,6 +36,8 @@ export const openAiChatResponseSchema = z.looseObject({
   system_fingerprint: z.string().nullish(),
 });
 export type OpenAiChatResponse = z.infer<typeof openAiChatResponseSchema>;
+/** What the schema accepts (defaults not yet applied). */
+export type OpenAiChatResponseInput = z.input<typeof openAiChatResponseSchema>;
 
 /** One streamed chunk. Read by hand on the hot path; this schema documents the shape. */
 export const openAiChunkSchema = z.looseObject({
