@@ -63,6 +63,10 @@ function request<T>(child: ChildProcess, message: { type: string }, reply: strin
 interface GcReport {
   gcMs: number;
   gcCount: number;
+  gcMaxMs: number;
+  majorGcCount: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
   wallMs: number;
   cpuMs: number;
   decisionsWritten: number;
@@ -192,6 +196,11 @@ async function main(): Promise<void> {
       errors: { direct: direct.errors, router: router.errors },
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
+      router_gc_max_pause_ms: round(gc.gcMaxMs),
+      router_major_gcs: gc.majorGcCount,
+      // Event-loop delay in the router process (1 ms resolution timer): its own contribution to the tail.
+      router_loop_delay_p99_ms: round(gc.loopDelayP99Ms),
+      router_loop_delay_max_ms: round(gc.loopDelayMaxMs),
       router_cpu_share: round(gc.cpuMs / gc.wallMs),
       // CPU the router process spent per request: its overhead, robust to other load on the machine.
       router_cpu_ms_per_request: round(gc.cpuMs / Math.max(1, router.requests)),
@@ -223,6 +232,13 @@ const children: ChildProcess[] = [];
 let benchPrefix: string | undefined;
 
 async function cleanup(): Promise<void> {
+  // The router is asked to stop (so `--cpu-prof` can write its profile), then killed if it lingers.
+  const router = children.find((child) => child.connected);
+  if (router) {
+    const exited = new Promise((resolve) => router.once('exit', resolve));
+    router.send({ type: 'stop' });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  }
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   if (benchPrefix) {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -3,7 +3,7 @@
  * wiring (Redis decision stream, default metrics) minus Postgres, auth off. Reports GC time
  * (perf_hooks 'gc' entries) and CPU time between a `reset` and a `report` message.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { configSchema, createLogger } from '@switchyard/core';
 import { createProviderSet, fleetModels, loadFleet } from '@switchyard/providers';
@@ -31,13 +31,20 @@ const url = await router.start();
 
 let gcMs = 0;
 let gcCount = 0;
+let gcMaxMs = 0;
+let majorGcCount = 0;
 const observer = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     gcMs += entry.duration;
     gcCount += 1;
+    gcMaxMs = Math.max(gcMaxMs, entry.duration);
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcCount += 1;
   }
 });
 observer.observe({ entryTypes: ['gc'] });
+// How long callbacks waited for the event loop: what this process itself adds to the tail.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 let startedAt = performance.now();
 let cpuStart = process.cpuUsage();
 
@@ -45,6 +52,9 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'reset') {
     gcMs = 0;
     gcCount = 0;
+    gcMaxMs = 0;
+    majorGcCount = 0;
+    loopDelay.reset();
     startedAt = performance.now();
     cpuStart = process.cpuUsage();
     process.send?.({ type: 'reset-done' });
@@ -54,6 +64,10 @@ process.on('message', (message: { type: string }) => {
       type: 'report',
       gcMs,
       gcCount,
+      gcMaxMs,
+      majorGcCount,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
       wallMs: performance.now() - startedAt,
       cpuMs: (cpu.user + cpu.system) / 1000,
       decisionsWritten: router.context.recorder.written,
