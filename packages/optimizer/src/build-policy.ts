@@ -52,6 +52,13 @@ export interface OptimizerTuning {
   implausibleFloorShare: number;
   /** Width of that plausibility interval, in posterior standard deviations. */
   plausibilityZ: number;
+  /**
+   * Concentration k of the Thompson weights: probabilities of being best computed as if each
+   * model had k times its evidence (see thompson-sampling.ts); 1 is plain Thompson sampling.
+   */
+  sharpening: number;
+  /** Share of the weights kept from plain Thompson sampling when sharpening ≠ 1 (exploration). */
+  thompsonShare: number;
 }
 
 /** Hashing of the contextual model: fewer buckets than the classifier (n-grams overfit difficulty). */
@@ -63,6 +70,8 @@ export const DEFAULT_TUNING: OptimizerTuning = {
   featureSpec: CONTEXTUAL_FEATURE_SPEC,
   implausibleFloorShare: 0.1,
   plausibilityZ: 2,
+  sharpening: 8,
+  thompsonShare: 0.1,
 };
 
 /** A graded outcome with its prompt, as text (featurized here) or already featurized. */
@@ -279,6 +288,8 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
           qualityWeight: route.objective.quality,
           implausibleFloorShare: tuning.implausibleFloorShare,
           plausibilityZ: tuning.plausibilityZ,
+          sharpening: tuning.sharpening,
+          thompsonShare: tuning.thompsonShare,
         },
       );
       const entries: ModelWeight[] = beliefs.map((belief, index) => ({

@@ -107,4 +107,53 @@ describe('Thompson sampling', () => {
     expect(over[0]).toBeCloseTo(0.6);
     expect(over[1]).toBeCloseTo(0.4);
   });
+
+  it('sharpening concentrates the weights on the likely best arm; the Thompson share keeps the rest explored', () => {
+    const arms: Arm[] = [
+      { qualityAlpha: 92, qualityBeta: 8, penalty: 0 },
+      { qualityAlpha: 90, qualityBeta: 10, penalty: 0 },
+      { qualityAlpha: 88, qualityBeta: 12, penalty: 0 },
+    ];
+    const options = { samples: 4000, floor: 0, random: createRandom(11) };
+    const plain = thompsonWeights(arms, options);
+    const sharp = thompsonWeights(arms, { ...options, random: createRandom(11), sharpening: 8 });
+    const mixed = thompsonWeights(arms, { ...options, random: createRandom(11), sharpening: 8, thompsonShare: 0.2 });
+    // Same ranking, more mass on the best arm.
+    expect(sharp[0]).toBeGreaterThan((plain[0] as number) + 0.1);
+    expect(sharp[2]).toBeLessThan(plain[2] as number);
+    // Mixing gives each arm at least its share of the plain Thompson weight (up to Monte Carlo noise).
+    for (const [index, value] of mixed.entries()) expect(value).toBeGreaterThan(0.2 * (plain[index] as number) - 0.02);
+    expect(mixed[2]).toBeGreaterThan(sharp[2] as number);
+    for (const weights of [plain, sharp, mixed]) expect(weights.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1);
+  });
+
+  it('sharpened Thompson sampling still finds the best Bernoulli arm', () => {
+    const probabilities = [0.5, 0.66, 0.6, 0.55];
+    const random = createRandom(21);
+    const successes = probabilities.map(() => 1);
+    const failures = probabilities.map(() => 1);
+    const pulls = probabilities.map(() => 0);
+    // Batches of 20 plays per published policy, as the optimizer republishes periodically.
+    for (let batch = 0; batch < 150; batch += 1) {
+      const arms: Arm[] = probabilities.map((_, index) => ({ qualityAlpha: successes[index] as number, qualityBeta: failures[index] as number, penalty: 0 }));
+      const weights = thompsonWeights(arms, { samples: 500, floor: 0.01, random, sharpening: 8, thompsonShare: 0.1, implausibleFloorShare: 0.1 });
+      for (let play = 0; play < 20; play += 1) {
+        let u = random.next();
+        let chosen = weights.length - 1;
+        for (const [index, weight] of weights.entries()) {
+          u -= weight;
+          if (u < 0) {
+            chosen = index;
+            break;
+          }
+        }
+        pulls[chosen] = (pulls[chosen] as number) + 1;
+        if (random.next() < (probabilities[chosen] as number)) successes[chosen] = (successes[chosen] as number) + 1;
+        else failures[chosen] = (failures[chosen] as number) + 1;
+      }
+    }
+    expect(pulls.indexOf(Math.max(...pulls))).toBe(1);
+    // The clearly worst arm gets little traffic.
+    expect(pulls[0]).toBeLessThan(0.1 * 3000);
+  });
 });

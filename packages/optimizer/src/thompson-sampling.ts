@@ -8,7 +8,15 @@
  * sampled utility wins the draw. Over `samples` draws the share of wins estimates the
  * posterior probability that the arm is the best one — the probability with which Thompson
  * sampling would pick it, which becomes its routing weight. Draws come from a seeded PRNG,
- * so the weights are deterministic given the seed. Finally an exploration floor gives arms
+ * so the weights are deterministic given the seed.
+ * Sharpening: with many arms and a short horizon, plain probability matching keeps spreading
+ * traffic over arms that cannot be told apart within the horizon, most of them slightly
+ * worse than the best (the "many-armed" regime where greedier rules have lower regret). So
+ * the routing weight is `(1 − t)·P_k(best) + t·P_1(best)`: P_k uses posteriors with the
+ * same mean and k times the evidence (Beta(k·α, k·β)), which concentrates traffic on the
+ * arms that are most probably best, and the plain Thompson share `t` keeps exploring every
+ * arm in proportion to its real posterior probability of being best, so an arm that was
+ * unlucky early is not starved (k = 1 is plain Thompson sampling). Finally an exploration floor gives arms
  * at least `floor` of the traffic (weights renormalized to sum to 1), so a model that looks
  * bad today keeps being measured and can recover. The floor is gated by plausibility: an arm
  * is plausible when its optimistic utility (posterior mean + z·sd, normal approximation) is
@@ -120,11 +128,34 @@ export interface ThompsonOptions {
   implausibleFloorShare?: number;
   /** Width of the plausibility interval in posterior standard deviations. Default 2. */
   plausibilityZ?: number;
+  /** k: the concentrated part draws from Beta(k·α, k·β) (same mean, k times the evidence). Default 1. */
+  sharpening?: number;
+  /** t: share of the weight from plain Thompson sampling when k ≠ 1. Default 0. */
+  thompsonShare?: number;
 }
 
-/** Routing weights for arms: probability of being best (Monte Carlo) with an exploration floor. */
+function sharpened(arm: Arm, factor: number): Arm {
+  if (factor === 1) return arm;
+  return {
+    ...arm,
+    qualityAlpha: arm.qualityAlpha * factor,
+    qualityBeta: arm.qualityBeta * factor,
+    ...(arm.errorAlpha !== undefined && arm.errorBeta !== undefined ? { errorAlpha: arm.errorAlpha * factor, errorBeta: arm.errorBeta * factor } : {}),
+  };
+}
+
+/**
+ * Routing weights for arms: probability of being best (Monte Carlo; sharpened and mixed with
+ * plain Thompson sampling when `sharpening` ≠ 1) with a plausibility-gated exploration floor.
+ */
 export function thompsonWeights(arms: readonly Arm[], options: ThompsonOptions): number[] {
-  const probabilities = probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1);
+  const factor = options.sharpening ?? 1;
+  let probabilities = probabilityBest(arms.map((arm) => sharpened(arm, factor)), options.samples, options.random, options.qualityWeight ?? 1);
+  const mix = options.thompsonShare ?? 0;
+  if (factor !== 1 && mix > 0) {
+    const plain = probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1);
+    probabilities = probabilities.map((value, index) => (1 - mix) * value + mix * (plain[index] as number));
+  }
   const share = options.implausibleFloorShare ?? 1;
   if (share >= 1) return applyExplorationFloor(probabilities, options.floor);
   const floors = plausibleFloors(arms, options.floor, {
