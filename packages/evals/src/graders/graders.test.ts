@@ -36,6 +36,14 @@ describe('includes and regex', () => {
     expect((await grade(item('regex', ['^\\s*yes\\b'], { flags: 'i' }), 'Yes, because…')).score).toBe(1);
     expect((await grade(item('regex', ['^no$']), 'no way')).score).toBe(0);
   });
+  it('a catastrophically backtracking pattern is stopped and counts as no match; the next pattern still runs', async () => {
+    const output = `${'a'.repeat(40)}b`;
+    const stopped = await grade(item('regex', ['^(a+)+$']), output);
+    expect(stopped.score).toBe(0);
+    expect(stopped.explanation).toMatch(/stopped after \d+ ms/);
+    expect(stopped.detail).toEqual({ timedOutPatterns: ['^(a+)+$'] });
+    expect((await grade(item('regex', ['^(a+)+$', 'b$']), output)).score).toBe(1);
+  });
   it('negate flips the score (promptfoo not-)', async () => {
     const result = await grade(item('includes', ['sorry'], { negate: true }), 'Sure, here it is.');
     expect(result.score).toBe(1);

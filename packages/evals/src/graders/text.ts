@@ -1,3 +1,4 @@
+import { Script, createContext } from 'node:vm';
 import type { EvalItem } from '../item';
 import { clip, type GradeResult } from './types';
 
@@ -44,13 +45,46 @@ export function includesGrader(item: EvalItem, output: string): GradeResult {
 
 /** Outputs longer than this are cut before regex matching, bounding the cost of a bad pattern. */
 const MAX_REGEX_INPUT = 100_000;
+/** A pattern that backtracks catastrophically on an output is stopped after this long. */
+export const REGEX_TIMEOUT_MS = 100;
+
+// Patterns come from uploaded datasets, so one may backtrack catastrophically (`^(a+)+$`).
+// V8 interrupts a regex running under vm's `timeout`, so each test runs as a tiny script in
+// one reused context: about 0.1 ms of overhead, and a bad pattern costs REGEX_TIMEOUT_MS once.
+const regexContext = createContext(Object.create(null) as object);
+const regexTest = new Script('pattern.test(subject)');
+
+/** `pattern.test(subject)`, or 'timeout' when it ran longer than `timeoutMs`. */
+export function boundedRegexTest(pattern: RegExp, subject: string, timeoutMs = REGEX_TIMEOUT_MS): boolean | 'timeout' {
+  const globals = regexContext as { pattern?: RegExp; subject?: string };
+  globals.pattern = pattern;
+  globals.subject = subject;
+  try {
+    return regexTest.runInContext(regexContext, { timeout: timeoutMs }) === true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timeout';
+    throw error;
+  } finally {
+    globals.pattern = undefined;
+    globals.subject = undefined;
+  }
+}
 
 /** regex: one ideal pattern matches the output (`graderOptions.flags`, e.g. "i"). */
 export function regexGrader(item: EvalItem, output: string): GradeResult {
   const flags = typeof item.graderOptions.flags === 'string' ? item.graderOptions.flags : undefined;
   const subject = output.slice(0, MAX_REGEX_INPUT);
-  const match = item.ideal.find((pattern) => new RegExp(pattern, flags).test(subject));
-  return match === undefined
-    ? { score: 0, explanation: `no pattern of ${item.ideal.map((pattern) => `/${clip(pattern, 40)}/`).join(', ')} matches` }
-    : { score: 1, explanation: `matches /${clip(match, 40)}/` };
+  const timedOut: string[] = [];
+  const match = item.ideal.find((pattern) => {
+    const result = boundedRegexTest(new RegExp(pattern, flags), subject);
+    if (result === 'timeout') timedOut.push(pattern);
+    return result === true;
+  });
+  if (match !== undefined) return { score: 1, explanation: `matches /${clip(match, 40)}/` };
+  const slow = timedOut.length === 0 ? '' : `; /${clip(timedOut[0] as string, 40)}/ was stopped after ${REGEX_TIMEOUT_MS} ms (catastrophic backtracking?) and counts as no match`;
+  return {
+    score: 0,
+    explanation: `no pattern of ${item.ideal.map((pattern) => `/${clip(pattern, 40)}/`).join(', ')} matches${slow}`,
+    ...(timedOut.length === 0 ? {} : { detail: { timedOutPatterns: timedOut } }),
+  };
 }
