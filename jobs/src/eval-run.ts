@@ -10,14 +10,19 @@
  * writes once. Progress is counted from the stored results, never from counters, so it
  * cannot drift. When every child has finished, the parent fills any gap with an error row,
  * aggregates with the evals package's statistics, marks the run completed and asks for an
- * optimize run.
+ * optimize run. `cancelEvalRun` marks a run cancelled and removes its children that have not
+ * started; a child already running finishes its call (its spend is recorded), children that
+ * start later see the cancellation and skip, and the parent then summarizes what was done
+ * and leaves the run cancelled.
  */
 import { createHash } from 'node:crypto';
 import { Job, UnrecoverableError, Worker, type FlowJob, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseModelId, SwitchyardError, type Logger } from '@switchyard/core';
 import {
   aggregateEvalRun,
+  cancelEvalRunRow,
   copyReusableResults,
   countEvalRunProgress,
   createEvalRun,
@@ -179,6 +184,34 @@ export async function startEvalRun(deps: StartEvalRunDeps, input: StartEvalRunIn
   return run.id;
 }
 
+/**
+ * Cancel a queued or running run: the row first (so every child that starts from now on
+ * skips), then the children that have not started are removed from their queues. Returns
+ * the cancelled run; a run that already finished is a conflict.
+ */
+export async function cancelEvalRun(
+  deps: StartEvalRunDeps & { live?: { redis: Redis; prefix: string } },
+  runId: string,
+  reason = 'cancelled by a user',
+): Promise<EvalRunRow> {
+  const cancelled = await cancelEvalRunRow(deps.db, runId, reason);
+  if (!cancelled) {
+    const run = await getEvalRun(deps.db, runId);
+    if (!run) throw new SwitchyardError('not_found', `eval run ${runId} does not exist`, { param: 'id' });
+    throw new SwitchyardError('conflict', `eval run ${runId} is already ${run.status}; only a queued or running run can be cancelled`, { param: 'id' });
+  }
+  const parent = await Job.fromId(deps.queues.get(queueNames.evalRun), evalRunJobId(runId));
+  // Children already picked up stay (they cannot be removed while locked) and skip on their own.
+  await parent?.removeUnprocessedChildren();
+  // Dashboards and event streams following the run learn that it ended.
+  if (deps.live) {
+    const progress = computeProgress(cancelled, { done: cancelled.done, errors: cancelled.errors, spendUsd: cancelled.spend_usd });
+    await publishLiveEvent(deps.live.redis, deps.live.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
+  }
+  deps.logger?.info({ runId, reason }, 'eval run cancelled');
+  return cancelled;
+}
+
 // ---------------------------------------------------------------------------------------
 // Child: one (item, model).
 
@@ -244,6 +277,8 @@ export async function processEvalItem(
     return { written, score: null, errorCode: code };
   };
 
+  const run = await getEvalRun(context.db, data.runId);
+  if (!run || run.status === 'cancelled') return { written: false, score: null, errorCode: null };
   const item = await loadItem(context.db, data.datasetVersionId, data.itemId);
   if (!item) return writeError('general', 'not_found', `item ${data.itemId} is not in dataset version ${data.datasetVersionId}`);
   const binding = context.providers.find(data.modelId);
@@ -395,6 +430,15 @@ export async function processEvalRun(context: JobsContext, job: Job<EvalRunJobDa
   const run = await getEvalRun(context.db, runId);
   if (!run) throw new UnrecoverableError(`eval run ${runId} does not exist`);
   if (run.status === 'completed') return { runId, done: run.done, errors: run.errors };
+  if (run.status === 'cancelled') {
+    // What was done before the cancellation is kept and summarized; no gap is filled.
+    const summary = await summarizeEvalRun(context.db, run);
+    await updateEvalRun(context.db, runId, { done: summary.done, errors: summary.errors, spend_usd: summary.spendUsd, summary: JSON.stringify(summary) });
+    const progress = computeProgress({ ...run, done: summary.done }, summary);
+    await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
+    context.logger.info({ runId, done: summary.done }, 'eval run cancelled; partial results summarized');
+    return { runId, done: summary.done, errors: summary.errors };
+  }
 
   // A child that failed without writing (e.g. the database was down) still counts, as an error.
   const existing = await existingResultKeys(context.db, runId);

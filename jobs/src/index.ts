@@ -1,4 +1,4 @@
-export { startEvalRun, evalSettingsSchema, settingsHash, sampleItemIds, computeProgress, summarizeEvalRun, evalRunModelAggregates, EVAL_ITEM_ATTEMPTS } from './eval-run';
+export { startEvalRun, cancelEvalRun, evalSettingsSchema, settingsHash, sampleItemIds, computeProgress, summarizeEvalRun, evalRunModelAggregates, EVAL_ITEM_ATTEMPTS } from './eval-run';
 export type { StartEvalRunInput, StartEvalRunDeps, EvalSettings, EvalProgress, EvalRunSummary } from './eval-run';
 export { requestOptimize } from './optimize-trigger';
 export { processOptimize, loadOptimizerInput, type OptimizeResult } from './optimize';

@@ -122,6 +122,32 @@ describe('GET /api/eval-runs', { timeout: 30_000 }, () => {
   });
 });
 
+describe('POST /api/eval-runs/:id/cancel', { timeout: 30_000 }, () => {
+  it('cancels a queued run once (then 409), says so on the live channel, and answers 404/400 for unknown or malformed ids', async () => {
+    const run = (await start({ dataset: 'gsm8k', models: ['sim-a/mini'], sample: 5, force: true })).json();
+    const subscriber = api.redis.redis.duplicate();
+    const events: LiveEvent[] = [];
+    await subscriber.subscribe(redisKeys(api.context.config.redisPrefix).eventsChannel);
+    subscriber.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as LiveEvent));
+
+    const cancel = (id: string) => api.app.inject({ method: 'POST', url: `/api/eval-runs/${id}/cancel`, headers: auth });
+    const response = await cancel(run.id);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id: run.id, status: 'cancelled', error: 'cancelled by a user' });
+    expect((await getEvalRun(api.database.db, run.id))?.status).toBe('cancelled');
+    for (let wait = 0; wait < 50 && !events.some((event) => event.type === 'eval-progress' && event.runId === run.id); wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events.find((event) => event.type === 'eval-progress' && event.runId === run.id)).toMatchObject({ status: 'cancelled' });
+    await subscriber.quit();
+
+    const again = await cancel(run.id);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/already cancelled/);
+    expect((await cancel('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await cancel('nope')).statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'POST', url: `/api/eval-runs/${run.id}/cancel` })).statusCode).toBe(401);
+  });
+});
+
 describe('GET /api/eval-runs/:id/events', { timeout: 30_000 }, () => {
   it('streams the run progress as server-sent events and ends when the run completes', async () => {
     const run = (await start({ dataset: 'gsm8k', models: ['sim-a/mini'], sample: 4, force: true })).json();

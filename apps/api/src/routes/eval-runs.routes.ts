@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { redisKeys, SwitchyardError, type LiveEvent } from '@switchyard/core';
 import { getEvalRun, listEvalResults, listEvalRuns, type EvalRunRow } from '@switchyard/db';
 import type { GroupSummary } from '@switchyard/evals';
-import { computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
+import { cancelEvalRun, computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
 import type { ApiContext } from '../context';
 import { documented, notFound, page, paginationQuery } from './route-schema';
 
@@ -107,6 +107,20 @@ export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): 
       const run = await getEvalRun(context.db, runId);
       if (!run) throw new SwitchyardError('internal', 'the run vanished after it was created');
       return reply.code(202).header('location', `/api/eval-runs/${runId}`).send(runView(run));
+    },
+  );
+
+  app.post(
+    '/api/eval-runs/:id/cancel',
+    documented({
+      tags: ['eval runs'],
+      summary: 'Cancel a queued or running eval run: items not yet started are dropped, results so far are kept (409 if it already finished)',
+      params: idParams,
+    }),
+    async (request) => {
+      const { id } = idParams.parse(request.params);
+      const run = await cancelEvalRun({ db: context.db, queues: queueSet(), logger: context.logger, live: { redis: context.redis, prefix: context.config.redisPrefix } }, id);
+      return runView(run);
     },
   );
 

@@ -62,6 +62,18 @@ export class EvalRunWatch {
     }
   }
 
+  /** Cancel the followed run: items not started are dropped, what was done is kept. */
+  async cancel(): Promise<void> {
+    if (!this.runId) return;
+    try {
+      const run = await sendJson<RunView>('POST', `/api/eval-runs/${this.runId}/cancel`, {});
+      this.progress = { status: run.status, done: run.done, total: run.total, errors: run.errors, spendUsd: run.spendUsd, etaMs: null };
+      await this.complete();
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
   /**
    * Follow the run on the dashboard's one live stream (eval-progress / eval-result events
    * for this run id), with a slow poll as a safety net for a missed event.

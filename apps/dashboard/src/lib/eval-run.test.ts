@@ -36,4 +36,22 @@ describe('EvalRunWatch', () => {
     feed.dispatch({ type: 'eval-progress', runId: 'r1', done: 0, total: 6, errors: 0, spendUsd: 0, etaMs: null, status: 'running' });
     expect(watch.progress?.status).toBe('completed');
   });
+
+  it('cancels its run through the API and stops following it', async () => {
+    const cancelled = { id: 'r2', models: ['a/x'], status: 'cancelled', done: 2, total: 6, errors: 0, spendUsd: 0.002, etaMs: 0 };
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify(cancelled), { status: 200, headers: { 'content-type': 'application/json' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const feed = new LiveFeed();
+    const watch = new EvalRunWatch(feed);
+    watch.follow('r2');
+    feed.dispatch({ type: 'eval-progress', runId: 'r2', done: 2, total: 6, errors: 0, spendUsd: 0.002, etaMs: 1000, status: 'running' });
+    expect(watch.running).toBe(true);
+    await watch.cancel();
+    expect(fetchMock).toHaveBeenCalledWith('/api/eval-runs/r2/cancel', expect.objectContaining({ method: 'POST' }));
+    expect(watch.progress).toMatchObject({ status: 'cancelled', done: 2 });
+    expect(watch.running).toBe(false);
+    expect(watch.error).toBeNull();
+    feed.dispatch({ type: 'eval-progress', runId: 'r2', done: 3, total: 6, errors: 0, spendUsd: 0.003, etaMs: 500, status: 'running' });
+    expect(watch.progress?.status).toBe('cancelled');
+  });
 });

@@ -55,6 +55,20 @@ export async function updateEvalRun(db: Db, id: string, update: EvalRunUpdate): 
   await db.updateTable('eval_runs').set(update).where('id', '=', id).execute();
 }
 
+/**
+ * Cancel a run that is still queued or running (one statement, so a run finishing at the same
+ * moment is either completed or cancelled, never both). Undefined when it was not cancellable.
+ */
+export async function cancelEvalRunRow(db: Db, id: string, reason: string): Promise<EvalRunRow | undefined> {
+  return db
+    .updateTable('eval_runs')
+    .set({ status: 'cancelled', error: reason, finished_at: new Date() })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Mark a run running (first time only: `started_at` keeps its first value). */
 export async function markEvalRunStarted(db: Db, id: string): Promise<void> {
   await db
