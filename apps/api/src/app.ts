@@ -7,7 +7,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { httpErrorResponse } from '@switchyard/core';
 import { assertAdmin, isPublicPath } from './auth';
-import type { ApiContext } from './context';
+import type { ApiContext, RouteContext } from './context';
+import { LiveHub } from './live-events';
 import { routeModules } from './routes/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,7 +79,10 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const register of routeModules) await register(app, context);
+  const live = new LiveHub({ redis: context.redis, prefix: config.redisPrefix, logger: context.logger });
+  app.addHook('onClose', async () => live.close());
+  const routeContext: RouteContext = { ...context, live };
+  for (const register of routeModules) await register(app, routeContext);
 
   if (existsSync(dashboardDist)) {
     await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: false, index: 'index.html' });

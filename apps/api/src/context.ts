@@ -1,3 +1,4 @@
+import type { LiveHub } from './live-events';
 import type { Logger, SwitchyardConfig } from '@switchyard/core';
 import type { Db } from '@switchyard/db';
 import type { Redis } from 'ioredis';
@@ -11,4 +12,10 @@ export interface ApiContext {
   logger: Logger;
   /** Set when the process is shutting down: /readyz answers 503. */
   state: { draining: boolean };
+}
+
+/** What route modules get: the process context plus what `createApi` builds once for all routes. */
+export interface RouteContext extends ApiContext {
+  /** The one live-events subscription of this API process. */
+  live: LiveHub;
 }

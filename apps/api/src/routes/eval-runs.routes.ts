@@ -5,11 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { redisKeys, SwitchyardError, type LiveEvent } from '@switchyard/core';
+import { SwitchyardError } from '@switchyard/core';
 import { getEvalRun, listEvalResults, listEvalRuns, type EvalRunRow } from '@switchyard/db';
 import type { GroupSummary } from '@switchyard/evals';
 import { cancelEvalRun, computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
-import type { ApiContext } from '../context';
+import type { RouteContext } from '../context';
+import { openEventStream } from '../live-events';
 import { documented, notFound, page, paginationQuery } from './route-schema';
 
 const modelIdSchema = z.string().min(3).max(200).regex(/^[^/\s]+\/\S+$/, 'model ids look like "provider/model"');
@@ -74,7 +75,7 @@ function resultsView(models: readonly string[], groups: readonly GroupSummary[])
   });
 }
 
-export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+export async function evalRunRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   let queues: QueueSet | undefined;
   const queueSet = () => (queues ??= new QueueSet(createBullConnection(context.config.redisUrl), context.config.redisPrefix));
   app.addHook('onClose', async () => {
@@ -181,60 +182,30 @@ export async function evalRunRoutes(app: FastifyInstance, context: ApiContext): 
       const { id } = idParams.parse(request.params);
       const run = await getEvalRun(context.db, id);
       if (!run) throw notFound(`eval run ${id}`);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
-      });
-      let closed = false;
-      // A Redis message can still arrive after the client left and the stream ended.
-      const write = (frame: string) => {
-        if (!closed && !raw.writableEnded) raw.write(frame);
-      };
-      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
-      const subscriber = context.redis.duplicate();
-      const heartbeat = setInterval(() => write(': ping\n\n'), 15_000);
-      heartbeat.unref();
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        subscriber.quit().catch(() => subscriber.disconnect());
-        raw.end();
-      };
-      raw.on('close', close);
-      subscriber.on('error', () => undefined);
-      subscriber.on('message', (_channel: string, message: string) => {
-        let event: LiveEvent;
-        try {
-          event = JSON.parse(message) as LiveEvent;
-        } catch {
-          return;
-        }
-        if (event.type === 'eval-progress' && event.runId === id) {
-          const { type: _type, ...progress } = event;
-          send('progress', progress);
-          if (finished(event.status)) {
-            send('end', { status: event.status });
-            close();
+      const stream = openEventStream(reply);
+      // Listen before the first frame, so no event published after it is missed.
+      if (!finished(run.status)) {
+        const stop = await context.live.listen((event) => {
+          if (event.type === 'eval-progress' && event.runId === id) {
+            const { type: _type, ...progress } = event;
+            stream.send('progress', progress);
+            if (finished(event.status)) {
+              stream.send('end', { status: event.status });
+              stream.close();
+            }
+          } else if (event.type === 'eval-result' && event.runId === id) {
+            stream.send('result', { model: event.model });
           }
-        } else if (event.type === 'eval-result' && event.runId === id) {
-          send('result', { model: event.model });
-        }
-      });
-      // Subscribe before the first frame, so no event published after it is missed.
-      if (!finished(run.status)) await subscriber.subscribe(redisKeys(context.config.redisPrefix).eventsChannel);
+        });
+        if (stream.closed) stop();
+        else stream.onClose(stop);
+      }
       const latest = (await getEvalRun(context.db, id)) ?? run;
-      write('retry: 3000\n\n');
-      send('progress', computeProgress(latest, { done: latest.done, errors: latest.errors, spendUsd: latest.spend_usd }));
+      stream.send('progress', computeProgress(latest, { done: latest.done, errors: latest.errors, spendUsd: latest.spend_usd }));
       if (finished(latest.status)) {
-        send('end', { status: latest.status });
-        close();
+        stream.send('end', { status: latest.status });
+        stream.close();
       }
     },
   );

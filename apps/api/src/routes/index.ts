@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context';
+import type { RouteContext } from '../context';
 import { healthRoutes } from './health.routes';
 import { sessionRoutes } from './session.routes';
 import { modelRoutes } from './models.routes';
@@ -19,7 +19,7 @@ import { jobRoutes } from './jobs.routes';
  * Every route module of the control plane. One line per module; each is
  * `(app, context) => Promise<void>` registering its routes under /api/... .
  */
-export const routeModules: Array<(app: FastifyInstance, context: ApiContext) => Promise<void>> = [
+export const routeModules: Array<(app: FastifyInstance, context: RouteContext) => Promise<void>> = [
   healthRoutes,
   sessionRoutes,
   modelRoutes,
