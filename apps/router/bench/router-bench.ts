@@ -21,10 +21,11 @@ import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-g
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
 const openLoopRate = Number(process.env.BENCH_RATE ?? 700);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -173,27 +174,38 @@ async function main(): Promise<void> {
   const results: Array<Record<string, unknown>> = [];
   let gcTotalMs = 0;
   let gcWallMs = 0;
+  // Each scenario runs `repeats` times, direct and router interleaved, and reports the median
+  // run (by the router's p99), so one burst of other load on the machine does not decide it.
+  const median = <T>(values: T[], key: (value: T) => number): T => [...values].sort((left, right) => key(left) - key(right))[Math.floor((values.length - 1) / 2)] as T;
+  const round = (value: number) => Math.round(value * 1000) / 1000;
   for (const scenario of selected) {
     const sse = scenario.mode === 'sse';
-    await run(scenario.load, target('direct', sse), warmupSeconds);
-    const direct = await run(scenario.load, target('direct', sse), seconds);
-    await run(scenario.load, target('router', sse), warmupSeconds);
-    await request(routerProcess, { type: 'reset' }, 'reset-done');
-    const router = await run(scenario.load, target('router', sse), seconds);
-    const gc = await request<GcReport>(routerProcess, { type: 'report' }, 'report');
-    gcTotalMs += gc.gcMs;
-    gcWallMs += gc.wallMs;
-    const round = (value: number) => Math.round(value * 1000) / 1000;
+    const runs: Array<{ direct: LoadResult; router: LoadResult; gc: GcReport }> = [];
+    for (let repeat = 0; repeat < repeats; repeat += 1) {
+      await run(scenario.load, target('direct', sse), warmupSeconds);
+      const direct = await run(scenario.load, target('direct', sse), seconds);
+      await run(scenario.load, target('router', sse), warmupSeconds);
+      await request(routerProcess, { type: 'reset' }, 'reset-done');
+      const router = await run(scenario.load, target('router', sse), seconds);
+      const gc = await request<GcReport>(routerProcess, { type: 'report' }, 'report');
+      runs.push({ direct, router, gc });
+      gcTotalMs += gc.gcMs;
+      gcWallMs += gc.wallMs;
+    }
+    const direct = median(runs.map((entry) => entry.direct), (result) => result.p99_ms);
+    const { router, gc } = median(runs, (entry) => entry.router.p99_ms);
     const entry = {
       name: scenario.name,
       mode: scenario.mode,
       load: scenario.load,
-      direct: { rps: direct.rps, p50_ms: direct.p50_ms, p99_ms: direct.p99_ms },
-      router: { rps: router.rps, p50_ms: router.p50_ms, p99_ms: router.p99_ms },
-      added_p50_ms: round(router.p50_ms - direct.p50_ms),
-      added_p99_ms: round(router.p99_ms - direct.p99_ms),
-      throughput_ratio: round(router.rps / direct.rps),
-      errors: { direct: direct.errors, router: router.errors },
+      direct: { rps: median(runs.map((each) => each.direct.rps), (value) => value), p50_ms: median(runs.map((each) => each.direct.p50_ms), (value) => value), p99_ms: direct.p99_ms },
+      router: { rps: median(runs.map((each) => each.router.rps), (value) => value), p50_ms: median(runs.map((each) => each.router.p50_ms), (value) => value), p99_ms: router.p99_ms },
+      added_p50_ms: 0,
+      added_p99_ms: 0,
+      throughput_ratio: 0,
+      repeats: runs.length,
+      runs: runs.map((each) => ({ direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms }, router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms } })),
+      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
       router_gc_max_pause_ms: round(gc.gcMaxMs),
@@ -205,6 +217,9 @@ async function main(): Promise<void> {
       // CPU the router process spent per request: its overhead, robust to other load on the machine.
       router_cpu_ms_per_request: round(gc.cpuMs / Math.max(1, router.requests)),
     };
+    entry.added_p50_ms = round(entry.router.p50_ms - entry.direct.p50_ms);
+    entry.added_p99_ms = round(entry.router.p99_ms - entry.direct.p99_ms);
+    entry.throughput_ratio = round(entry.router.rps / entry.direct.rps);
     results.push(entry);
     console.log(JSON.stringify(entry));
   }
@@ -215,7 +230,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_start: loadAtStart, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
     node: process.version,
     date: new Date().toISOString(),
-    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up; json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
+    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
   };
   if (only.length > 0) {
     console.log('subset run: bench/results/router.json left unchanged');
