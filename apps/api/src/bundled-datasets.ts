@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Logger } from '@switchyard/core';
-import { getDatasetVersion, saveDatasetVersion, type Db } from '@switchyard/db';
+import { findDatasetVersionBySourceHash, getDatasetVersion, recordDatasetSourceHash, saveDatasetVersion, type Db } from '@switchyard/db';
 import { itemContentHash, parseDataset } from '@switchyard/evals';
 
 /** The repository's `datasets/` folder. */
@@ -23,7 +24,8 @@ export interface BundledRegistration {
 /**
  * Register the bundled eval sets (every entry of `<dir>/bundled.json`, or every `*.jsonl`
  * when there is no manifest) as datasets with source `bundled`. Idempotent: a version
- * whose content hash exists is left alone, including one the user has deleted since.
+ * whose content hash exists is left alone, including one the user has deleted since. A file
+ * whose bytes were registered before (`sourceSha256` in its version's report) is not parsed.
  * Called by the control plane at start-up.
  */
 export async function registerBundledDatasets(db: Db, dir: string = bundledDatasetsDir, logger?: Logger): Promise<BundledRegistration[]> {
@@ -37,8 +39,17 @@ export async function registerBundledDatasets(db: Db, dir: string = bundledDatas
         .map((file) => ({ file, name: basename(file, '.jsonl'), license: undefined, description: undefined }));
   const registered: BundledRegistration[] = [];
   for (const entry of entries) {
-    const parsed = await parseDataset(createReadStream(join(dir, entry.file)), { filename: entry.file });
+    const path = join(dir, entry.file);
+    // A file seen before is known by its bytes' hash: no need to parse it again for its version id.
+    const sourceSha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const known = await findDatasetVersionBySourceHash(db, sourceSha256);
+    if (known) {
+      registered.push({ name: entry.name, versionId: known.id, created: false, items: known.item_count });
+      continue;
+    }
+    const parsed = await parseDataset(createReadStream(path), { filename: entry.file });
     if (await getDatasetVersion(db, parsed.versionId)) {
+      await recordDatasetSourceHash(db, parsed.versionId, sourceSha256);
       registered.push({ name: entry.name, versionId: parsed.versionId, created: false, items: parsed.items.length });
       continue;
     }
@@ -50,7 +61,7 @@ export async function registerBundledDatasets(db: Db, dir: string = bundledDatas
       versionId: parsed.versionId,
       format: parsed.format,
       filename: entry.file,
-      report: parsed.report as unknown as Record<string, unknown>,
+      report: { ...(parsed.report as unknown as Record<string, unknown>), sourceSha256 },
       items: parsed.items.map((item) => ({ ...item, contentHash: itemContentHash(item) })),
       restoreDeleted: false,
     });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -245,6 +246,17 @@ describe('dataset routes', { timeout: 30_000 }, () => {
     const second = await registerBundledDatasets(api.database.db, bundledDatasetsDir);
     expect(second.every((entry) => !entry.created)).toBe(true);
     expect(second.map((entry) => entry.versionId)).toEqual(first.map((entry) => entry.versionId));
+    expect(second.map((entry) => entry.items)).toEqual(first.map((entry) => entry.items));
+    // The second start knew every file by its bytes' hash; a version stored before hashes were
+    // recorded gets its hash on the next start.
+    const hashOf = async (versionId: string) =>
+      ((await api.database.db.selectFrom('dataset_versions').select('report').where('id', '=', versionId).executeTakeFirstOrThrow()).report as { sourceSha256?: string }).sourceSha256;
+    expect(await hashOf(first[0]!.versionId)).toMatch(/^[0-9a-f]{64}$/);
+    await sql`update dataset_versions set report = report - 'sourceSha256'`.execute(api.database.db);
+    expect(await hashOf(first[0]!.versionId)).toBeUndefined();
+    const third = await registerBundledDatasets(api.database.db, bundledDatasetsDir);
+    expect(third.every((entry) => !entry.created)).toBe(true);
+    expect(await hashOf(first[0]!.versionId)).toMatch(/^[0-9a-f]{64}$/);
     const listed = await api.app.inject({ url: '/api/datasets?limit=500', headers: auth });
     const gsm = listed.json().items.find((row: { name: string }) => row.name === 'gsm8k');
     expect(gsm).toMatchObject({ source: 'bundled', license: 'MIT', items: 200, categories: ['math'] });

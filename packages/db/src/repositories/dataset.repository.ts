@@ -212,6 +212,23 @@ export async function getDatasetVersion(db: Db, versionId: string): Promise<Data
   return db.selectFrom('dataset_versions').selectAll().where('id', '=', versionId).executeTakeFirst();
 }
 
+/**
+ * The version whose source file had this SHA-256 (recorded in its report as `sourceSha256`),
+ * so a file that did not change is not parsed again to learn its version id.
+ */
+export async function findDatasetVersionBySourceHash(db: Db, sourceSha256: string): Promise<DatasetVersionRow | undefined> {
+  return db.selectFrom('dataset_versions').selectAll().where(sql<string>`report->>'sourceSha256'`, '=', sourceSha256).executeTakeFirst();
+}
+
+/** Record the SHA-256 of the file a version was parsed from (see `findDatasetVersionBySourceHash`). */
+export async function recordDatasetSourceHash(db: Db, versionId: string, sourceSha256: string): Promise<void> {
+  await db
+    .updateTable('dataset_versions')
+    .set({ report: sql`report || jsonb_build_object('sourceSha256', ${sourceSha256}::text)` })
+    .where('id', '=', versionId)
+    .execute();
+}
+
 /** A page of a version's items in file order. */
 export async function listDatasetItemsPage(db: Db, versionId: string, options: { limit?: number; offset?: number } = {}): Promise<StoredDatasetItem[]> {
   const rows = await db
