@@ -8,7 +8,11 @@ import { aiq, cheapestReaching, type CostQuality } from './metrics';
 import { prepareBench, runReplay, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
 
-export const DEFAULT_LAMBDAS = [0, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 20, 50];
+/**
+ * λ_cost sweep: 0, then roughly log-spaced (steps of ×1.3–2) where the cost–quality trade-off
+ * changes (λ is relative to the priciest model's cost), coarser at the ends.
+ */
+export const DEFAULT_LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50];
 /** λ_cost of the default `auto` route (packages/core defaultRoutes). */
 export const DEFAULT_LAMBDA = 0.3;
 export const ALGORITHMS = ['thompson', 'contextual'] as const;
