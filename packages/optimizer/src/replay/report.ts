@@ -3,7 +3,7 @@
  * the best single model's quality, and cumulative regret at the default λ.
  */
 import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
-import type { OptimizerTuning } from '../build-policy';
+import { DEFAULT_TUNING, type OptimizerTuning } from '../build-policy';
 import { aiq, cheapestReaching, type CostQuality } from './metrics';
 import { prepareBench, runReplay, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
@@ -213,7 +213,8 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
     online_prompts: online,
     republish_every: options.republishEvery,
     default_algorithm: defaultAlgorithm,
-    settings: { ...settings, tuning: options.tuning ?? {} },
+    // The effective tuning (defaults included), so a report says exactly what produced it.
+    settings: { ...settings, tuning: { ...DEFAULT_TUNING, ...options.tuning } },
     baselines: {
       best_single: { model: bestSingle.model, quality: r(bestSingle.quality), cost_per_1k: r(bestSingle.cost_per_1k) },
       cheapest: { model: cheapest.model, quality: r(cheapest.quality), cost_per_1k: r(cheapest.cost_per_1k) },
