@@ -9,21 +9,24 @@
  * posterior probability that the arm is the best one — the probability with which Thompson
  * sampling would pick it, which becomes its routing weight. Draws come from a seeded PRNG,
  * so the weights are deterministic given the seed.
+ *
  * Sharpening: with many arms and a short horizon, plain probability matching keeps spreading
  * traffic over arms that cannot be told apart within the horizon, most of them slightly
- * worse than the best (the "many-armed" regime where greedier rules have lower regret). So
- * the routing weight is `(1 − t)·P_k(best) + t·P_1(best)`: P_k uses posteriors with the
- * same mean and k times the evidence (Beta(k·α, k·β)), which concentrates traffic on the
- * arms that are most probably best, and the plain Thompson share `t` keeps exploring every
- * arm in proportion to its real posterior probability of being best, so an arm that was
- * unlucky early is not starved (k = 1 is plain Thompson sampling). Finally an exploration floor gives arms
- * at least `floor` of the traffic (weights renormalized to sum to 1), so a model that looks
- * bad today keeps being measured and can recover. The floor is gated by plausibility: an arm
- * is plausible when its optimistic utility (posterior mean + z·sd, normal approximation) is
- * at least the best arm's pessimistic utility (mean − z·sd). Only plausible arms get the full
- * floor; the others get `implausibleFloorShare` of it. Exploring a model that is clearly
- * worse (often also expensive) buys no information that could change the routing, and with
- * decaying evidence its interval widens again, so it becomes plausible and is re-measured.
+ * worse than the best (the "many-armed" regime, where greedier rules have lower regret). So
+ * the routing weight is `(1 − t)·P_k(best) + t·P_1(best)`: P_k uses posteriors with the same
+ * mean and k times the evidence (Beta(k·α, k·β)), which concentrates traffic on the arms that
+ * are most probably best, and the plain Thompson share `t` keeps exploring every arm in
+ * proportion to its real posterior probability of being best, so an arm that was unlucky
+ * early is not starved. k = 1 is plain Thompson sampling.
+ *
+ * Finally an exploration floor gives arms at least `floor` of the traffic (weights
+ * renormalized to sum to 1), so a model that looks bad today keeps being measured and can
+ * recover. The floor is gated by plausibility: an arm is plausible when its optimistic
+ * utility (posterior mean + z·sd, normal approximation) reaches the highest pessimistic
+ * utility (mean − z·sd) among the arms. Plausible arms get the full floor, the others
+ * `implausibleFloorShare` of it: measuring a model that is clearly worse (often also
+ * expensive) buys no information that could change the routing, and as its evidence decays
+ * its interval widens again, so it becomes plausible and is re-measured.
  */
 import type { Random } from './random';
 
