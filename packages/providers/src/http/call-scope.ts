@@ -28,13 +28,18 @@ function errorCode(value: unknown): string | undefined {
 }
 
 /**
- * The life of one upstream call: one AbortController fed by the caller's signal and by the
- * first-token and total timers. `fail()` turns whatever was thrown into the right typed
- * error — our own timer (timeout), the caller (aborted), the network (upstream) — so
- * adapters never guess.
+ * The life of one upstream call: the caller's signal and the first-token and total timers,
+ * any of which aborts the call. The abort reaches the request either through an AbortSignal
+ * (`signal`, created only when asked for: streams use it) or through a hook (`onAbort`: a
+ * dispatched request's own controller), so a plain call allocates no AbortController.
+ * `fail()` turns whatever was thrown into the right typed error — our own timer (timeout),
+ * the caller (aborted), the network (upstream) — so adapters never guess.
  */
 export class CallScope {
-  readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private aborter: ((reason: unknown) => void) | undefined;
+  private abortReason: unknown;
+  private isAborted = false;
   private timedOut: TimeoutKind | undefined;
   private firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly totalTimer: ReturnType<typeof setTimeout>;
@@ -48,9 +53,9 @@ export class CallScope {
   ) {
     this.callerSignal = callerSignal;
     if (callerSignal) {
-      if (callerSignal.aborted) this.controller.abort(callerSignal.reason);
+      if (callerSignal.aborted) this.abort(callerSignal.reason);
       else {
-        this.onCallerAbort = () => this.controller.abort(callerSignal.reason);
+        this.onCallerAbort = () => this.abort(callerSignal.reason);
         callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
       }
     }
@@ -58,14 +63,43 @@ export class CallScope {
     this.totalTimer = setTimeout(() => this.expire('total'), timeouts.totalMs);
   }
 
+  /** An AbortSignal for this call (created on first use). */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.isAborted) this.controller.abort(this.abortReason);
+    }
     return this.controller.signal;
   }
 
+  /** True once the caller or a timer aborted the call. */
+  get aborted(): boolean {
+    return this.isAborted;
+  }
+
+  /** Why the call was aborted (the caller's reason or a timeout error). */
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
+  /** Also deliver the abort to `aborter` (at once if the call is already aborted). */
+  onAbort(aborter: (reason: unknown) => void): void {
+    this.aborter = aborter;
+    if (this.isAborted) aborter(this.abortReason);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.aborter?.(reason);
+  }
+
   private expire(kind: TimeoutKind): void {
-    if (this.controller.signal.aborted) return;
+    if (this.isAborted) return;
     this.timedOut = kind;
-    this.controller.abort(new Error(`${kind} timeout`));
+    this.abort(new Error(`${kind} timeout`));
   }
 
   /** The first token (or the whole non-streamed body) has arrived. */

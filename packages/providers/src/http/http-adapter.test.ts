@@ -101,6 +101,21 @@ describe('HttpAdapter', () => {
     await adapter.close();
   });
 
+  it('stops a non-streamed call in flight when the caller aborts', async () => {
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    handler = () => arrived(); // …and never answers.
+    const adapter = adapterFor();
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = adapter.chat(request, { model: settings, signal: controller.signal, timeouts: { firstTokenMs: 10_000, totalMs: 10_000 } });
+    await requestArrived;
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: 'timeout', retryable: false, message: expect.stringMatching(/aborted by the caller/) });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await adapter.close();
+  });
+
   it('enforces the total timeout after the first token', async () => {
     handler = (_request, response) => {
       response.setHeader('content-type', 'text/event-stream');

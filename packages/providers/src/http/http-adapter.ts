@@ -4,6 +4,7 @@
  * does the rest the same way for all of them: the keep-alive pool, timeouts and the
  * caller's abort signal, error mapping, SSE parsing, usage and cost.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import {
   SwitchyardError,
@@ -22,6 +23,13 @@ import { countTokens, estimateRequestTokens } from '../tokenizer';
 import { CallScope } from './call-scope';
 import { errorFromResponse, invalidResponse, type ErrorContext, type VendorErrorDetails } from './error-mapping';
 import { SseParser, type SseEvent } from './sse';
+
+/** A response read to its end. */
+interface BufferedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
 
 /** A decoded non-streaming response; `usage` is undefined when the vendor reported none. */
 export interface DecodedResponse {
@@ -97,7 +105,7 @@ export class HttpAdapter implements ProviderAdapter {
 
   private async send(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<Dispatcher.ResponseData> {
     // undici would still open a connection for an already-aborted signal.
-    if (scope.signal.aborted) throw scope.signal.reason;
+    if (scope.aborted) throw scope.reason;
     return this.pool.request({
       method: body === undefined ? 'GET' : 'POST',
       path: this.basePath + path,
@@ -106,6 +114,47 @@ export class HttpAdapter implements ProviderAdapter {
       signal: scope.signal,
       headersTimeout: timeouts.totalMs,
       bodyTimeout: timeouts.totalMs,
+    });
+  }
+
+  /**
+   * A whole-body request through undici's dispatcher: the body is collected from its chunks
+   * (no body stream, no AbortSignal: the scope aborts the request through its controller).
+   */
+  private dispatchText(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<BufferedResponse> {
+    return new Promise((resolve, reject) => {
+      if (scope.aborted) {
+        reject(scope.reason);
+        return;
+      }
+      let statusCode = 0;
+      let headers: IncomingHttpHeaders = {};
+      const chunks: Buffer[] = [];
+      this.pool.dispatch(
+        {
+          method: 'POST',
+          path: this.basePath + path,
+          headers: this.headers,
+          body: JSON.stringify(body),
+          headersTimeout: timeouts.totalMs,
+          bodyTimeout: timeouts.totalMs,
+        },
+        {
+          onRequestStart: (controller) => scope.onAbort((reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason)))),
+          onResponseStart: (_controller, status, responseHeaders) => {
+            statusCode = status;
+            headers = responseHeaders;
+          },
+          onResponseData: (_controller, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => {
+            const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+            resolve({ statusCode, headers, text });
+          },
+          onResponseError: (_controller, error) => reject(error),
+        },
+      );
     });
   }
 
@@ -126,9 +175,8 @@ export class HttpAdapter implements ProviderAdapter {
     const scope = new CallScope(timeouts, context, options.signal);
     try {
       const body = this.format.encode(request, settings, false);
-      const response = await this.send(scope, this.format.chatPath(settings, false), body, timeouts);
-      if (response.statusCode >= 400) throw await this.failFromResponse(response, context);
-      const text = await response.body.text();
+      const { statusCode, headers, text } = await this.dispatchText(scope, this.format.chatPath(settings, false), body, timeouts);
+      if (statusCode >= 400) throw errorFromResponse(statusCode, headers, text, context, this.format.errorDetails);
       scope.firstToken();
       let json: unknown;
       try {
