@@ -74,6 +74,12 @@ export const constraintsSchema = z.object({
   maxCostPerMTok: z.number().positive().optional(),
   maxTtftMs: z.number().positive().optional(),
   minQuality: z.number().min(0).max(1).optional(),
+  /**
+   * Average spend per 1,000 requests (USD): the optimizer routes the best mix of models whose
+   * expected cost stays within it. An expectation over the routing mix, not a per-request cap
+   * (that is `maxCostPerRequestUsd`).
+   */
+  budgetPer1kUsd: z.number().positive().optional(),
 });
 export type Constraints = z.infer<typeof constraintsSchema>;
 

@@ -80,6 +80,23 @@ describe('buildPolicy', () => {
     expect(weightOf(cheap, 'openai/mini', 'math', 'cheap')).toBeGreaterThan(0.9);
   });
 
+  it('with a budget, mixes the models around it so the expected spend meets it, and says so', () => {
+    const costOf = (policy: ReturnType<typeof buildPolicy>) =>
+      policy.routes.auto!.categories.math!.models.reduce((sum, entry) => sum + entry.weight * entry.expected.costPerRequestUsd, 0);
+    const unbounded = buildPolicy(input({ routes: [route({ objective: { quality: 1, cost: 0, latency: 0 } })] }));
+    const proCost = unbounded.routes.auto!.categories.math!.models.find((entry) => entry.model === 'anthropic/pro')!.expected.costPerRequestUsd;
+    const miniCost = unbounded.routes.auto!.categories.math!.models.find((entry) => entry.model === 'openai/mini')!.expected.costPerRequestUsd;
+    expect(weightOf(unbounded, 'anthropic/pro')).toBeGreaterThan(0.9);
+    // A budget per 1,000 requests halfway between mini and pro: the two share the traffic.
+    const budgetPer1kUsd = ((miniCost + proCost) / 2) * 1000;
+    const budgeted = buildPolicy(input({ routes: [route({ objective: { quality: 1, cost: 0, latency: 0 }, constraints: { budgetPer1kUsd } })] }));
+    expect(weightOf(budgeted, 'anthropic/pro')).toBeGreaterThan(0.35);
+    expect(weightOf(budgeted, 'anthropic/pro')).toBeLessThan(0.65);
+    expect(weightOf(budgeted, 'openai/mini')).toBeGreaterThan(0.35);
+    expect(costOf(budgeted)).toBeLessThanOrEqual((budgetPer1kUsd / 1000) * 1.05);
+    expect(budgeted.routes.auto!.why).toMatch(/at most \$[\d.]+ per 1,000 requests/);
+  });
+
   it('excludes models that break a constraint, with the reason', () => {
     const policy = buildPolicy(
       input({

@@ -166,6 +166,11 @@ function explainRoute(
   parts.push(
     `Route "${route.name}" maximizes quality − ${objective.cost}×cost − ${objective.latency}×latency (cost and latency relative to the priciest and slowest eligible model).`,
   );
+  if (route.constraints.budgetPer1kUsd !== undefined) {
+    parts.push(
+      `It spends at most ${formatUsd(route.constraints.budgetPer1kUsd)} per 1,000 requests on average: when the best model costs more, traffic is split between a model under the budget and one over it so the mix spends the budget.`,
+    );
+  }
   parts.push(`${eligible.length} model${eligible.length === 1 ? '' : 's'} eligible.`);
   if (excluded.length > 0) {
     parts.push(`Excluded: ${excluded.map((entry) => `${entry.model} (${entry.reason})`).join('; ')}.`);
@@ -280,6 +285,7 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
           // Sample the error rate only when failures were seen; otherwise it is ~0 and costs draws.
           ...(belief.errorAlpha > 0.2 ? { errorAlpha: belief.errorAlpha, errorBeta: belief.errorBeta } : {}),
           penalty: penalties[index] as number,
+          costUsd: belief.costPerRequestUsd,
         })),
         {
           samples: settings.monteCarloSamples,
@@ -290,6 +296,7 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
           plausibilityZ: tuning.plausibilityZ,
           sharpening: tuning.sharpening,
           thompsonShare: tuning.thompsonShare,
+          ...(route.constraints.budgetPer1kUsd === undefined ? {} : { budgetPerRequestUsd: route.constraints.budgetPer1kUsd / 1000 }),
         },
       );
       const entries: ModelWeight[] = beliefs.map((belief, index) => ({

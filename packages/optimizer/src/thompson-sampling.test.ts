@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from './random';
-import { applyExplorationFloor, applyExplorationFloors, plausibleFloors, probabilityBest, thompsonWeights, type Arm } from './thompson-sampling';
+import { addBudgetedMix, applyExplorationFloor, applyExplorationFloors, plausibleFloors, probabilityBest, thompsonWeights, type Arm } from './thompson-sampling';
 
 /** Play `horizon` rounds of Bernoulli arms, picking by Thompson sampling (one posterior draw per round). */
 function play(probabilities: number[], horizon: number, seed: number) {
@@ -157,3 +157,46 @@ describe('Thompson sampling', () => {
     expect(pulls[0]).toBeLessThan(0.1 * 3000);
   });
 });
+
+describe('Thompson sampling with a cost budget', () => {
+  it('a draw is won by the best affordable mix: the best arm alone when it fits, else two arms that spend the budget', () => {
+    // Utilities (quality) and costs per request: cheap 0.90 @ 1, mid 0.94 @ 2, strong 0.96 @ 6, pricey-but-worse 0.92 @ 9.
+    const values = [0.9, 0.94, 0.96, 0.92];
+    const costs = [1, 2, 6, 9];
+    const fits = [0, 0, 0, 0];
+    addBudgetedMix(values, costs, 7, fits);
+    expect(fits).toEqual([0, 0, 1, 0]);
+    const mixed = [0, 0, 0, 0];
+    addBudgetedMix(values, costs, 4, mixed);
+    // mid + strong on the upper hull: (4 − 2) / (6 − 2) = half each, spending exactly 4.
+    expect(mixed[1]).toBeCloseTo(0.5);
+    expect(mixed[2]).toBeCloseTo(0.5);
+    expect(mixed[0]).toBe(0);
+    expect(mixed[3]).toBe(0);
+    const none = [0, 0, 0, 0];
+    addBudgetedMix(values, costs, 0.5, none);
+    expect(none).toEqual([1, 0, 0, 0]);
+  });
+
+  it('weights of well-measured arms spend the budget on the best mix, and move with it', () => {
+    const arm = (quality: number, costUsd: number): Arm => ({ qualityAlpha: quality * 4000, qualityBeta: (1 - quality) * 4000, penalty: 0, costUsd });
+    const arms = [arm(0.945, 0.0001), arm(0.96, 0.0006), arm(0.955, 0.0012), arm(0.9, 0.00002)];
+    const expectedCost = (weights: number[]) => weights.reduce((sum, weight, index) => sum + weight * (arms[index]!.costUsd as number), 0);
+    const expectedQuality = (weights: number[]) => weights.reduce((sum, weight, index) => sum + weight * (arms[index]!.qualityAlpha / 4000), 0);
+    for (const budget of [0.0002, 0.00035, 0.0005]) {
+      const weights = thompsonWeights(arms, { samples: 2000, floor: 0.001, random: createRandom(3), sharpening: 8, thompsonShare: 0.1, implausibleFloorShare: 0.1, budgetPerRequestUsd: budget });
+      expect(expectedCost(weights)).toBeLessThan(budget * 1.03);
+      expect(expectedCost(weights)).toBeGreaterThan(budget * 0.9);
+      // Almost all traffic on the two arms of the hull around the budget.
+      expect((weights[0] as number) + (weights[1] as number)).toBeGreaterThan(0.97);
+      // Better than any single arm within the budget (0.945), short of the best (0.96).
+      expect(expectedQuality(weights)).toBeGreaterThan(0.945);
+      expect(expectedQuality(weights)).toBeLessThan(0.96);
+    }
+    const roomy = thompsonWeights(arms, { samples: 2000, floor: 0.001, random: createRandom(3), budgetPerRequestUsd: 0.01 });
+    // A budget above the best arm's cost changes nothing: the best arm leads as without one.
+    expect(roomy[1]).toBe(Math.max(...roomy));
+    expect(roomy[1]).toBeGreaterThan(0.8);
+  });
+});
+

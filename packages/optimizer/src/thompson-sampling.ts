@@ -27,6 +27,14 @@
  * `implausibleFloorShare` of it: measuring a model that is clearly worse (often also
  * expensive) buys no information that could change the routing, and as its evidence decays
  * its interval widens again, so it becomes plausible and is re-measured.
+ *
+ * Budget: with an average cost budget per request (a route's `budgetPer1kUsd`), a draw is not
+ * won by one arm but by the best mix the budget allows — the linear program "maximize the
+ * mix's sampled utility subject to its expected cost ≤ budget", whose optimum is the best
+ * affordable arm alone or two arms, one under and one over the budget, mixed to spend it
+ * exactly. The weights are the draws' mixes averaged: Thompson sampling for a budgeted bandit.
+ * Without it, a utility with λ_cost picks one model per draw, so the policy lands on single
+ * models and a budget between two of them is met only by accident.
  */
 import type { Random } from './random';
 
@@ -38,13 +46,82 @@ export interface Arm {
   errorBeta?: number;
   /** Cost/latency part of the utility (quality units). */
   penalty: number;
+  /** Expected cost per request (USD); needed with a budget. */
+  costUsd?: number;
 }
 
-/** Share of `samples` Monte Carlo draws in which each arm has the highest sampled utility. */
-export function probabilityBest(arms: readonly Arm[], samples: number, random: Random, qualityWeight = 1): number[] {
+/**
+ * The budgeted winner of one draw: adds the best mix under `budget` of the arms' sampled
+ * `values` (shares summing to 1) to `wins`. With no affordable arm, the cheapest one wins.
+ */
+export function addBudgetedMix(values: ArrayLike<number>, costs: ArrayLike<number>, budget: number, wins: number[]): void {
+  const count = values.length;
+  let best = 0;
+  for (let index = 1; index < count; index += 1) if ((values[index] as number) > (values[best] as number)) best = index;
+  if ((costs[best] as number) <= budget) {
+    wins[best] = (wins[best] as number) + 1;
+    return;
+  }
+  let low = -1;
+  let high = -1;
+  let share = 0;
+  let bestValue = -Infinity;
+  for (let under = 0; under < count; under += 1) {
+    const costUnder = costs[under] as number;
+    if (costUnder > budget) continue;
+    const valueUnder = values[under] as number;
+    if (valueUnder > bestValue) {
+      bestValue = valueUnder;
+      low = under;
+      high = -1;
+      share = 0;
+    }
+    for (let over = 0; over < count; over += 1) {
+      const costOver = costs[over] as number;
+      const valueOver = values[over] as number;
+      if (costOver <= budget || valueOver <= valueUnder) continue;
+      const theta = (budget - costUnder) / (costOver - costUnder);
+      const value = valueUnder + theta * (valueOver - valueUnder);
+      if (value > bestValue) {
+        bestValue = value;
+        low = under;
+        high = over;
+        share = theta;
+      }
+    }
+  }
+  if (low < 0) {
+    let cheapest = 0;
+    for (let index = 1; index < count; index += 1) if ((costs[index] as number) < (costs[cheapest] as number)) cheapest = index;
+    wins[cheapest] = (wins[cheapest] as number) + 1;
+    return;
+  }
+  wins[low] = (wins[low] as number) + 1 - share;
+  if (high >= 0) wins[high] = (wins[high] as number) + share;
+}
+
+/**
+ * Share of `samples` Monte Carlo draws in which each arm has the highest sampled utility (with
+ * a budget per request: each arm's average share of the draws' best affordable mixes).
+ */
+export function probabilityBest(arms: readonly Arm[], samples: number, random: Random, qualityWeight = 1, budgetPerRequestUsd?: number): number[] {
   const wins = new Array<number>(arms.length).fill(0);
   if (arms.length === 0) return wins;
   if (arms.length === 1) return [1];
+  if (budgetPerRequestUsd !== undefined) {
+    const costs = arms.map((arm) => arm.costUsd ?? 0);
+    const values = new Float64Array(arms.length);
+    for (let draw = 0; draw < samples; draw += 1) {
+      for (let index = 0; index < arms.length; index += 1) {
+        const arm = arms[index] as Arm;
+        let quality = random.beta(arm.qualityAlpha, arm.qualityBeta);
+        if (arm.errorAlpha !== undefined && arm.errorBeta !== undefined) quality *= 1 - random.beta(arm.errorAlpha, arm.errorBeta);
+        values[index] = qualityWeight * quality - arm.penalty;
+      }
+      addBudgetedMix(values, costs, budgetPerRequestUsd, wins);
+    }
+    return wins.map((count) => count / samples);
+  }
   for (let draw = 0; draw < samples; draw += 1) {
     let best = 0;
     let bestUtility = -Infinity;
@@ -135,6 +212,8 @@ export interface ThompsonOptions {
   sharpening?: number;
   /** t: share of the weight from plain Thompson sampling when k ≠ 1. Default 0. */
   thompsonShare?: number;
+  /** Average cost budget per request (USD); arms then need `costUsd`. */
+  budgetPerRequestUsd?: number;
 }
 
 function sharpened(arm: Arm, factor: number): Arm {
@@ -153,10 +232,11 @@ function sharpened(arm: Arm, factor: number): Arm {
  */
 export function thompsonWeights(arms: readonly Arm[], options: ThompsonOptions): number[] {
   const factor = options.sharpening ?? 1;
-  let probabilities = probabilityBest(arms.map((arm) => sharpened(arm, factor)), options.samples, options.random, options.qualityWeight ?? 1);
+  const budget = options.budgetPerRequestUsd;
+  let probabilities = probabilityBest(arms.map((arm) => sharpened(arm, factor)), options.samples, options.random, options.qualityWeight ?? 1, budget);
   const mix = options.thompsonShare ?? 0;
   if (factor !== 1 && mix > 0) {
-    const plain = probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1);
+    const plain = probabilityBest(arms, options.samples, options.random, options.qualityWeight ?? 1, budget);
     probabilities = probabilities.map((value, index) => (1 - mix) * value + mix * (plain[index] as number));
   }
   const share = options.implausibleFloorShare ?? 1;

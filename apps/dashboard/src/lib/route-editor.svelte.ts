@@ -6,7 +6,13 @@ export interface RouteDraft {
   description: string;
   candidates: string[];
   objective: { quality: number; cost: number; latency: number };
-  constraints: { maxCostPerRequestUsd: number | null; maxCostPerMTok: number | null; maxTtftMs: number | null; minQuality: number | null };
+  constraints: {
+    maxCostPerRequestUsd: number | null;
+    maxCostPerMTok: number | null;
+    maxTtftMs: number | null;
+    minQuality: number | null;
+    budgetPer1kUsd: number | null;
+  };
   enabled: boolean;
 }
 
@@ -21,6 +27,7 @@ export function draftOf(route: RouteItem | null): RouteDraft {
       maxCostPerMTok: route?.constraints.maxCostPerMTok ?? null,
       maxTtftMs: route?.constraints.maxTtftMs ?? null,
       minQuality: route?.constraints.minQuality ?? null,
+      budgetPer1kUsd: route?.constraints.budgetPer1kUsd ?? null,
     },
     enabled: route?.enabled ?? true,
   };

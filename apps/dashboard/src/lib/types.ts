@@ -123,7 +123,7 @@ export interface RouteItem {
   description?: string;
   candidates: string[];
   objective: { quality: number; cost: number; latency: number };
-  constraints: { maxCostPerRequestUsd?: number; maxCostPerMTok?: number; maxTtftMs?: number; minQuality?: number };
+  constraints: { maxCostPerRequestUsd?: number; maxCostPerMTok?: number; maxTtftMs?: number; minQuality?: number; budgetPer1kUsd?: number };
   enabled: boolean;
   updatedBy: string;
   updatedAt: string;

@@ -1,7 +1,7 @@
 /**
  * `npm run replay -- --bench <file.jsonl> --models <models.json> [--seed 1] [--warm-start 0.1]
  *  [--out report.json] [--republish-every 50] [--lambdas 0,0.1,1] [--algorithms thompson,contextual]
- *  [--floor 0.001]`
+ *  [--floor 0.001] [--budget-points 16]`
  * Replays a recorded routing dataset through the optimizer and writes the JSON report and an
  * SVG plot next to it (`<out>.svg`).
  */
@@ -10,7 +10,7 @@ import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseReplayLines, parseReplayModels } from './data';
 import { renderReplayPlot } from './plot';
-import { ALGORITHMS, DEFAULT_LAMBDAS, runReplayBenchmark, type ReplayAlgorithm } from './report';
+import { ALGORITHMS, DEFAULT_BUDGET_POINTS, DEFAULT_LAMBDAS, runReplayBenchmark, type ReplayAlgorithm } from './report';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     lambdas: { type: 'string' },
     algorithms: { type: 'string' },
     floor: { type: 'string', default: '0.001' },
+    'budget-points': { type: 'string', default: String(DEFAULT_BUDGET_POINTS) },
   },
 });
 
@@ -36,10 +37,12 @@ const seed = Number(values.seed);
 const warmStart = Number(values['warm-start']);
 const republishEvery = Number(values['republish-every']);
 const floor = Number(values.floor);
+const budgetPoints = Number(values['budget-points']);
 if (!Number.isInteger(seed)) fail('--seed must be an integer');
 if (!(warmStart >= 0 && warmStart < 1)) fail('--warm-start must be in [0, 1)');
 if (!(Number.isInteger(republishEvery) && republishEvery > 0)) fail('--republish-every must be a positive integer');
 if (!(floor >= 0 && floor <= 0.2)) fail('--floor must be in [0, 0.2]');
+if (!(Number.isInteger(budgetPoints) && budgetPoints >= 0 && budgetPoints <= 100)) fail('--budget-points must be an integer in [0, 100]');
 const lambdas = values.lambdas ? values.lambdas.split(',').map(Number) : DEFAULT_LAMBDAS;
 if (lambdas.some((lambda) => !(lambda >= 0))) fail('--lambdas must be non-negative numbers');
 const algorithms = (values.algorithms ? values.algorithms.split(',') : [...ALGORITHMS]) as ReplayAlgorithm[];
@@ -51,6 +54,7 @@ const report = runReplayBenchmark(parseReplayLines(readFileSync(values.bench, 'u
   warmStartFraction: warmStart,
   republishEvery,
   lambdas,
+  budgetPoints,
   algorithms,
   settings: { explorationFloor: floor },
 });
@@ -68,5 +72,7 @@ const best = report.baselines.best_single;
 console.error(
   `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} (oracle ${report.aiq.oracle.toFixed(4)}); ` +
     `best single ${best.model} q=${best.quality.toFixed(4)} $${best.cost_per_1k.toFixed(4)}/1k; ` +
-    report.at_best_single_quality.map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`).join('; '),
+    report.at_best_single_quality.map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`).join('; ') +
+    `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ` +
+    report.at_best_single_quality_with_budgets.map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`).join('; '),
 );

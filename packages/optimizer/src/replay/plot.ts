@@ -1,5 +1,5 @@
 /**
- * SVG plot of a replay report: the policy's λ sweep (one line per algorithm) against the
+ * SVG plot of a replay report: the policy's λ sweep (one line per algorithm) and budget sweep against the
  * single models, their mixing frontier and the oracle. Rendered server-side with Observable
  * Plot on a jsdom document. Cost axis is logarithmic (costs span three orders of magnitude).
  */
@@ -19,12 +19,14 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
   const sweeps = Object.entries(report.sweeps).flatMap(([algorithm, sweep]) =>
     [...sweep].sort((a, b) => a.cost_per_1k - b.cost_per_1k).map((point) => ({ ...point, series: `policy: ${algorithm}` })),
   );
+  const budgets = [...report.budget_sweep].sort((a, b) => a.cost_per_1k - b.cost_per_1k).map((point) => ({ ...point, series: 'policy: thompson with a budget' }));
   const oracle = [{ ...report.baselines.oracle, series: 'oracle' }];
   const labels = [
     ...Object.keys(report.sweeps).map((algorithm) => {
       const sweep = sweeps.filter((point) => point.series === `policy: ${algorithm}`);
       return sweep[sweep.length - 1];
     }),
+    budgets[budgets.length - 1],
     frontier[frontier.length - 1],
     oracle[0],
   ].filter((point): point is { cost_per_1k: number; quality: number; series: string } => point !== undefined);
@@ -39,12 +41,16 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
     style: { fontFamily: 'sans-serif', fontSize: '11px', background: 'white' },
     x: { type: 'log', label: 'cost per 1k prompts (USD, log scale)', grid: true },
     y: { label: 'quality (mean score)', grid: true },
-    color: { domain: ['single model', 'frontier (mixing single models)', 'policy: thompson', 'policy: contextual', 'oracle'], range: ['#888', '#555', '#1f77b4', '#d62728', '#2ca02c'] },
+    color: {
+      domain: ['single model', 'frontier (mixing single models)', 'policy: thompson', 'policy: contextual', 'policy: thompson with a budget', 'oracle'],
+      range: ['#888', '#555', '#1f77b4', '#d62728', '#9467bd', '#2ca02c'],
+    },
     marks: [
       Plot.line(frontier, { x: 'cost_per_1k', y: 'quality', stroke: 'series', strokeDasharray: '4,3' }),
       Plot.dot(singles, { x: 'cost_per_1k', y: 'quality', stroke: 'series', r: 3 }),
       Plot.text(singles, { x: 'cost_per_1k', y: 'quality', text: 'model', dy: -7, fontSize: 8, fill: '#777' }),
       Plot.line(sweeps, { x: 'cost_per_1k', y: 'quality', stroke: 'series', marker: 'circle', strokeWidth: 2 }),
+      Plot.line(budgets, { x: 'cost_per_1k', y: 'quality', stroke: 'series', marker: 'circle-stroke', strokeWidth: 1.5, strokeDasharray: '2,2' }),
       Plot.dot(oracle, { x: 'cost_per_1k', y: 'quality', fill: 'series', r: 6, symbol: 'star' }),
       Plot.text(labels, { x: 'cost_per_1k', y: 'quality', text: 'series', fill: 'series', dx: 8, textAnchor: 'start', fontWeight: 'bold' }),
       Plot.text([caption], { frameAnchor: 'top-left', dy: -28, fontSize: 12 }),

@@ -5,7 +5,7 @@
 import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
 import { DEFAULT_TUNING, type OptimizerTuning } from '../build-policy';
 import { aiq, cheapestReaching, type CostQuality } from './metrics';
-import { prepareBench, runReplay, type PreparedBench, type ReplayRun } from './simulate';
+import { prepareBench, runReplay, warmStartCostsPer1k, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
 
 /**
@@ -13,6 +13,21 @@ import type { ReplayLine, ReplayModel } from './data';
  * changes (λ is relative to the priciest model's cost), coarser at the ends.
  */
 export const DEFAULT_LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50];
+/**
+ * Budget sweep: this many average budgets per 1,000 prompts, log-spaced between the cheapest
+ * and the priciest model's mean cost on the warm-start prompts (known before going online).
+ */
+export const DEFAULT_BUDGET_POINTS = 16;
+
+/** Log-spaced budgets from the warm-start costs (the cheapest model's cost excluded: nothing to mix). */
+export function budgetGrid(warmCosts: readonly number[], points: number): number[] {
+  const positive = warmCosts.filter((cost) => cost > 0);
+  if (positive.length < 2 || points < 1) return [];
+  const low = Math.log(Math.min(...positive));
+  const high = Math.log(Math.max(...positive));
+  return Array.from({ length: points }, (_, index) => Math.exp(low + ((high - low) * (index + 1)) / points));
+}
+
 /** λ_cost of the default `auto` route (packages/core defaultRoutes). */
 export const DEFAULT_LAMBDA = 0.3;
 export const ALGORITHMS = ['thompson', 'contextual'] as const;
@@ -30,6 +45,8 @@ export interface ReplayOptions {
   warmStartFraction: number;
   republishEvery: number;
   lambdas: number[];
+  /** Budget points of the default algorithm's budget sweep (0 skips it). */
+  budgetPoints?: number;
   algorithms: readonly ReplayAlgorithm[];
   settings: Partial<OptimizerConfig>;
   tuning?: Partial<OptimizerTuning>;
@@ -58,9 +75,33 @@ export interface ReplayReport {
   };
   single_models: Array<PointReport & { model: string }>;
   sweep: Array<PointReport & { lambda: number }>;
+  /**
+   * The default algorithm with an average budget per 1,000 prompts on the route (λ_cost 0):
+   * it mixes the models around the budget. Not part of `aiq.policy` / `at_best_single_quality`
+   * (those are the λ sweep, as specified); see the `*_with_budgets` figures.
+   */
+  budget_sweep: Array<PointReport & { budget_per_1k: number }>;
   sweeps: Record<string, Array<PointReport & { lambda: number; publishes: number }>>;
-  aiq: { policy: number; frontier_mixing: number; oracle: number; min_cost_per_1k: number; max_cost_per_1k: number; by_algorithm: Record<string, number> };
+  aiq: {
+    policy: number;
+    frontier_mixing: number;
+    oracle: number;
+    min_cost_per_1k: number;
+    max_cost_per_1k: number;
+    by_algorithm: Record<string, number>;
+    /** The default algorithm's λ sweep and budget sweep together. */
+    policy_with_budgets: number;
+  };
   at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null; lambda: number | null; quality: number | null }>;
+  /** As `at_best_single_quality`, over the λ sweep and the budget sweep (the point says which). */
+  at_best_single_quality_with_budgets: Array<{
+    target: number;
+    cost_per_1k: number | null;
+    cost_ratio_vs_best_single: number | null;
+    lambda: number | null;
+    budget_per_1k: number | null;
+    quality: number | null;
+  }>;
   cumulative_regret: {
     lambda: number;
     algorithm: ReplayAlgorithm;
@@ -179,8 +220,26 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       );
     }
   }
+  const defaultAlgorithm = options.algorithms.includes(DEFAULT_ALGORITHM) ? DEFAULT_ALGORITHM : (options.algorithms[0] as ReplayAlgorithm);
+  const budgetSweep = budgetGrid(warmStartCostsPer1k(bench), options.budgetPoints ?? DEFAULT_BUDGET_POINTS).map((budget) => {
+    const run = runReplay(bench, {
+      algorithm: defaultAlgorithm,
+      lambdaCost: 0,
+      budgetPer1k: budget,
+      seed: options.seed,
+      republishEvery: options.republishEvery,
+      settings,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+    });
+    return { budget_per_1k: r(budget), quality: r(run.quality), cost_per_1k: r(run.costPer1k) };
+  });
   const singlePoints: CostQuality[] = singles.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
-  const allCosts = [...singlePoints.map((point) => point.cost), oracle.cost_per_1k, ...Object.values(sweeps).flat().map((point) => point.cost_per_1k)];
+  const allCosts = [
+    ...singlePoints.map((point) => point.cost),
+    oracle.cost_per_1k,
+    ...Object.values(sweeps).flat().map((point) => point.cost_per_1k),
+    ...budgetSweep.map((point) => point.cost_per_1k),
+  ];
   const maxCost = Math.max(...allCosts);
   // RouterBench's range: from the cheapest single model to the most expensive point; every
   // hull is anchored at the cheapest single model (a router can always send everything there).
@@ -191,9 +250,9 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   for (const [algorithm, sweep] of Object.entries(sweeps)) {
     byAlgorithm[algorithm] = aiqOf(sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality })));
   }
-  const defaultAlgorithm = options.algorithms.includes(DEFAULT_ALGORITHM) ? DEFAULT_ALGORITHM : (options.algorithms[0] as ReplayAlgorithm);
   const sweep = (sweeps[defaultAlgorithm] ?? []).map(({ lambda, quality, cost_per_1k }) => ({ lambda, quality, cost_per_1k }));
   const sweepPoints = sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
+  const budgetPoints = budgetSweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, budget: point.budget_per_1k }));
 
   const regretByAlgorithm: Record<string, number> = {};
   let regret: ReturnType<typeof regretSeries> | null = null;
@@ -223,6 +282,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
     },
     single_models: singles.map((single) => ({ model: single.model, quality: r(single.quality), cost_per_1k: r(single.cost_per_1k) })),
     sweep,
+    budget_sweep: budgetSweep,
     sweeps,
     aiq: {
       policy: byAlgorithm[defaultAlgorithm] ?? 0,
@@ -231,6 +291,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       min_cost_per_1k: r(minCost),
       max_cost_per_1k: r(maxCost),
       by_algorithm: byAlgorithm,
+      policy_with_budgets: aiqOf([...sweepPoints, ...budgetPoints]),
     },
     at_best_single_quality: [0.99, 1.0].map((target) => {
       const hit = cheapestReaching(sweepPoints, target * bestSingle.quality) as (CostQuality & { lambda: number }) | null;
@@ -239,6 +300,17 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
         cost_per_1k: hit ? r(hit.cost) : null,
         cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
         lambda: hit ? hit.lambda : null,
+        quality: hit ? r(hit.quality) : null,
+      };
+    }),
+    at_best_single_quality_with_budgets: [0.99, 1.0].map((target) => {
+      const hit = cheapestReaching([...sweepPoints, ...budgetPoints], target * bestSingle.quality) as (CostQuality & { lambda?: number; budget?: number }) | null;
+      return {
+        target,
+        cost_per_1k: hit ? r(hit.cost) : null,
+        cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
+        lambda: hit?.lambda ?? null,
+        budget_per_1k: hit?.budget ?? null,
         quality: hit ? r(hit.quality) : null,
       };
     }),

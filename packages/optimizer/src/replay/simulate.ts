@@ -90,9 +90,21 @@ export function prepareBench(
   };
 }
 
+/** Each model's mean cost per 1,000 prompts on the warm-start prompts (what is known before going online). */
+export function warmStartCostsPer1k(bench: PreparedBench): number[] {
+  const count = bench.names.length;
+  return bench.names.map((_name, m) => {
+    let cost = 0;
+    for (let p = 0; p < bench.warmCount; p += 1) cost += bench.cost[p * count + m] as number;
+    return bench.warmCount > 0 ? (cost / bench.warmCount) * 1000 : 0;
+  });
+}
+
 export interface ReplayRunOptions {
   algorithm: OptimizerConfig['algorithm'];
   lambdaCost: number;
+  /** The route's average budget per 1,000 prompts (USD), if any. */
+  budgetPer1k?: number;
   seed: number;
   republishEvery: number;
   settings: OptimizerConfig;
@@ -116,7 +128,7 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
     name: REPLAY_ROUTE,
     candidates: bench.models.map((model) => model.id),
     objective: { quality: 1, cost: options.lambdaCost, latency: 0 },
-    constraints: {},
+    constraints: options.budgetPer1k === undefined ? {} : { budgetPer1kUsd: options.budgetPer1k },
   };
   const settings: OptimizerConfig = { ...options.settings, algorithm: options.algorithm };
   const evalStats: EvalStat[] = [];
