@@ -29,14 +29,12 @@ function errorCode(value: unknown): string | undefined {
 
 /**
  * The life of one upstream call: the caller's signal and the first-token and total timers,
- * any of which aborts the call. The abort reaches the request either through an AbortSignal
- * (`signal`, created only when asked for: streams use it) or through a hook (`onAbort`: a
- * dispatched request's own controller), so a plain call allocates no AbortController.
+ * any of which aborts the call. The abort reaches the request through `onAbort` (the
+ * dispatched request's own controller), so a call allocates no AbortController of its own.
  * `fail()` turns whatever was thrown into the right typed error — our own timer (timeout),
  * the caller (aborted), the network (upstream) — so adapters never guess.
  */
 export class CallScope {
-  private controller: AbortController | undefined;
   private aborter: ((reason: unknown) => void) | undefined;
   private abortReason: unknown;
   private isAborted = false;
@@ -63,15 +61,6 @@ export class CallScope {
     this.totalTimer = setTimeout(() => this.expire('total'), timeouts.totalMs);
   }
 
-  /** An AbortSignal for this call (created on first use). */
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.isAborted) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
-  }
-
   /** True once the caller or a timer aborted the call. */
   get aborted(): boolean {
     return this.isAborted;
@@ -92,7 +81,6 @@ export class CallScope {
     if (this.isAborted) return;
     this.isAborted = true;
     this.abortReason = reason;
-    this.controller?.abort(reason);
     this.aborter?.(reason);
   }
 

@@ -4,8 +4,7 @@
  * does the rest the same way for all of them: the keep-alive pool, timeouts and the
  * caller's abort signal, error mapping, SSE parsing, usage and cost.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import {
   SwitchyardError,
   type CallOptions,
@@ -22,14 +21,8 @@ import { usageWithCost, type RawUsage } from '../cost';
 import { countTokens, estimateRequestTokens } from '../tokenizer';
 import { CallScope } from './call-scope';
 import { errorFromResponse, invalidResponse, type ErrorContext, type VendorErrorDetails } from './error-mapping';
+import { dispatchStreamed, type StreamedResponse } from './response-stream';
 import { SseParser, type SseEvent } from './sse';
-
-/** A response read to its end. */
-interface BufferedResponse {
-  statusCode: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
 
 /** A decoded non-streaming response; `usage` is undefined when the vendor reported none. */
 export interface DecodedResponse {
@@ -66,7 +59,6 @@ export interface HttpAdapterOptions {
   defaultBaseUrl: string;
 }
 
-const textEncoder = new TextEncoder();
 
 export class HttpAdapter implements ProviderAdapter {
   readonly id: string;
@@ -103,62 +95,24 @@ export class HttpAdapter implements ProviderAdapter {
     return options.timeouts ? { ...this.timeouts, ...options.timeouts } : this.timeouts;
   }
 
-  private async send(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<Dispatcher.ResponseData> {
-    // undici would still open a connection for an already-aborted signal.
-    if (scope.aborted) throw scope.reason;
-    return this.pool.request({
-      method: body === undefined ? 'GET' : 'POST',
-      path: this.basePath + path,
-      headers: this.headers,
-      ...(body === undefined ? {} : { body: textEncoder.encode(JSON.stringify(body)) }),
-      signal: scope.signal,
-      headersTimeout: timeouts.totalMs,
-      bodyTimeout: timeouts.totalMs,
-    });
+  /** POST `body` as JSON (GET without one) through undici's dispatcher; resolves at the response's start. */
+  private dispatch(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<StreamedResponse> {
+    return dispatchStreamed(
+      this.pool,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        path: this.basePath + path,
+        headers: this.headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headersTimeout: timeouts.totalMs,
+        bodyTimeout: timeouts.totalMs,
+      },
+      scope,
+    );
   }
 
-  /**
-   * A whole-body request through undici's dispatcher: the body is collected from its chunks
-   * (no body stream, no AbortSignal: the scope aborts the request through its controller).
-   */
-  private dispatchText(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<BufferedResponse> {
-    return new Promise((resolve, reject) => {
-      if (scope.aborted) {
-        reject(scope.reason);
-        return;
-      }
-      let statusCode = 0;
-      let headers: IncomingHttpHeaders = {};
-      const chunks: Buffer[] = [];
-      this.pool.dispatch(
-        {
-          method: 'POST',
-          path: this.basePath + path,
-          headers: this.headers,
-          body: JSON.stringify(body),
-          headersTimeout: timeouts.totalMs,
-          bodyTimeout: timeouts.totalMs,
-        },
-        {
-          onRequestStart: (controller) => scope.onAbort((reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason)))),
-          onResponseStart: (_controller, status, responseHeaders) => {
-            statusCode = status;
-            headers = responseHeaders;
-          },
-          onResponseData: (_controller, chunk) => {
-            chunks.push(chunk);
-          },
-          onResponseEnd: () => {
-            const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-            resolve({ statusCode, headers, text });
-          },
-          onResponseError: (_controller, error) => reject(error),
-        },
-      );
-    });
-  }
-
-  private async failFromResponse(response: Dispatcher.ResponseData, context: ErrorContext): Promise<SwitchyardError> {
+  /** The typed error of a failed response, its body read for the vendor's message. */
+  private async failFromBody(response: StreamedResponse, context: ErrorContext): Promise<SwitchyardError> {
     let text = '';
     try {
       text = await response.body.text();
@@ -175,8 +129,9 @@ export class HttpAdapter implements ProviderAdapter {
     const scope = new CallScope(timeouts, context, options.signal);
     try {
       const body = this.format.encode(request, settings, false);
-      const { statusCode, headers, text } = await this.dispatchText(scope, this.format.chatPath(settings, false), body, timeouts);
-      if (statusCode >= 400) throw errorFromResponse(statusCode, headers, text, context, this.format.errorDetails);
+      const response = await this.dispatch(scope, this.format.chatPath(settings, false), body, timeouts);
+      if (response.statusCode >= 400) throw await this.failFromBody(response, context);
+      const text = await response.body.text();
       scope.firstToken();
       let json: unknown;
       try {
@@ -209,11 +164,11 @@ export class HttpAdapter implements ProviderAdapter {
     const context: ErrorContext = { provider: this.id, model: settings.id };
     const timeouts = this.timeoutsFor(options);
     const scope = new CallScope(timeouts, context, options.signal);
-    let response: Dispatcher.ResponseData | undefined;
+    let response: StreamedResponse | undefined;
     try {
       const body = this.format.encode(request, settings, true);
-      response = await this.send(scope, this.format.chatPath(settings, true), body, timeouts);
-      if (response.statusCode >= 400) throw await this.failFromResponse(response, context);
+      response = await this.dispatch(scope, this.format.chatPath(settings, true), body, timeouts);
+      if (response.statusCode >= 400) throw await this.failFromBody(response, context);
       const decoder = this.format.createStreamDecoder(request, settings, context);
       const parser = new SseParser();
       const out: StreamEvent[] = [];
@@ -221,11 +176,10 @@ export class HttpAdapter implements ProviderAdapter {
       // Kept only to estimate tokens if the vendor never reports usage.
       const produced: string[] = [];
       let firstToken = false;
-      const signal = scope.signal;
       // Bookkeeping per event; the loops below stay inline (no generator per chunk on the hot path).
       const admit = (event: StreamEvent): boolean => {
         // A caller abort or a timer stops the stream now, even with events already buffered.
-        if (signal.aborted) throw signal.reason;
+        if (scope.aborted) throw scope.reason;
         if (event.type === 'text') produced.push(event.text);
         else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
         else if (event.type === 'usage') return false;
@@ -248,9 +202,10 @@ export class HttpAdapter implements ProviderAdapter {
       // a caller can finish its own response in the same tick); the body is read to its end
       // afterwards, quietly, so the connection stays reusable.
       let usageYielded = false;
-      for await (const chunk of response.body) {
+      const responseBody = response.body;
+      for (let chunk = await responseBody.next(); chunk !== null; chunk = await responseBody.next()) {
         if (usageYielded) continue;
-        parser.push(chunk as Buffer, onEvent);
+        parser.push(chunk, onEvent);
         if (out.length > 0) {
           for (let index = 0; index < out.length; index += 1) {
             const event = out[index] as StreamEvent;
@@ -259,7 +214,7 @@ export class HttpAdapter implements ProviderAdapter {
           out.length = 0;
         }
         if (decoder.complete) {
-          if (signal.aborted) throw signal.reason;
+          if (scope.aborted) throw scope.reason;
           usageYielded = true;
           yield usageEvent();
         }
@@ -280,14 +235,14 @@ export class HttpAdapter implements ProviderAdapter {
           retryable: true,
         });
       }
-      if (signal.aborted) throw signal.reason;
+      if (scope.aborted) throw scope.reason;
       yield usageEvent();
     } catch (error) {
       throw scope.fail(error);
     } finally {
       scope.dispose();
       // Early exit by the consumer, or an error: release the connection now.
-      if (response && !response.body.destroyed) response.body.destroy();
+      response?.body.cancel(new Error('stream closed before its end'));
     }
   }
 
@@ -297,8 +252,8 @@ export class HttpAdapter implements ProviderAdapter {
     const context: ErrorContext = { provider: this.id };
     const scope = new CallScope(this.timeouts, context, options.signal);
     try {
-      const response = await this.send(scope, listing.path, undefined, this.timeouts);
-      if (response.statusCode >= 400) throw await this.failFromResponse(response, context);
+      const response = await this.dispatch(scope, listing.path, undefined, this.timeouts);
+      if (response.statusCode >= 400) throw await this.failFromBody(response, context);
       const text = await response.body.text();
       try {
         return listing.decode(JSON.parse(text));

@@ -1,0 +1,153 @@
+/**
+ * A response body read through undici's dispatcher as a queue of chunks: the dispatch handler
+ * pushes, the reader awaits `next()` (a chunk, or null at the end). No stream object and no
+ * AbortSignal per call. Backpressure: past `HIGH_WATER` queued chunks the request is paused
+ * until the reader has drained the queue to `LOW_WATER`.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher, Pool } from 'undici';
+import type { CallScope } from './call-scope';
+
+const HIGH_WATER = 64;
+const LOW_WATER = 8;
+
+interface Waiter {
+  resolve(chunk: Buffer | null): void;
+  reject(error: unknown): void;
+}
+
+/** `text()` waiting for the end: chunks go straight into `parts`. */
+interface Sink {
+  parts: Buffer[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function joined(parts: readonly Buffer[]): string {
+  if (parts.length === 1) return (parts[0] as Buffer).toString('utf8');
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export class ResponseBody {
+  private readonly chunks: Buffer[] = [];
+  private head = 0;
+  private waiter: Waiter | undefined;
+  private sink: Sink | undefined;
+  private failure: unknown;
+  private failed = false;
+  private ended = false;
+  controller: Dispatcher.DispatchController | undefined;
+
+  /** True once the whole body arrived (or the request failed). */
+  get done(): boolean {
+    return this.ended || this.failed;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.sink) {
+      this.sink.parts.push(chunk);
+      return;
+    }
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter.resolve(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    if (this.chunks.length - this.head >= HIGH_WATER && this.controller && !this.controller.paused) this.controller.pause();
+  }
+
+  end(): void {
+    this.ended = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.resolve(null);
+    this.sink?.resolve();
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.failed = true;
+    this.failure = error;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(error);
+    this.sink?.reject(error);
+  }
+
+  /** The next chunk, or null once the body ended. Rejects with the request's error. */
+  next(): Promise<Buffer | null> {
+    if (this.head < this.chunks.length) {
+      const chunk = this.chunks[this.head] as Buffer;
+      this.head += 1;
+      if (this.head === this.chunks.length) {
+        this.chunks.length = 0;
+        this.head = 0;
+      }
+      if (this.controller?.paused && this.chunks.length - this.head <= LOW_WATER) this.controller.resume();
+      return Promise.resolve(chunk);
+    }
+    if (this.failed) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** The rest of the body as text (one promise for the whole body, not one per chunk). */
+  text(): Promise<string> {
+    const parts = this.chunks.slice(this.head);
+    this.chunks.length = 0;
+    this.head = 0;
+    if (this.controller?.paused) this.controller.resume();
+    if (this.failed) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(joined(parts));
+    return new Promise((resolve, reject) => {
+      this.sink = { parts, resolve: () => resolve(joined(parts)), reject };
+    });
+  }
+
+  /** Stop reading: the request is aborted (its connection closed) unless the body already ended. */
+  cancel(reason: Error): void {
+    if (this.done) return;
+    this.controller?.abort(reason);
+  }
+}
+
+export interface StreamedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: ResponseBody;
+}
+
+/**
+ * Dispatch a request; resolves at the response's start with its body as a `ResponseBody`.
+ * The scope's timers and the caller's signal abort it through the request's controller.
+ */
+export function dispatchStreamed(pool: Pool, options: Dispatcher.DispatchOptions, scope: CallScope): Promise<StreamedResponse> {
+  return new Promise((resolve, reject) => {
+    if (scope.aborted) {
+      reject(scope.reason);
+      return;
+    }
+    const body = new ResponseBody();
+    let started = false;
+    pool.dispatch(options, {
+      onRequestStart: (controller) => {
+        body.controller = controller;
+        scope.onAbort((reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason))));
+      },
+      onResponseStart: (_controller, statusCode, headers) => {
+        started = true;
+        resolve({ statusCode, headers, body });
+      },
+      onResponseData: (_controller, chunk) => body.push(chunk),
+      onResponseEnd: () => body.end(),
+      onResponseError: (_controller, error) => {
+        if (started) body.fail(error);
+        else reject(error);
+      },
+    });
+  });
+}
