@@ -4,7 +4,7 @@
  * does the rest the same way for all of them: the keep-alive pool, timeouts and the
  * caller's abort signal, error mapping, SSE parsing, usage and cost.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import {
   SwitchyardError,
   type CallOptions,
@@ -21,7 +21,7 @@ import { usageWithCost, type RawUsage } from '../cost';
 import { countTokens, estimateRequestTokens } from '../tokenizer';
 import { CallScope } from './call-scope';
 import { errorFromResponse, invalidResponse, type ErrorContext, type VendorErrorDetails } from './error-mapping';
-import { dispatchStreamed, type StreamedResponse } from './response-stream';
+import { dispatchBuffered, dispatchStreamed, type StreamedResponse } from './response-stream';
 import { SseParser, type SseEvent } from './sse';
 
 /** A decoded non-streaming response; `usage` is undefined when the vendor reported none. */
@@ -95,20 +95,16 @@ export class HttpAdapter implements ProviderAdapter {
     return options.timeouts ? { ...this.timeouts, ...options.timeouts } : this.timeouts;
   }
 
-  /** POST `body` as JSON (GET without one) through undici's dispatcher; resolves at the response's start. */
-  private dispatch(scope: CallScope, path: string, body: unknown, timeouts: Timeouts): Promise<StreamedResponse> {
-    return dispatchStreamed(
-      this.pool,
-      {
-        method: body === undefined ? 'GET' : 'POST',
-        path: this.basePath + path,
-        headers: this.headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        headersTimeout: timeouts.totalMs,
-        bodyTimeout: timeouts.totalMs,
-      },
-      scope,
-    );
+  /** The dispatch of a POST of `body` as JSON (a GET without one). */
+  private requestOptions(path: string, body: unknown, timeouts: Timeouts): Dispatcher.DispatchOptions {
+    return {
+      method: body === undefined ? 'GET' : 'POST',
+      path: this.basePath + path,
+      headers: this.headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headersTimeout: timeouts.totalMs,
+      bodyTimeout: timeouts.totalMs,
+    };
   }
 
   /** The typed error of a failed response, its body read for the vendor's message. */
@@ -129,9 +125,8 @@ export class HttpAdapter implements ProviderAdapter {
     const scope = new CallScope(timeouts, context, options.signal);
     try {
       const body = this.format.encode(request, settings, false);
-      const response = await this.dispatch(scope, this.format.chatPath(settings, false), body, timeouts);
-      if (response.statusCode >= 400) throw await this.failFromBody(response, context);
-      const text = await response.body.text();
+      const { statusCode, headers, text } = await dispatchBuffered(this.pool, this.requestOptions(this.format.chatPath(settings, false), body, timeouts), scope);
+      if (statusCode >= 400) throw errorFromResponse(statusCode, headers, text, context, this.format.errorDetails);
       scope.firstToken();
       let json: unknown;
       try {
@@ -167,7 +162,7 @@ export class HttpAdapter implements ProviderAdapter {
     let response: StreamedResponse | undefined;
     try {
       const body = this.format.encode(request, settings, true);
-      response = await this.dispatch(scope, this.format.chatPath(settings, true), body, timeouts);
+      response = await dispatchStreamed(this.pool, this.requestOptions(this.format.chatPath(settings, true), body, timeouts), scope);
       if (response.statusCode >= 400) throw await this.failFromBody(response, context);
       const decoder = this.format.createStreamDecoder(request, settings, context);
       const parser = new SseParser();
@@ -252,9 +247,8 @@ export class HttpAdapter implements ProviderAdapter {
     const context: ErrorContext = { provider: this.id };
     const scope = new CallScope(this.timeouts, context, options.signal);
     try {
-      const response = await this.dispatch(scope, listing.path, undefined, this.timeouts);
-      if (response.statusCode >= 400) throw await this.failFromBody(response, context);
-      const text = await response.body.text();
+      const { statusCode, headers, text } = await dispatchBuffered(this.pool, this.requestOptions(listing.path, undefined, this.timeouts), scope);
+      if (statusCode >= 400) throw errorFromResponse(statusCode, headers, text, context, this.format.errorDetails);
       try {
         return listing.decode(JSON.parse(text));
       } catch (error) {

@@ -1,5 +1,7 @@
 /**
- * A response body read through undici's dispatcher as a queue of chunks: the dispatch handler
+ * Responses read through undici's dispatcher, without body streams or AbortSignals. A
+ * non-streamed call collects its chunks and settles once (`dispatchBuffered`). A stream reads
+ * its body as a queue of chunks (`dispatchStreamed`): the dispatch handler
  * pushes, the reader awaits `next()` (a chunk, or null at the end). No stream object and no
  * AbortSignal per call. Backpressure: past `HIGH_WATER` queued chunks the request is paused
  * until the reader has drained the queue to `LOW_WATER`.
@@ -121,9 +123,47 @@ export interface StreamedResponse {
   body: ResponseBody;
 }
 
+/** The scope's timers and the caller's signal abort the request through its controller. */
+function abortWith(scope: CallScope, controller: Dispatcher.DispatchController): void {
+  scope.onAbort((reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason))));
+}
+
+export interface BufferedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * Dispatch a request and read its whole body: one promise, settled at the response's end
+ * (the lean path of a non-streamed call).
+ */
+export function dispatchBuffered(pool: Pool, options: Dispatcher.DispatchOptions, scope: CallScope): Promise<BufferedResponse> {
+  return new Promise((resolve, reject) => {
+    if (scope.aborted) {
+      reject(scope.reason);
+      return;
+    }
+    let statusCode = 0;
+    let headers: IncomingHttpHeaders = {};
+    const parts: Buffer[] = [];
+    pool.dispatch(options, {
+      onRequestStart: (controller) => abortWith(scope, controller),
+      onResponseStart: (_controller, status, responseHeaders) => {
+        statusCode = status;
+        headers = responseHeaders;
+      },
+      onResponseData: (_controller, chunk) => {
+        parts.push(chunk);
+      },
+      onResponseEnd: () => resolve({ statusCode, headers, text: joined(parts) }),
+      onResponseError: (_controller, error) => reject(error),
+    });
+  });
+}
+
 /**
  * Dispatch a request; resolves at the response's start with its body as a `ResponseBody`.
- * The scope's timers and the caller's signal abort it through the request's controller.
  */
 export function dispatchStreamed(pool: Pool, options: Dispatcher.DispatchOptions, scope: CallScope): Promise<StreamedResponse> {
   return new Promise((resolve, reject) => {
@@ -136,7 +176,7 @@ export function dispatchStreamed(pool: Pool, options: Dispatcher.DispatchOptions
     pool.dispatch(options, {
       onRequestStart: (controller) => {
         body.controller = controller;
-        scope.onAbort((reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason))));
+        abortWith(scope, controller);
       },
       onResponseStart: (_controller, statusCode, headers) => {
         started = true;
