@@ -22,6 +22,7 @@ import type { RawUsage } from '../cost';
 import { invalidResponse, type ErrorContext, type VendorErrorDetails } from '../http/error-mapping';
 import { HttpAdapter, type DecodedResponse, type StreamDecoder, type WireFormat } from '../http/http-adapter';
 import type { SseEvent } from '../http/sse';
+import { foldTurns } from '../http/turns';
 import {
   anthropicErrorBodySchema,
   anthropicMessageResponseSchema,
@@ -115,48 +116,20 @@ function contentBlocks(content: ChatMessage['content']): AnthropicContentBlock[]
 
 /** OpenAI-shaped request → Anthropic Messages body. */
 export function encodeAnthropicRequest(request: ChatRequest, settings: ModelCallSettings, stream: boolean): Record<string, unknown> {
-  const system: string[] = [];
-  const messages: AnthropicMessage[] = [];
-  const push = (role: 'user' | 'assistant', blocks: AnthropicContentBlock[]): void => {
-    if (blocks.length === 0) return;
-    const last = messages[messages.length - 1];
-    if (last && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  };
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        // Only leading instructions can be the top-level system prompt; later ones stay in place.
-        if (messages.length === 0) system.push(messageText(message.content));
-        else push('user', contentBlocks(message.content));
-        break;
-      case 'user':
-        push('user', contentBlocks(message.content));
-        break;
-      case 'assistant': {
-        const blocks = contentBlocks(message.content);
-        for (const call of message.tool_calls ?? []) {
-          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) });
-        }
-        push('assistant', blocks);
-        break;
-      }
-      case 'tool':
-        push('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: messageText(message.content) }]);
-        break;
-    }
-  }
-  // A prompt made only of instructions: the last one becomes the user turn.
-  if (messages.length === 0 && system.length > 0) push('user', [{ type: 'text', text: system.pop() as string }]);
+  const { system, turns } = foldTurns<AnthropicContentBlock>(request.messages, {
+    content: contentBlocks,
+    text: (text) => ({ type: 'text', text }),
+    toolCalls: (calls) => calls.map((call) => ({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) })),
+    toolResult: (message) => ({ type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: messageText(message.content) }),
+  });
+  const messages: AnthropicMessage[] = turns.map((turn) => ({ role: turn.role, content: turn.parts }));
 
   const body: Record<string, unknown> = {
     model: settings.upstreamName,
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? settings.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
     messages,
   };
-  const systemText = system.filter((text) => text.length > 0).join('\n\n');
-  if (systemText) body.system = systemText;
+  if (system) body.system = system;
   if (request.temperature !== undefined) body.temperature = Math.min(1, request.temperature);
   if (request.top_p !== undefined) body.top_p = request.top_p;
   if (request.stop !== undefined) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;

@@ -22,6 +22,7 @@ import type { RawUsage } from '../cost';
 import { invalidResponse, type ErrorContext, type VendorErrorDetails } from '../http/error-mapping';
 import { HttpAdapter, type DecodedResponse, type StreamDecoder, type WireFormat } from '../http/http-adapter';
 import type { SseEvent } from '../http/sse';
+import { foldTurns } from '../http/turns';
 import {
   geminiErrorBodySchema,
   geminiModelListSchema,
@@ -115,50 +116,30 @@ function parts(content: ChatMessage['content']): GeminiPart[] {
 
 /** OpenAI-shaped request → generateContent body. */
 export function encodeGeminiRequest(request: ChatRequest, _settings: ModelCallSettings): Record<string, unknown> {
-  const system: string[] = [];
-  const contents: GeminiContent[] = [];
+  // Gemini matches a function's response to its call by name, so remember the names by call id.
   const toolNames = new Map<string, string>();
-  const push = (role: 'user' | 'model', items: GeminiPart[]): void => {
-    if (items.length === 0) return;
-    const last = contents[contents.length - 1];
-    if (last && last.role === role) last.parts.push(...items);
-    else contents.push({ role, parts: items });
-  };
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        if (contents.length === 0) system.push(messageText(message.content));
-        else push('user', parts(message.content));
-        break;
-      case 'user':
-        push('user', parts(message.content));
-        break;
-      case 'assistant': {
-        const items = parts(message.content);
-        for (const call of message.tool_calls ?? []) {
-          toolNames.set(call.id, call.function.name);
-          items.push({ functionCall: { name: call.function.name, args: parseToolArguments(call.function.arguments) } });
-        }
-        push('model', items);
-        break;
+  const { system, turns } = foldTurns<GeminiPart>(request.messages, {
+    content: parts,
+    text: (text) => ({ text }),
+    toolCalls: (calls) =>
+      calls.map((call) => {
+        toolNames.set(call.id, call.function.name);
+        return { functionCall: { name: call.function.name, args: parseToolArguments(call.function.arguments) } };
+      }),
+    toolResult: (message) => {
+      const name = toolNames.get(message.tool_call_id ?? '') ?? message.name ?? 'tool';
+      const text = messageText(message.content);
+      let response: Record<string, unknown>;
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        response = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { result: parsed };
+      } catch {
+        response = { result: text };
       }
-      case 'tool': {
-        const name = toolNames.get(message.tool_call_id ?? '') ?? message.name ?? 'tool';
-        const text = messageText(message.content);
-        let response: Record<string, unknown>;
-        try {
-          const parsed = JSON.parse(text) as unknown;
-          response = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { result: parsed };
-        } catch {
-          response = { result: text };
-        }
-        push('user', [{ functionResponse: { name, response } }]);
-        break;
-      }
-    }
-  }
-  if (contents.length === 0 && system.length > 0) push('user', [{ text: system.pop() as string }]);
+      return { functionResponse: { name, response } };
+    },
+  });
+  const contents: GeminiContent[] = turns.map((turn) => ({ role: turn.role === 'assistant' ? 'model' : 'user', parts: turn.parts }));
 
   const generationConfig: Record<string, unknown> = {};
   if (request.temperature !== undefined) generationConfig.temperature = request.temperature;
@@ -175,8 +156,7 @@ export function encodeGeminiRequest(request: ChatRequest, _settings: ModelCallSe
   }
 
   const body: Record<string, unknown> = { contents };
-  const systemText = system.filter((text) => text.length > 0).join('\n\n');
-  if (systemText) body.systemInstruction = { parts: [{ text: systemText }] };
+  if (system) body.systemInstruction = { parts: [{ text: system }] };
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   if (request.tools && request.tools.length > 0) {
     body.tools = [
