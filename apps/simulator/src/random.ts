@@ -24,17 +24,8 @@ export function unitHash(...parts: Array<string | number>): number {
   return hash53(parts.join('\u0000')) / 2 ** 53;
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded stream (core's mulberry32). */
+export { seededRandom as createRandom } from '@switchyard/core';
 
 /** A standard normal draw (Box–Muller). */
 export function normal(random: () => number): number {

@@ -7,3 +7,4 @@ export * from './http-errors';
 export * from './keys';
 export * from './decision';
 export * from './shutdown';
+export * from './random';

@@ -5,6 +5,7 @@
  * seeded generator so the same results always give the same interval.
  */
 import { mean, probit, quantileSorted } from 'simple-statistics';
+import { seededRandom } from '@switchyard/core';
 
 export interface Interval {
   low: number;
@@ -27,17 +28,8 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   return { low: Math.max(0, center - half), high: Math.min(1, center + half), method: 'wilson', confidence };
 }
 
-/** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The bootstrap's seeded generator (core's mulberry32). */
+export { seededRandom };
 
 export interface BootstrapOptions {
   confidence?: number;
