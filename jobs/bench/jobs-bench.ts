@@ -16,8 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { configSchema, createLogger, type DecisionRecord } from '@switchyard/core';
 import { getEvalRun, syncCatalog } from '@switchyard/db';
 import { createTestDatabase, createTestRedis } from '@switchyard/db/testing';
-import { createProviderSet, loadFleet, resolveModels } from '@switchyard/providers';
+import { createProviderSet, resolveModels } from '@switchyard/providers';
 import { DEFAULT_DATASET_DIR, startSimulator } from '@switchyard/simulator';
+import { reliableFleet } from '@switchyard/simulator/testing';
 import { startEvalRun } from '../src/eval-run';
 import { appendDecisions, ingestDecisions } from '../src/outcome-ingest';
 import { startJobs } from '../src/runtime';
@@ -33,10 +34,7 @@ const MODELS = ['sim-openai/swift-mini', 'sim-openai/numeric-7b', 'sim-openai/al
 async function evalThroughput() {
   const database = await createTestDatabase();
   const redis = await createTestRedis();
-  const fleet = loadFleet();
-  for (const model of fleet.models) {
-    model.reliability = { errorRates: { '500': 0, '503': 0, '429': 0, '529': 0 }, retryAfterSeconds: 1, timeoutRate: 0, cutRate: 0 };
-  }
+  const fleet = reliableFleet();
   const simulator = await startSimulator({ port: 0, fleet, zeroLatency: true, datasetDirs: [DEFAULT_DATASET_DIR], logger: false });
   const results: Array<{ concurrency: number; items: number; seconds: number; itemsPerSecond: number; errors: number }> = [];
   try {

@@ -3,31 +3,21 @@
  * prefix, an in-process simulator (zero- or low-latency) and the configuration pointing
  * at them. Nothing is mocked.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { configSchema, createLogger, type SwitchyardConfig, type SwitchyardConfigInput } from '@switchyard/core';
 import { syncCatalog, type Db } from '@switchyard/db';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { parseDataset } from '@switchyard/evals';
-import { createProviderSet, loadFleet, resolveModels, type Fleet, type ProviderSet, type ResolvedModels } from '@switchyard/providers';
-import { DEFAULT_DATASET_DIR, startSimulator, type RunningSimulator } from '@switchyard/simulator';
+import { createProviderSet, resolveModels, type Fleet, type ProviderSet, type ResolvedModels } from '@switchyard/providers';
+import { startSimulator, type RunningSimulator } from '@switchyard/simulator';
+import { reliableFleet, testDatasetDirs } from '@switchyard/simulator/testing';
+
+export { reliableFleet, testDatasetDirs };
 import { QueueSet, createBullConnection } from '../src/queues';
 import { startJobs, type JobsRuntime, type StartJobsOptions } from '../src/runtime';
 
 export const TEST_CONTROL_TOKEN = 'jobs-test-control-token';
-
-/** The bundled fleet without random faults: only what a test sets happens. */
-export function reliableFleet(): Fleet {
-  const fleet = loadFleet();
-  for (const model of fleet.models) {
-    model.reliability = { errorRates: { '500': 0, '503': 0, '429': 0, '529': 0 }, retryAfterSeconds: 1, timeoutRate: 0, cutRate: 0 };
-  }
-  return fleet;
-}
-
-export function testDatasetDirs(): string[] {
-  return [existsSync(DEFAULT_DATASET_DIR) ? DEFAULT_DATASET_DIR : '/work/shared/evalsets'];
-}
 
 export interface JobsEnvironment {
   database: TestDatabase;

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { loadFleet } from '@switchyard/providers';
+import { reliableFleet } from '@switchyard/simulator/testing';
 import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-generator';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,10 +76,7 @@ interface GcReport {
 
 async function main(): Promise<void> {
   // A quiet fleet: no random errors or timeouts, so every request measures the happy path.
-  const fleet = loadFleet();
-  for (const model of fleet.models) {
-    model.reliability = { ...model.reliability, errorRates: { '500': 0, '503': 0, '429': 0, '529': 0 }, timeoutRate: 0, cutRate: 0 };
-  }
+  const fleet = reliableFleet();
   const fleetFile = join(tmpdir(), `switchyard-bench-fleet-${process.pid}.json`);
   writeFileSync(fleetFile, JSON.stringify(fleet));
   const openAiModels = fleet.models.filter((model) => model.format === 'openai');

@@ -1,5 +1,4 @@
-/** Helpers for tests that run against an in-process simulator. */
-import { existsSync } from 'node:fs';
+/** Helpers for tests and benchmarks that run against an in-process simulator (`@switchyard/simulator/testing`). */
 import { providerConfigSchema, type ModelCallSettings, type ProviderConfig } from '@switchyard/core';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
 import type { AdapterOverrides } from '@switchyard/providers/testing';
@@ -16,9 +15,9 @@ export function reliableFleet(): Fleet {
   return fleet;
 }
 
-/** The repo's bundled datasets, or the shared copy they are made from. */
+/** The repo's bundled datasets (the simulator knows their items' answers). */
 export function testDatasetDirs(): string[] {
-  return [existsSync(DEFAULT_DATASET_DIR) ? DEFAULT_DATASET_DIR : '/work/shared/evalsets'];
+  return [DEFAULT_DATASET_DIR];
 }
 
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
