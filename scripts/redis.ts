@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import type { Logger } from '@switchyard/core';
+import { freePort, type Logger } from '@switchyard/core';
 
 export interface EnsuredRedis {
   url: string;
@@ -20,17 +19,6 @@ async function ping(url: string): Promise<Redis | undefined> {
     client.disconnect();
     return undefined;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** BullMQ loses jobs if Redis may evict keys. */

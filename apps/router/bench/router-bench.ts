@@ -9,12 +9,12 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { freePort } from '@switchyard/core';
 import { reliableFleet } from '@switchyard/simulator/testing';
 import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-generator';
 
@@ -26,16 +26,6 @@ const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
 const openLoopRate = Number(process.env.BENCH_RATE ?? 700);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitHealthy(url: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {

@@ -8,3 +8,4 @@ export * from './keys';
 export * from './decision';
 export * from './shutdown';
 export * from './random';
+export * from './net';

@@ -4,12 +4,11 @@
  * their own share one server: a running server (postmaster.pid) is reused.
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { SwitchyardError, type Logger } from '@switchyard/core';
+import { SwitchyardError, freePort, type Logger } from '@switchyard/core';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -22,23 +21,6 @@ export interface EmbeddedDatabase {
 
 const USER = 'postgres';
 const PASSWORD = 'switchyard';
-
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number>((resolvePort, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolvePort(typeof address === 'object' && address ? address.port : port));
-      });
-    });
-  try {
-    return await tryPort(preferred);
-  } catch {
-    return tryPort(0);
-  }
-}
 
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
