@@ -181,15 +181,18 @@ async function main(): Promise<void> {
     }
     const direct = median(runs.map((entry) => entry.direct), (result) => result.p99_ms);
     const { router, gc } = median(runs, (entry) => entry.router.p99_ms);
+    const middle = (values: number[]): number => median(values, (value) => value);
+    const directSummary = { rps: middle(runs.map((each) => each.direct.rps)), p50_ms: middle(runs.map((each) => each.direct.p50_ms)), p99_ms: direct.p99_ms };
+    const routerSummary = { rps: middle(runs.map((each) => each.router.rps)), p50_ms: middle(runs.map((each) => each.router.p50_ms)), p99_ms: router.p99_ms };
     const entry = {
       name: scenario.name,
       mode: scenario.mode,
       load: scenario.load,
-      direct: { rps: median(runs.map((each) => each.direct.rps), (value) => value), p50_ms: median(runs.map((each) => each.direct.p50_ms), (value) => value), p99_ms: direct.p99_ms },
-      router: { rps: median(runs.map((each) => each.router.rps), (value) => value), p50_ms: median(runs.map((each) => each.router.p50_ms), (value) => value), p99_ms: router.p99_ms },
-      added_p50_ms: 0,
-      added_p99_ms: 0,
-      throughput_ratio: 0,
+      direct: directSummary,
+      router: routerSummary,
+      added_p50_ms: round(routerSummary.p50_ms - directSummary.p50_ms),
+      added_p99_ms: round(routerSummary.p99_ms - directSummary.p99_ms),
+      throughput_ratio: round(routerSummary.rps / directSummary.rps),
       repeats: runs.length,
       runs: runs.map((each) => ({ direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms }, router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms } })),
       errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
@@ -204,9 +207,6 @@ async function main(): Promise<void> {
       // CPU the router process spent per request: its overhead, robust to other load on the machine.
       router_cpu_ms_per_request: round(gc.cpuMs / Math.max(1, router.requests)),
     };
-    entry.added_p50_ms = round(entry.router.p50_ms - entry.direct.p50_ms);
-    entry.added_p99_ms = round(entry.router.p99_ms - entry.direct.p99_ms);
-    entry.throughput_ratio = round(entry.router.rps / entry.direct.rps);
     results.push(entry);
     console.log(JSON.stringify(entry));
   }

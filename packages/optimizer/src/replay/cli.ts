@@ -69,10 +69,13 @@ if (values.out) {
   process.stdout.write(json);
 }
 const best = report.baselines.best_single;
+const reached = (entries: ReadonlyArray<{ target: number; cost_ratio_vs_best_single: number | null }>): string =>
+  entries
+    .map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`)
+    .join('; ');
 console.error(
   `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} (oracle ${report.aiq.oracle.toFixed(4)}); ` +
     `best single ${best.model} q=${best.quality.toFixed(4)} $${best.cost_per_1k.toFixed(4)}/1k; ` +
-    report.at_best_single_quality.map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`).join('; ') +
-    `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ` +
-    report.at_best_single_quality_with_budgets.map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`).join('; '),
+    reached(report.at_best_single_quality) +
+    `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ${reached(report.at_best_single_quality_with_budgets)}`,
 );

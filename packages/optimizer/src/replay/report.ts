@@ -254,6 +254,20 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   const sweepPoints = sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
   const budgetPoints = budgetSweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, budget: point.budget_per_1k }));
 
+  /** For 99 % and 100 % of the best single model's quality, the cheapest of `points` reaching it. */
+  const reaching = (points: Array<CostQuality & { lambda?: number; budget?: number }>) =>
+    [0.99, 1.0].map((target) => {
+      const hit = cheapestReaching(points, target * bestSingle.quality) as (CostQuality & { lambda?: number; budget?: number }) | null;
+      return {
+        target,
+        cost_per_1k: hit ? r(hit.cost) : null,
+        cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
+        lambda: hit?.lambda ?? null,
+        budget_per_1k: hit?.budget ?? null,
+        quality: hit ? r(hit.quality) : null,
+      };
+    });
+
   const regretByAlgorithm: Record<string, number> = {};
   let regret: ReturnType<typeof regretSeries> | null = null;
   for (const [algorithm, run] of defaultRuns) {
@@ -293,27 +307,8 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       by_algorithm: byAlgorithm,
       policy_with_budgets: aiqOf([...sweepPoints, ...budgetPoints]),
     },
-    at_best_single_quality: [0.99, 1.0].map((target) => {
-      const hit = cheapestReaching(sweepPoints, target * bestSingle.quality) as (CostQuality & { lambda: number }) | null;
-      return {
-        target,
-        cost_per_1k: hit ? r(hit.cost) : null,
-        cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
-        lambda: hit ? hit.lambda : null,
-        quality: hit ? r(hit.quality) : null,
-      };
-    }),
-    at_best_single_quality_with_budgets: [0.99, 1.0].map((target) => {
-      const hit = cheapestReaching([...sweepPoints, ...budgetPoints], target * bestSingle.quality) as (CostQuality & { lambda?: number; budget?: number }) | null;
-      return {
-        target,
-        cost_per_1k: hit ? r(hit.cost) : null,
-        cost_ratio_vs_best_single: hit ? r(hit.cost / bestSingle.cost_per_1k, 4) : null,
-        lambda: hit?.lambda ?? null,
-        budget_per_1k: hit?.budget ?? null,
-        quality: hit ? r(hit.quality) : null,
-      };
-    }),
+    at_best_single_quality: reaching(sweepPoints).map(({ budget_per_1k: _budget, ...entry }) => entry),
+    at_best_single_quality_with_budgets: reaching([...sweepPoints, ...budgetPoints]),
     cumulative_regret: {
       lambda: DEFAULT_LAMBDA,
       algorithm: defaultAlgorithm,

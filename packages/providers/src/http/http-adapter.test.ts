@@ -107,12 +107,11 @@ describe('HttpAdapter', () => {
     handler = () => arrived(); // …and never answers.
     const adapter = adapterFor();
     const controller = new AbortController();
-    const started = Date.now();
     const call = adapter.chat(request, { model: settings, signal: controller.signal, timeouts: { firstTokenMs: 10_000, totalMs: 10_000 } });
     await requestArrived;
     controller.abort();
+    // The caller's abort, not the 10 s timers, ended it: the message says which.
     await expect(call).rejects.toMatchObject({ code: 'timeout', retryable: false, message: expect.stringMatching(/aborted by the caller/) });
-    expect(Date.now() - started).toBeLessThan(5_000);
     await adapter.close();
   });
 
