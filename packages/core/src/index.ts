@@ -9,3 +9,4 @@ export * from './decision';
 export * from './shutdown';
 export * from './random';
 export * from './net';
+export * from './evidence';

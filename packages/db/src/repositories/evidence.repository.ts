@@ -1,21 +1,15 @@
 /**
- * The optimizer's evidence as SQL aggregates (shapes match @switchyard/optimizer's
- * EvalStat / LiveStat / ProbeStat, which db does not import). Aggregates only: nothing
+ * The optimizer's evidence as SQL aggregates: core's EvalStat / LiveStat / ProbeStat, with
+ * every field filled. Aggregates only: nothing
  * here returns raw rows except bounded samples of eval items for training.
  */
 import { sql } from 'kysely';
+import type { EvalStat, LiveStat, ProbeStat } from '@switchyard/core';
 import type { Db } from '../database';
 import { probeLatencyStats } from './probe-sample.repository';
 
-export interface EvalEvidenceRow {
-  model: string;
-  category: string;
-  n: number;
-  meanScore: number;
-  meanInputTokens: number | null;
-  meanOutputTokens: number | null;
-  source: string;
-}
+/** An `EvalStat` with every field filled. */
+export type EvalEvidenceRow = EvalStat & { meanInputTokens: number | null; meanOutputTokens: number | null; source: string };
 
 /**
  * Offline quality per (model, category, dataset): the newest graded result of each
@@ -58,20 +52,16 @@ export async function evalEvidence(db: Db): Promise<EvalEvidenceRow[]> {
   }));
 }
 
-export interface LiveEvidenceRow {
-  model: string;
-  category: string;
-  /** Start of the hour bucket. */
+/** A `LiveStat` bucket (`at` is the start of the bucket) with every sum filled. */
+export type LiveEvidenceRow = LiveStat & {
   at: Date;
-  requests: number;
-  errors: number;
   feedbackCount: number;
   feedbackSum: number;
   judgeCount: number;
   judgeSum: number;
   inputTokensSum: number;
   outputTokensSum: number;
-}
+};
 
 /**
  * Live outcomes per (model, category, hour) since `since`: every attempt counts as a
@@ -145,16 +135,8 @@ export async function liveEvidence(db: Db, options: { since: Date; bucket?: 'hou
   return [...rows.values()].sort((left, right) => left.at.getTime() - right.at.getTime() || left.model.localeCompare(right.model));
 }
 
-export interface ProbeEvidenceRow {
-  model: string;
-  n: number;
-  ttftP50Ms: number | null;
-  ttftP95Ms: number | null;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  tokensPerSecondP50: number | null;
-  errorRate: number;
-}
+/** A `ProbeStat` with every field filled. */
+export type ProbeEvidenceRow = ProbeStat & { tokensPerSecondP50: number | null; errorRate: number };
 
 /** Latency distributions from recent probes. */
 export async function probeEvidence(db: Db, options: { since: Date }): Promise<ProbeEvidenceRow[]> {
