@@ -82,6 +82,13 @@ describe('replay benchmark', () => {
     expect(Object.keys(report.sweeps).sort()).toEqual(['contextual', 'thompson']);
     expect(report.aiq.oracle).toBeGreaterThan(report.aiq.frontier_mixing);
     expect(report.at_best_single_quality.map((entry) => entry.target)).toEqual([0.99, 1]);
+    // Each policy point is the expectation over the policy's own draws; the models it actually
+    // drew (540 online prompts) land within a few binomial standard errors of it.
+    for (const point of [...report.sweep, ...report.budget_sweep]) {
+      expect(Math.abs(point.quality - point.realized_quality)).toBeLessThan(0.07);
+      expect(Math.abs(point.cost_per_1k - point.realized_cost_per_1k)).toBeLessThan(0.5 * point.cost_per_1k + 0.01);
+    }
+    expect(report.sweep.some((point) => point.quality !== point.realized_quality)).toBe(true);
     expect(report.cumulative_regret.series.length).toBeGreaterThan(10);
     expect(report.cumulative_regret.lambda).toBe(0.3);
     // Prompt difficulty is visible in the text here, so the contextual policy beats mixing.

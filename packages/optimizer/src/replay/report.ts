@@ -57,6 +57,15 @@ interface PointReport {
   cost_per_1k: number;
 }
 
+/**
+ * A policy point: `quality` / `cost_per_1k` are expectations over the policy's own draws (see
+ * `ReplayRun.quality`); the `realized_*` pair is what the drawn models actually scored and cost.
+ */
+interface PolicyPointReport extends PointReport {
+  realized_quality: number;
+  realized_cost_per_1k: number;
+}
+
 export interface ReplayReport {
   bench: string;
   prompts: number;
@@ -74,14 +83,14 @@ export interface ReplayReport {
     oracle: PointReport;
   };
   single_models: Array<PointReport & { model: string }>;
-  sweep: Array<PointReport & { lambda: number }>;
+  sweep: Array<PolicyPointReport & { lambda: number }>;
   /**
    * The default algorithm with an average budget per 1,000 prompts on the route (λ_cost 0):
    * it mixes the models around the budget. Not part of `aiq.policy` / `at_best_single_quality`
    * (those are the λ sweep, as specified); see the `*_with_budgets` figures.
    */
-  budget_sweep: Array<PointReport & { budget_per_1k: number }>;
-  sweeps: Record<string, Array<PointReport & { lambda: number; publishes: number }>>;
+  budget_sweep: Array<PolicyPointReport & { budget_per_1k: number }>;
+  sweeps: Record<string, Array<PolicyPointReport & { lambda: number; publishes: number }>>;
   aiq: {
     policy: number;
     frontier_mixing: number;
@@ -119,6 +128,13 @@ export interface ReplayReport {
 }
 
 const r = (value: number, digits = 6): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const policyPoint = (run: ReplayRun): PolicyPointReport => ({
+  quality: r(run.quality),
+  cost_per_1k: r(run.costPer1k),
+  realized_quality: r(run.realizedQuality),
+  realized_cost_per_1k: r(run.realizedCostPer1k),
+});
 
 function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: string; index: number }> {
   const count = bench.names.length;
@@ -211,7 +227,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
         ...(options.tuning ? { tuning: options.tuning } : {}),
       });
       if (lambda === DEFAULT_LAMBDA) defaultRuns.set(algorithm, run);
-      return { lambda, quality: r(run.quality), cost_per_1k: r(run.costPer1k), publishes: run.publishes };
+      return { lambda, ...policyPoint(run), publishes: run.publishes };
     });
     if (!defaultRuns.has(algorithm)) {
       defaultRuns.set(
@@ -231,7 +247,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       settings,
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
-    return { budget_per_1k: r(budget), quality: r(run.quality), cost_per_1k: r(run.costPer1k) };
+    return { budget_per_1k: r(budget), ...policyPoint(run) };
   });
   const singlePoints: CostQuality[] = singles.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
   const allCosts = [
@@ -250,7 +266,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   for (const [algorithm, sweep] of Object.entries(sweeps)) {
     byAlgorithm[algorithm] = aiqOf(sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality })));
   }
-  const sweep = (sweeps[defaultAlgorithm] ?? []).map(({ lambda, quality, cost_per_1k }) => ({ lambda, quality, cost_per_1k }));
+  const sweep = (sweeps[defaultAlgorithm] ?? []).map(({ publishes: _publishes, ...point }) => point);
   const sweepPoints = sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
   const budgetPoints = budgetSweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, budget: point.budget_per_1k }));
 

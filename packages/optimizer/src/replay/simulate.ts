@@ -10,7 +10,9 @@
  * seeded uniform number; only that model's score, tokens and cost are revealed and recorded
  * as live outcomes (score as a judge grade). Every `republishEvery` prompts the optimizer
  * rebuilds the policy from all evidence so far with the previous policy as parent, as the
- * scheduled `optimize` job would. Quality and cost are averaged over the online prompts.
+ * scheduled `optimize` job would. Quality and cost are averaged over the online prompts, both as
+ * the expectation over the policy's distribution (every model's outcome is known, so the draw's
+ * own noise need not enter the measure) and as realized by the drawn models.
  */
 import type { OptimizerConfig, RouteConfig } from '@switchyard/core';
 import { drawModel, featurize, requestWeights, type FeatureSpec, type PolicyDocument, type PromptFeatures } from '@switchyard/policy';
@@ -112,8 +114,18 @@ export interface ReplayRunOptions {
 }
 
 export interface ReplayRun {
+  /**
+   * Expected quality over the online prompts: per prompt, the policy's distribution times every
+   * model's recorded score. The replay knows every model's outcome, so the policy's own
+   * randomization need not add noise to its measure; single models and frontier mixing are
+   * exact expectations too.
+   */
   quality: number;
+  /** Expected cost per 1,000 prompts, as `quality`. */
   costPer1k: number;
+  /** Mean score of the models actually drawn (what one run of the traffic would have seen). */
+  realizedQuality: number;
+  realizedCostPer1k: number;
   /** Model index chosen for each online prompt. */
   choices: Int32Array;
   publishes: number;
@@ -194,11 +206,20 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
   const choices = new Int32Array(online);
   let qualitySum = 0;
   let costSum = 0;
+  let expectedQualitySum = 0;
+  let expectedCostSum = 0;
   for (let t = 0; t < online; t += 1) {
     const p = bench.warmCount + t;
     const category = policy.routes[REPLAY_ROUTE]?.categories[REPLAY_CATEGORY];
     if (!category) throw new Error('the policy has no replay route');
     const weights = requestWeights(category, bench.features[p] as PromptFeatures);
+    let weightTotal = 0;
+    for (const entry of weights) weightTotal += entry.weight;
+    for (const entry of weights) {
+      const cell = p * count + (indexById.get(entry.model) as number);
+      expectedQualitySum += (entry.weight / weightTotal) * (bench.score[cell] as number);
+      expectedCostSum += (entry.weight / weightTotal) * (bench.cost[cell] as number);
+    }
     const chosen = drawModel(weights, random.next()) as string;
     const m = indexById.get(chosen) as number;
     choices[t] = m;
@@ -217,5 +238,13 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
     }
     if ((t + 1) % options.republishEvery === 0 && t + 1 < online) policy = build(policy);
   }
-  return { quality: qualitySum / online, costPer1k: (costSum / online) * 1000, choices, publishes, finalPolicy: policy };
+  return {
+    quality: expectedQualitySum / online,
+    costPer1k: (expectedCostSum / online) * 1000,
+    realizedQuality: qualitySum / online,
+    realizedCostPer1k: (costSum / online) * 1000,
+    choices,
+    publishes,
+    finalPolicy: policy,
+  };
 }
