@@ -205,7 +205,20 @@ describe('shouldPublish', () => {
     jitter.routes.auto!.categories.math!.models[1]!.weight += 0.01;
     expect(shouldPublish(base, jitter, 0.05).publish).toBe(false);
     const removed = structuredClone(base);
-    removed.routes.auto!.categories.math!.models.pop();
-    expect(shouldPublish(base, removed, 0.05).reason).toMatch(/models changed/);
+    const dropped = removed.routes.auto!.categories.math!.models.pop()!;
+    expect(shouldPublish(base, removed, 0.05).reason).toBe(`models changed: −${dropped.model} (auto/math)`);
+    // A model that joins one category and leaves another is named once per direction, with its cells.
+    const moves = structuredClone(removed);
+    const firstCategory = Object.keys(moves.routes.auto!.categories).find((name) => name !== 'math');
+    expect(firstCategory).toBeDefined();
+    const from = moves.routes.auto!.categories[firstCategory!]!;
+    const into = moves.routes.auto!.categories.math!;
+    const leaving = from.models.find((entry) => !into.models.some((other) => other.model === entry.model))!;
+    expect(leaving).toBeDefined();
+    from.models = from.models.filter((entry) => entry !== leaving);
+    into.models.push({ ...leaving, weight: 0 });
+    const reason = shouldPublish(removed, moves, 0.05).reason;
+    expect(reason).toContain(`+${leaving.model} (auto/math)`);
+    expect(reason).toContain(`−${leaving.model} (auto/${firstCategory})`);
   });
 });

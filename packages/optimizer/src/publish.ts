@@ -16,6 +16,28 @@ export interface PublishDecision {
   diff: PolicyDiff | null;
 }
 
+const MAX_MODELS_NAMED = 6;
+const MAX_CELLS_NAMED = 3;
+
+/**
+ * One entry per model, naming the (route, category) cells it entered or left: a model can join
+ * one category's candidates and leave another's in the same policy, so the model alone would
+ * read as "+X, −X".
+ */
+function describeCells(sign: string, entries: ReadonlyArray<{ route: string; category: string; model: string }>): string[] {
+  const cellsByModel = new Map<string, string[]>();
+  for (const entry of entries) {
+    const cells = cellsByModel.get(entry.model) ?? [];
+    cells.push(`${entry.route}/${entry.category}`);
+    cellsByModel.set(entry.model, cells);
+  }
+  return [...cellsByModel].map(([model, cells]) => {
+    const shown = cells.slice(0, MAX_CELLS_NAMED).join(', ');
+    const more = cells.length > MAX_CELLS_NAMED ? ` +${cells.length - MAX_CELLS_NAMED} more` : '';
+    return `${sign}${model} (${shown}${more})`;
+  });
+}
+
 export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number): PublishDecision {
   if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
   const diff = diffPolicies(current, candidate);
@@ -23,8 +45,10 @@ export function shouldPublish(current: PolicyDocument | null, candidate: PolicyD
     return { publish: true, reason: `routes changed (added: ${diff.routesAdded.join(', ') || 'none'}; removed: ${diff.routesRemoved.join(', ') || 'none'})`, diff };
   }
   if (diff.modelsAdded.length > 0 || diff.modelsRemoved.length > 0) {
-    const names = [...diff.modelsAdded.map((entry) => `+${entry.model}`), ...diff.modelsRemoved.map((entry) => `-${entry.model}`)];
-    return { publish: true, reason: `models changed: ${[...new Set(names)].join(', ')}`, diff };
+    const changes = [...describeCells('+', diff.modelsAdded), ...describeCells('−', diff.modelsRemoved)];
+    const shown = changes.slice(0, MAX_MODELS_NAMED).join('; ');
+    const more = changes.length > MAX_MODELS_NAMED ? `; and ${changes.length - MAX_MODELS_NAMED} more` : '';
+    return { publish: true, reason: `models changed: ${shown}${more}`, diff };
   }
   for (const [name, route] of Object.entries(candidate.routes)) {
     const before = current.routes[name];
