@@ -65,6 +65,19 @@ const HANG_LIMIT_MS = 10 * 60_000;
 const CHUNK_INTERVAL_MS = 40;
 const NEVER_ABORTED = new AbortController().signal;
 
+/** One chat call, decided (outcome, fault, time to first token) and ready to be answered. */
+interface SimCall {
+  format: SimFormat;
+  reply: FastifyReply;
+  model: FleetModel;
+  context: StreamContext;
+  outcome: SimOutcome;
+  fault: Fault | undefined;
+  ttftMs: number;
+  /** Aborted when the client goes away (never, for zero-latency answers that do not wait). */
+  signal: AbortSignal;
+}
+
 function splitPieces(text: string, wordsPerPiece: number): string[] {
   const words = text.match(/\S+\s*|\s+/g) ?? [];
   const pieces: string[] = [];
@@ -197,8 +210,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const ttftMs = zeroLatency ? 0 : lognormal(random, model.latency.ttftMedianMs, model.latency.ttftSpread);
 
-    if (!sim.stream) return respond(format, reply, model, context, outcome, fault, ttftMs, signal);
-    return stream(format, reply, model, context, outcome, fault, ttftMs, signal);
+    const call: SimCall = { format, reply, model, context, outcome, fault, ttftMs, signal };
+    return sim.stream ? stream(call) : respond(call);
   };
 
   const wait = async (ms: number, signal: AbortSignal): Promise<boolean> => {
@@ -211,16 +224,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   };
 
-  const respond = async (
-    format: SimFormat,
-    reply: FastifyReply,
-    model: FleetModel,
-    context: StreamContext,
-    outcome: SimOutcome,
-    fault: Fault | undefined,
-    ttftMs: number,
-    signal: AbortSignal,
-  ) => {
+  const respond = async ({ format, reply, model, context, outcome, fault, ttftMs, signal }: SimCall) => {
     if (fault === 'timeout') {
       reply.hijack();
       await hang(reply, signal);
@@ -240,16 +244,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     return reply.code(200).send(format.response(context, outcome));
   };
 
-  const stream = async (
-    format: SimFormat,
-    reply: FastifyReply,
-    model: FleetModel,
-    context: StreamContext,
-    outcome: SimOutcome,
-    fault: Fault | undefined,
-    ttftMs: number,
-    signal: AbortSignal,
-  ) => {
+  const stream = async ({ format, reply, model, context, outcome, fault, ttftMs, signal }: SimCall) => {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
