@@ -18,6 +18,7 @@ import {
   streamDatasetItems,
   type DatasetSummary,
   type DatasetVersionRow,
+  type Db,
   type StoredDatasetItem,
 } from '@switchyard/db';
 import {
@@ -30,6 +31,7 @@ import {
   itemToJsonl,
   type EvalItem,
   type InspectedDataset,
+  type ValidationReport,
 } from '@switchyard/evals';
 import type { ApiContext } from '../context';
 import { documented, notFound, page, paginationQuery } from './route-schema';
@@ -50,6 +52,7 @@ const downloadQuery = z.object({
   version: z.string().regex(/^[0-9a-f]{64}$/, 'must be a version id').optional(),
 });
 
+/** A dataset version as the API shows it. */
 const versionView = (version: DatasetVersionRow) => ({
   id: version.id,
   itemCount: version.item_count,
@@ -59,6 +62,7 @@ const versionView = (version: DatasetVersionRow) => ({
   createdAt: version.created_at,
 });
 
+/** A dataset as lists show it: its latest version's item count and categories at the top level. */
 const datasetView = (dataset: DatasetSummary) => ({
   id: dataset.id,
   name: dataset.name,
@@ -73,6 +77,7 @@ const datasetView = (dataset: DatasetSummary) => ({
   categories: dataset.latestVersion?.categories ?? [],
 });
 
+/** An item as the preview shows it (without its content hash). */
 const itemView = (item: StoredDatasetItem) => {
   const { contentHash: _hash, ...rest } = item;
   return rest;
@@ -97,6 +102,43 @@ const datasetDocs = z.object({
   versionCount: z.number(),
   latestVersion: z.object({ id: z.string(), itemCount: z.number(), categories: z.array(z.string()), format: z.string(), createdAt: z.string() }).nullable(),
 });
+
+/** The body of a dry-run upload: what would be stored, and the validation report. */
+export function dryRunView(name: string, parsed: InspectedDataset) {
+  return { dryRun: true, name, format: parsed.format, versionId: parsed.versionId, items: parsed.items.length, report: parsed.report };
+}
+
+/** The body of a stored upload: the dataset, the version (new or identical to an existing one) and the validation report. */
+export function uploadView(created: boolean, dataset: DatasetSummary | undefined, version: DatasetVersionRow, report: ValidationReport) {
+  return { created, dataset: dataset ? datasetView(dataset) : null, version: versionView(version), report };
+}
+
+/** The body of GET /api/datasets: live (or all) datasets, a page at a time. */
+export async function buildDatasetList(db: Db, query: z.infer<typeof listQuery>) {
+  const { rows, total } = await listDatasets(db, { limit: query.limit, offset: query.offset, includeDeleted: query.includeDeleted === 'true' });
+  return page(rows.map(datasetView), query.limit, query.offset, total);
+}
+
+/** The requested version of a live dataset (latest by default), or 404. */
+async function resolveVersion(db: Db, id: string, versionId: string | undefined): Promise<DatasetVersionRow> {
+  const found = await getDataset(db, id);
+  if (!found) throw notFound('Dataset');
+  if (!versionId) {
+    const latest = found.versions[0];
+    if (!latest) throw notFound('Dataset version');
+    return latest;
+  }
+  const version = await getDatasetVersion(db, versionId);
+  if (!version || version.dataset_id !== id) throw new SwitchyardError('not_found', `Version ${versionId} is not a version of this dataset`, { param: 'version' });
+  return version;
+}
+
+/** The body of GET /api/datasets/:id/items: a page of one version's items, in file order. */
+export async function buildItemsPage(db: Db, id: string, query: z.infer<typeof itemsQuery>) {
+  const version = await resolveVersion(db, id, query.version);
+  const items = await listDatasetItemsPage(db, version.id, { limit: query.limit, offset: query.offset });
+  return { versionId: version.id, ...page(items.map(itemView), query.limit, query.offset, version.item_count) };
+}
 
 /** Room for multipart boundaries, part headers and the small text fields. */
 const MULTIPART_OVERHEAD_BYTES = 256 * 1024;
@@ -171,7 +213,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
         const description = z.string().max(2000).optional().parse(fields.description ?? query.description);
 
         if (query.dryRun === 'true') {
-          return { dryRun: true, name, format: parsed.format, versionId: parsed.versionId, items: parsed.items.length, report: parsed.report };
+          return dryRunView(name, parsed);
         }
         if (parsed.report.rejected || !parsed.versionId || !parsed.format) throw new DatasetRejectedError(parsed.report);
         const outcome = await saveDatasetVersion(db, {
@@ -185,12 +227,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
           items: parsed.items.map((item) => ({ ...item, contentHash: itemContentHash(item) })),
         });
         const detail = await getDataset(db, outcome.dataset.id);
-        return reply.code(outcome.created ? 201 : 200).send({
-          created: outcome.created,
-          dataset: detail ? datasetView(detail.dataset) : null,
-          version: versionView(outcome.version),
-          report: parsed.report,
-        });
+        return reply.code(outcome.created ? 201 : 200).send(uploadView(outcome.created, detail?.dataset, outcome.version, parsed.report));
       },
     );
   });
@@ -203,11 +240,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
       querystring: listQuery,
       response: z.object({ items: z.array(datasetDocs), limit: z.number(), offset: z.number(), total: z.number(), nextOffset: z.number().nullable() }),
     }),
-    async (request) => {
-      const query = listQuery.parse(request.query);
-      const { rows, total } = await listDatasets(db, { limit: query.limit, offset: query.offset, includeDeleted: query.includeDeleted === 'true' });
-      return page(rows.map(datasetView), query.limit, query.offset, total);
-    },
+    async (request) => buildDatasetList(db, listQuery.parse(request.query)),
   );
 
   app.get(
@@ -221,20 +254,6 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
     },
   );
 
-  /** The requested version of a live dataset (latest by default), or 404. */
-  async function resolveVersion(id: string, versionId: string | undefined): Promise<DatasetVersionRow> {
-    const found = await getDataset(db, id);
-    if (!found) throw notFound('Dataset');
-    if (!versionId) {
-      const latest = found.versions[0];
-      if (!latest) throw notFound('Dataset version');
-      return latest;
-    }
-    const version = await getDatasetVersion(db, versionId);
-    if (!version || version.dataset_id !== id) throw new SwitchyardError('not_found', `Version ${versionId} is not a version of this dataset`, { param: 'version' });
-    return version;
-  }
-
   app.get(
     '/api/datasets/:id/items',
     documented({
@@ -244,13 +263,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
       params: idParams,
       querystring: itemsQuery,
     }),
-    async (request) => {
-      const { id } = idParams.parse(request.params);
-      const query = itemsQuery.parse(request.query);
-      const version = await resolveVersion(id, query.version);
-      const items = await listDatasetItemsPage(db, version.id, { limit: query.limit, offset: query.offset });
-      return { versionId: version.id, ...page(items.map(itemView), query.limit, query.offset, version.item_count) };
-    },
+    async (request) => buildItemsPage(db, idParams.parse(request.params).id, itemsQuery.parse(request.query)),
   );
 
   app.delete(
@@ -281,7 +294,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
     async (request, reply) => {
       const { id } = idParams.parse(request.params);
       const query = downloadQuery.parse(request.query);
-      const version = await resolveVersion(id, query.version);
+      const version = await resolveVersion(db, id, query.version);
       const found = await getDataset(db, id);
       const csv = query.format === 'csv';
       const lines = async function* () {

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
-import { getEvalRun, listEvalResults, listEvalRuns, type EvalRunRow } from '@switchyard/db';
+import { getEvalRun, listEvalResults, listEvalRuns, type Db, type EvalRunRow } from '@switchyard/db';
 import type { GroupSummary } from '@switchyard/evals';
 import { cancelEvalRun, computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
 import type { RouteContext } from '../context';
@@ -39,7 +39,8 @@ const groupView = (group: GroupSummary) => ({
   ttftMs: group.ttftMs,
 });
 
-function runView(run: EvalRunRow) {
+/** An eval run as the API shows it: status, progress and settings. */
+export function runView(run: EvalRunRow) {
   const settings = run.settings as Record<string, unknown>;
   const progress = computeProgress(run, { done: run.done, errors: run.errors, spendUsd: run.spend_usd });
   return {
@@ -70,9 +71,19 @@ function resultsView(models: readonly string[], groups: readonly GroupSummary[])
     return {
       model,
       ...(overall ? groupView(overall) : { n: 0, errors: 0, mean: null, interval: null, totalCostUsd: 0, costPerItemUsd: null, latencyMs: null, ttftMs: null }),
-      categories: mine.filter((group) => group.category !== null).map((group) => ({ category: group.category, ...groupView(group) })),
+      categories: mine.flatMap((group) => (group.category === null ? [] : [{ category: group.category, ...groupView(group) }])),
     };
   });
+}
+
+/**
+ * The body of GET /api/eval-runs/:id: the run with per-model results. A completed run's
+ * stored summary is used as is; otherwise the results so far are summarized now.
+ */
+export async function buildEvalRunDetail(db: Db, run: EvalRunRow) {
+  const stored = run.status === 'completed' ? (run.summary as unknown as EvalRunSummary | null) : null;
+  const summary = stored?.groups ? stored : await summarizeEvalRun(db, run);
+  return { ...runView(run), reused: summary.reused, results: resultsView(run.models, summary.groups) };
 }
 
 export async function evalRunRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
@@ -135,9 +146,7 @@ export async function evalRunRoutes(app: FastifyInstance, context: RouteContext)
     const { id } = idParams.parse(request.params);
     const run = await getEvalRun(context.db, id);
     if (!run) throw notFound(`eval run ${id}`);
-    const stored = run.status === 'completed' ? (run.summary as unknown as EvalRunSummary | null) : null;
-    const summary = stored?.groups ? stored : await summarizeEvalRun(context.db, run);
-    return { ...runView(run), reused: summary.reused, results: resultsView(run.models, summary.groups) };
+    return buildEvalRunDetail(context.db, run);
   });
 
   app.get(

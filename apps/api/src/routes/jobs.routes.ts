@@ -10,7 +10,7 @@ import { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { httpErrorResponse, SwitchyardError } from '@switchyard/core';
-import { listProviders } from '@switchyard/db';
+import { listProviders, type Db } from '@switchyard/db';
 import { createBullConnection, evalItemQueueName, listSchedules, queueNames, QueueSet, recentJobs, requestOptimize } from '@switchyard/jobs';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
@@ -27,6 +27,23 @@ const optimizeBody = z
   })
   .prefault({});
 
+/** Eval-item queues exist per provider; the catalog says which providers there are. */
+const providerQueues = async (db: Db) => (await listProviders(db)).map((provider) => evalItemQueueName(provider.id));
+
+/** The body of GET /api/jobs: schedules with their next run, queue counts, recent completed and failed jobs. */
+export async function buildJobsOverview(db: Db, queues: QueueSet, query: z.infer<typeof jobsQuery>) {
+  const extraQueues = await providerQueues(db);
+  const [schedules, recent] = await Promise.all([
+    listSchedules(queues),
+    recentJobs(queues, { limit: query.limit, extraQueues, ...(query.state ? { state: query.state } : {}) }),
+  ]);
+  const counts: Record<string, Record<string, number>> = {};
+  for (const name of [...Object.values(queueNames), ...extraQueues]) {
+    counts[name] = await queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized');
+  }
+  return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
+}
+
 export async function jobRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const connection = createBullConnection(context.config.redisUrl);
   connection.on('error', () => undefined);
@@ -38,22 +55,9 @@ export async function jobRoutes(app: FastifyInstance, context: ApiContext): Prom
     await connection.quit().catch(() => connection.disconnect());
   });
 
-  /** Eval-item queues exist per provider; the catalog says which providers there are. */
-  const providerQueues = async () => (await listProviders(context.db)).map((provider) => evalItemQueueName(provider.id));
-
-  app.get('/api/jobs', documented({ tags: ['jobs'], summary: 'Schedules with their next run, queue counts, recent completed and failed jobs', querystring: jobsQuery }), async (request) => {
-    const query = jobsQuery.parse(request.query);
-    const extraQueues = await providerQueues();
-    const [schedules, recent] = await Promise.all([
-      listSchedules(queues),
-      recentJobs(queues, { limit: query.limit, extraQueues, ...(query.state ? { state: query.state } : {}) }),
-    ]);
-    const counts: Record<string, Record<string, number>> = {};
-    for (const name of [...Object.values(queueNames), ...extraQueues]) {
-      counts[name] = await queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized');
-    }
-    return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
-  });
+  app.get('/api/jobs', documented({ tags: ['jobs'], summary: 'Schedules with their next run, queue counts, recent completed and failed jobs', querystring: jobsQuery }), async (request) =>
+    buildJobsOverview(context.db, queues, jobsQuery.parse(request.query)),
+  );
 
   app.post(
     '/api/optimize',
@@ -95,7 +99,7 @@ export async function jobRoutes(app: FastifyInstance, context: ApiContext): Prom
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/admin/queues') || Date.now() - refreshedAt < 5_000) return;
     refreshedAt = Date.now();
-    for (const name of await providerQueues().catch(() => [] as string[])) {
+    for (const name of await providerQueues(context.db).catch(() => [] as string[])) {
       if (shown.has(name)) continue;
       shown.add(name);
       board.addQueue(adapterFor(name));

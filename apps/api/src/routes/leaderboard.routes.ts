@@ -8,6 +8,7 @@ import {
   refreshEvalRollup,
   trafficShare,
   wilsonInterval,
+  type Db,
   type QualityCell,
 } from '@switchyard/db';
 import type { ApiContext } from '../context';
@@ -30,80 +31,81 @@ function pooled(cells: QualityCell[]) {
 }
 
 /**
- * One row per model: quality (pooled over the filtered datasets/categories, with a Wilson
- * interval and the per-cell breakdown), rank with ties where intervals overlap, probe
- * latency (24 h), uptime (1 h / 24 h / 7 d), blended 3:1 price, spend, traffic share.
+ * The body of GET /api/leaderboard. One row per model: quality (pooled over the filtered
+ * datasets/categories, with a Wilson interval and the per-cell breakdown), rank with ties
+ * where intervals overlap, probe latency (24 h), uptime (1 h / 24 h / 7 d), blended 3:1
+ * price, spend, traffic share.
  */
-export async function leaderboardRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
-  const { db } = context;
+export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboardQuery>) {
+  await refreshEvalRollup(db);
+  const [models, allCells, probes, traffic] = await Promise.all([listModels(db), qualityCells(db), probeStats(db), trafficShare(db)]);
+  const cells = allCells.filter(
+    (cell) => (!query.dataset || cell.dataset === query.dataset) && (!query.category || cell.category === query.category),
+  );
+  const probesByModel = new Map(probes.map((entry) => [entry.model, entry]));
+  const trafficByModel = new Map(traffic.map((entry) => [entry.model, entry]));
+  const search = query.search?.toLowerCase();
+  const rows = models
+    .filter((model) => query.includeDisabled === 'true' || model.enabled)
+    .filter((model) => !query.provider || model.provider_id === query.provider)
+    .filter((model) => !search || model.id.toLowerCase().includes(search) || (model.display_name ?? '').toLowerCase().includes(search))
+    .map((model) => {
+      const own = cells.filter((cell) => cell.model === model.id);
+      const quality = pooled(own);
+      const probe = probesByModel.get(model.id);
+      const share = trafficByModel.get(model.id);
+      const view = modelView(model);
+      return {
+        model: model.id,
+        displayName: model.display_name,
+        provider: model.provider_id,
+        enabled: model.enabled,
+        status: model.status,
+        price: view.price,
+        blendedPricePerMTok: view.blendedPricePerMTok,
+        quality,
+        interval: quality.interval,
+        cells: own.map((cell) => ({
+          dataset: cell.dataset,
+          category: cell.category,
+          n: cell.n,
+          mean: cell.mean,
+          errors: cell.errors,
+          interval: cell.mean === null ? null : wilsonInterval(cell.mean, cell.n),
+        })),
+        latencyP50Ms: probe?.latencyP50Ms ?? null,
+        latencyP95Ms: probe?.latencyP95Ms ?? null,
+        ttftP50Ms: probe?.ttftP50Ms ?? null,
+        ttftP95Ms: probe?.ttftP95Ms ?? null,
+        tokensPerSecond: probe?.tokensPerSecond ?? null,
+        probeSamples24h: probe?.samples ?? 0,
+        lastProbeAt: probe?.lastProbeAt ?? null,
+        uptime: probe?.uptime ?? { '1h': null, '24h': null, '7d': null },
+        traffic: { requests24h: share?.requests ?? 0, share24h: share?.share ?? 0, errors24h: share?.errors ?? 0 },
+        spendUsd: {
+          evals: own.reduce((sum, cell) => sum + cell.costUsd, 0),
+          probes24h: probe?.probeSpendUsd ?? 0,
+          traffic24h: share?.spendUsd ?? 0,
+        },
+      };
+    });
+  const ranked = rankWithTies(rows).sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.quality.mean ?? -1) - (a.quality.mean ?? -1) || a.model.localeCompare(b.model),
+  );
+  return {
+    items: ranked.map(({ interval: _interval, ...row }) => row),
+    datasets: [...new Set(allCells.map((cell) => cell.dataset))].sort(),
+    categories: [...new Set(allCells.map((cell) => cell.category))].sort(),
+    providers: [...new Set(models.map((model) => model.provider_id))].sort(),
+    generatedAt: new Date().toISOString(),
+  };
+}
 
+/** GET /api/leaderboard: see buildLeaderboard. */
+export async function leaderboardRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   app.get(
     '/api/leaderboard',
     documented({ tags: ['leaderboard'], summary: 'Per-model quality with intervals, latency, uptime, price, spend and traffic share', querystring: leaderboardQuery }),
-    async (request) => {
-      const query = leaderboardQuery.parse(request.query);
-      await refreshEvalRollup(db);
-      const [models, allCells, probes, traffic] = await Promise.all([listModels(db), qualityCells(db), probeStats(db), trafficShare(db)]);
-      const cells = allCells.filter(
-        (cell) => (!query.dataset || cell.dataset === query.dataset) && (!query.category || cell.category === query.category),
-      );
-      const probesByModel = new Map(probes.map((entry) => [entry.model, entry]));
-      const trafficByModel = new Map(traffic.map((entry) => [entry.model, entry]));
-      const search = query.search?.toLowerCase();
-      const rows = models
-        .filter((model) => query.includeDisabled === 'true' || model.enabled)
-        .filter((model) => !query.provider || model.provider_id === query.provider)
-        .filter((model) => !search || model.id.toLowerCase().includes(search) || (model.display_name ?? '').toLowerCase().includes(search))
-        .map((model) => {
-          const own = cells.filter((cell) => cell.model === model.id);
-          const quality = pooled(own);
-          const probe = probesByModel.get(model.id);
-          const share = trafficByModel.get(model.id);
-          const view = modelView(model);
-          return {
-            model: model.id,
-            displayName: model.display_name,
-            provider: model.provider_id,
-            enabled: model.enabled,
-            status: model.status,
-            price: view.price,
-            blendedPricePerMTok: view.blendedPricePerMTok,
-            quality,
-            interval: quality.interval,
-            cells: own.map((cell) => ({
-              dataset: cell.dataset,
-              category: cell.category,
-              n: cell.n,
-              mean: cell.mean,
-              errors: cell.errors,
-              interval: cell.mean === null ? null : wilsonInterval(cell.mean, cell.n),
-            })),
-            latencyP50Ms: probe?.latencyP50Ms ?? null,
-            latencyP95Ms: probe?.latencyP95Ms ?? null,
-            ttftP50Ms: probe?.ttftP50Ms ?? null,
-            ttftP95Ms: probe?.ttftP95Ms ?? null,
-            tokensPerSecond: probe?.tokensPerSecond ?? null,
-            probeSamples24h: probe?.samples ?? 0,
-            lastProbeAt: probe?.lastProbeAt ?? null,
-            uptime: probe?.uptime ?? { '1h': null, '24h': null, '7d': null },
-            traffic: { requests24h: share?.requests ?? 0, share24h: share?.share ?? 0, errors24h: share?.errors ?? 0 },
-            spendUsd: {
-              evals: own.reduce((sum, cell) => sum + cell.costUsd, 0),
-              probes24h: probe?.probeSpendUsd ?? 0,
-              traffic24h: share?.spendUsd ?? 0,
-            },
-          };
-        });
-      const ranked = rankWithTies(rows).sort(
-        (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.quality.mean ?? -1) - (a.quality.mean ?? -1) || a.model.localeCompare(b.model),
-      );
-      return {
-        items: ranked.map(({ interval: _interval, ...row }) => row),
-        datasets: [...new Set(allCells.map((cell) => cell.dataset))].sort(),
-        categories: [...new Set(allCells.map((cell) => cell.category))].sort(),
-        providers: [...new Set(models.map((model) => model.provider_id))].sort(),
-        generatedAt: new Date().toISOString(),
-      };
-    },
+    async (request) => buildLeaderboard(context.db, leaderboardQuery.parse(request.query)),
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { blendedPricePerMTok, priceSchema, redisKeys, type LiveEvent } from '@switchyard/core';
-import { getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type ModelRow } from '@switchyard/db';
+import { getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type Db, type ModelRow } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
 
@@ -14,6 +14,7 @@ const modelPatch = z
   .object({ enabled: z.boolean().optional(), price: priceSchema.optional(), displayName: z.string().max(200).optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one of enabled, price, displayName');
 
+/** A model as the API shows it: camelCase, the price with its blended 3:1 figure. */
 export function modelView(row: ModelRow) {
   const price = {
     inputPerMTok: row.input_price_per_mtok,
@@ -38,6 +39,17 @@ export function modelView(row: ModelRow) {
   };
 }
 
+/** The body of GET /api/models: every model (optionally one provider, enabled or not) with its latest probe stats. */
+export async function buildModelList(db: Db, query: z.infer<typeof listQuery>) {
+  const [rows, stats] = await Promise.all([listModels(db), probeStats(db)]);
+  const byModel = new Map(stats.map((entry) => [entry.model, entry]));
+  const items = rows
+    .filter((row) => !query.provider || row.provider_id === query.provider)
+    .filter((row) => query.enabled === undefined || String(row.enabled) === query.enabled)
+    .map((row) => ({ ...modelView(row), stats: byModel.get(row.id) ?? null }));
+  return { items, total: items.length };
+}
+
 /** Models and providers: list with latest stats, enable/disable, edit price (audited). */
 export async function modelRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const { db, redis, config } = context;
@@ -49,16 +61,9 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
     };
   });
 
-  app.get('/api/models', documented({ tags: ['models'], summary: 'Models with prices and their latest probe stats', querystring: listQuery }), async (request) => {
-    const query = listQuery.parse(request.query);
-    const [rows, stats] = await Promise.all([listModels(db), probeStats(db)]);
-    const byModel = new Map(stats.map((entry) => [entry.model, entry]));
-    const items = rows
-      .filter((row) => !query.provider || row.provider_id === query.provider)
-      .filter((row) => query.enabled === undefined || String(row.enabled) === query.enabled)
-      .map((row) => ({ ...modelView(row), stats: byModel.get(row.id) ?? null }));
-    return { items, total: items.length };
-  });
+  app.get('/api/models', documented({ tags: ['models'], summary: 'Models with prices and their latest probe stats', querystring: listQuery }), async (request) =>
+    buildModelList(db, listQuery.parse(request.query)),
+  );
 
   app.get('/api/models/:id', documented({ tags: ['models'], summary: 'One model', params: modelParams }), async (request) => {
     const { id } = modelParams.parse(request.params);

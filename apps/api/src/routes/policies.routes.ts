@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
-import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from '@switchyard/policy';
+import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument, type PolicyDocumentInput } from '@switchyard/policy';
 import {
   getCurrentPolicy,
   getPolicy,
@@ -10,6 +10,7 @@ import {
   publishAndAnnounce,
   recordAudit,
   rollbackAndAnnounce,
+  type Db,
   type PolicyRow,
 } from '@switchyard/db';
 import type { ApiContext } from '../context';
@@ -25,7 +26,17 @@ const publishBody = z.object({ document: z.record(z.string(), z.unknown()), note
 const exportFormats = ['json', 'litellm', 'portkey'] as const;
 const exportQuery = z.object({ format: z.enum(exportFormats).default('json') });
 
-function versionView(row: PolicyRow) {
+/**
+ * A stored document, typed as what it is known to be: a document that parses. Every write
+ * path checks it (POST /api/policies parses before publishing; the optimizer builds a parsed
+ * one), but a version written before a defaulted field existed may lack that field, so it is
+ * the schema's input type, not its output. It is answered as stored, not re-parsed: filling
+ * in defaults would change the document its hash was computed from.
+ */
+const storedDocument = (row: PolicyRow): PolicyDocumentInput => row.document as PolicyDocumentInput;
+
+/** A policy version as GET /api/policies/current and /api/policies/:hash answer it. */
+export function versionView(row: PolicyRow) {
   return {
     hash: row.hash,
     schemaVersion: row.schema_version,
@@ -34,8 +45,37 @@ function versionView(row: PolicyRow) {
     note: row.note,
     createdAt: row.created_at,
     publishedAt: row.published_at,
-    document: row.document,
+    document: storedDocument(row),
   };
+}
+
+/** A version by hash, or the current one for `current`; 404 when there is none. */
+async function resolvePolicy(db: Db, hash: string): Promise<PolicyRow> {
+  const row = hash === 'current' ? await getCurrentPolicy(db) : await getPolicy(db, hash);
+  if (!row) throw notFound(hash === 'current' ? 'No policy has been published yet; current policy' : `Policy ${hash}`);
+  return row;
+}
+
+/** The body of GET /api/policies: versions newest first (without documents), the current hash and the publish/rollback timeline. */
+export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQuery>) {
+  const [rows, events, current] = await Promise.all([
+    listPolicies(db, { limit: query.limit + 1, ...(query.before ? { before: new Date(query.before) } : {}) }),
+    listPolicyEvents(db, 200),
+    getCurrentPolicy(db),
+  ]);
+  const items = rows.slice(0, query.limit);
+  return {
+    items,
+    currentHash: current?.hash ?? null,
+    events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
+    nextBefore: rows.length > query.limit ? new Date(items[items.length - 1]!.created_at).toISOString() : null,
+  };
+}
+
+/** The body of GET /api/policies/diff: the two resolved hashes and what moved between them. */
+export async function buildPolicyDiff(db: Db, query: z.infer<typeof diffQuery>) {
+  const [from, to] = await Promise.all([resolvePolicy(db, query.from), resolvePolicy(db, query.to)]);
+  return { from: from.hash, to: to.hash, diff: diffPolicies(parsePolicyDocument(from.document), parsePolicyDocument(to.document)) };
 }
 
 /** An export of a policy document in one of the supported formats, as file text. */
@@ -48,44 +88,22 @@ function renderExport(document: PolicyDocument, format: (typeof exportFormats)[n
 export async function policyRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const { db, redis, config } = context;
 
-  async function resolve(hash: string): Promise<PolicyRow> {
-    const row = hash === 'current' ? await getCurrentPolicy(db) : await getPolicy(db, hash);
-    if (!row) throw notFound(hash === 'current' ? 'No policy has been published yet; current policy' : `Policy ${hash}`);
-    return row;
-  }
-
   app.get('/api/policies/current', documented({ tags: ['policies'], summary: 'The current published policy' }), async () =>
-    versionView(await resolve('current')),
+    versionView(await resolvePolicy(db, 'current')),
   );
 
   app.get(
     '/api/policies',
     documented({ tags: ['policies'], summary: 'Policy versions (newest first) and the publish/rollback timeline', querystring: historyQuery }),
-    async (request) => {
-      const query = historyQuery.parse(request.query);
-      const [rows, events, current] = await Promise.all([
-        listPolicies(db, { limit: query.limit + 1, ...(query.before ? { before: new Date(query.before) } : {}) }),
-        listPolicyEvents(db, 200),
-        getCurrentPolicy(db),
-      ]);
-      const items = rows.slice(0, query.limit);
-      return {
-        items,
-        currentHash: current?.hash ?? null,
-        events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
-        nextBefore: rows.length > query.limit ? new Date(items[items.length - 1]!.created_at).toISOString() : null,
-      };
-    },
+    async (request) => buildPolicyHistory(db, historyQuery.parse(request.query)),
   );
 
-  app.get('/api/policies/diff', documented({ tags: ['policies'], summary: 'What moved between two versions', querystring: diffQuery }), async (request) => {
-    const query = diffQuery.parse(request.query);
-    const [from, to] = await Promise.all([resolve(query.from), resolve(query.to)]);
-    return { from: from.hash, to: to.hash, diff: diffPolicies(parsePolicyDocument(from.document), parsePolicyDocument(to.document)) };
-  });
+  app.get('/api/policies/diff', documented({ tags: ['policies'], summary: 'What moved between two versions', querystring: diffQuery }), async (request) =>
+    buildPolicyDiff(db, diffQuery.parse(request.query)),
+  );
 
   app.get('/api/policies/:hash', documented({ tags: ['policies'], summary: 'One policy version', params: hashParams }), async (request) =>
-    versionView(await resolve(hashParams.parse(request.params).hash)),
+    versionView(await resolvePolicy(db, hashParams.parse(request.params).hash)),
   );
 
   app.get(
@@ -100,7 +118,7 @@ export async function policyRoutes(app: FastifyInstance, context: ApiContext): P
     async (request, reply) => {
       const { hash } = hashParams.parse(request.params);
       const { format } = exportQuery.parse(request.query);
-      const row = await resolve(hash);
+      const row = await resolvePolicy(db, hash);
       const file = renderExport(parsePolicyDocument(row.document), format);
       const name = `switchyard-policy-${row.hash.slice(0, 12)}${format === 'json' ? '' : `-${format}`}.${file.extension}`;
       return reply

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
-import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type RouteRow } from '@switchyard/db';
+import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
 import { QueueSet, requestOptimize } from '@switchyard/jobs';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
@@ -16,8 +16,15 @@ const routeFields = z.object({
 });
 const createBody = routeFields.extend({ name: routeNameSchema });
 
+/** A route as the API shows it: its config, who changed it last and when. */
 function routeView(row: RouteRow) {
   return { ...routeRowToConfig(row), updatedBy: row.updated_by, updatedAt: row.updated_at, createdAt: row.created_at };
+}
+
+/** The body of GET /api/routes. */
+export async function buildRouteList(db: Db) {
+  const rows = await listRoutes(db);
+  return { items: rows.map(routeView) };
 }
 
 /**
@@ -42,10 +49,7 @@ export async function routeRoutes(app: FastifyInstance, context: ApiContext): Pr
   app.addHook('onClose', async () => queues.close());
   const requestOptimize = (_context: ApiContext, reason: string) => askForOptimize(context, queues, reason);
 
-  app.get('/api/routes', documented({ tags: ['routes'], summary: 'Named routes with objectives and constraints' }), async () => {
-    const rows = await listRoutes(db);
-    return { items: rows.map(routeView) };
-  });
+  app.get('/api/routes', documented({ tags: ['routes'], summary: 'Named routes with objectives and constraints' }), async () => buildRouteList(db));
 
   app.get('/api/routes/:name', documented({ tags: ['routes'], summary: 'One route and its change history', params: nameParams }), async (request) => {
     const { name } = nameParams.parse(request.params);

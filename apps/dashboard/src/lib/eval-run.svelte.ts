@@ -1,32 +1,9 @@
 import { getJson, sendJson } from './api';
 import { live, type LiveFeed } from './live.svelte';
+import type { EvalRun, EvalRunDetail, EvalRunResult, LiveEvent } from './types';
 
-export interface RunProgress {
-  status: string;
-  done: number;
-  total: number;
-  errors: number;
-  spendUsd: number;
-  etaMs: number | null;
-}
-
-export interface RunResult {
-  model: string;
-  n: number;
-  errors: number;
-  mean: number | null;
-  interval: { low: number; high: number } | null;
-  totalCostUsd: number;
-  latencyMs: { p50?: number; p95?: number } | null;
-  categories: Array<{ category: string; n: number; mean: number | null; interval: { low: number; high: number } | null }>;
-}
-
-interface RunView extends RunProgress {
-  id: string;
-  models: string[];
-  results?: RunResult[];
-  reused?: number;
-}
+/** Progress of a run, from its `eval-progress` events or from the run itself. */
+export type RunProgress = Omit<Extract<LiveEvent, { type: 'eval-progress' }>, 'type' | 'runId'>;
 
 const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
 
@@ -38,7 +15,7 @@ const finished = (status: string) => status === 'completed' || status === 'faile
 export class EvalRunWatch {
   runId = $state<string | null>(null);
   progress = $state.raw<RunProgress | null>(null);
-  results = $state.raw<RunResult[]>([]);
+  results = $state.raw<EvalRunResult[]>([]);
   error = $state<string | null>(null);
   private offLive: (() => void) | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
@@ -53,7 +30,7 @@ export class EvalRunWatch {
     this.error = null;
     this.results = [];
     try {
-      const run = await sendJson<RunView>('POST', '/api/eval-runs', input);
+      const run = await sendJson<EvalRun>('POST', '/api/eval-runs', input);
       this.runId = run.id;
       this.progress = run;
       this.follow(run.id);
@@ -66,7 +43,7 @@ export class EvalRunWatch {
   async cancel(): Promise<void> {
     if (!this.runId) return;
     try {
-      const run = await sendJson<RunView>('POST', `/api/eval-runs/${this.runId}/cancel`, {});
+      const run = await sendJson<EvalRun>('POST', `/api/eval-runs/${this.runId}/cancel`, {});
       this.progress = { status: run.status, done: run.done, total: run.total, errors: run.errors, spendUsd: run.spendUsd, etaMs: null };
       await this.complete();
     } catch (error) {
@@ -103,9 +80,9 @@ export class EvalRunWatch {
   async refresh(): Promise<void> {
     if (!this.runId) return;
     try {
-      const run = await getJson<RunView>(`/api/eval-runs/${this.runId}`);
+      const run = await getJson<EvalRunDetail>(`/api/eval-runs/${this.runId}`);
       this.progress = { status: run.status, done: run.done, total: run.total, errors: run.errors, spendUsd: run.spendUsd, etaMs: run.etaMs };
-      this.results = run.results ?? [];
+      this.results = run.results;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }

@@ -38,7 +38,8 @@ describe('EvalRunWatch', () => {
   });
 
   it('cancels its run through the API and stops following it', async () => {
-    const cancelled = { id: 'r2', models: ['a/x'], status: 'cancelled', done: 2, total: 6, errors: 0, spendUsd: 0.002, etaMs: 0 };
+    // Answers both the cancel (a run) and the refresh after it (a run with its results).
+    const cancelled = { id: 'r2', models: ['a/x'], status: 'cancelled', done: 2, total: 6, errors: 0, spendUsd: 0.002, etaMs: 0, reused: 0, results: [] };
     const fetchMock = vi.fn(async () => new Response(JSON.stringify(cancelled), { status: 200, headers: { 'content-type': 'application/json' } }));
     vi.stubGlobal('fetch', fetchMock);
     const feed = new LiveFeed();
@@ -51,6 +52,7 @@ describe('EvalRunWatch', () => {
     expect(watch.progress).toMatchObject({ status: 'cancelled', done: 2 });
     expect(watch.running).toBe(false);
     expect(watch.error).toBeNull();
+    expect(watch.results).toEqual([]);
     feed.dispatch({ type: 'eval-progress', runId: 'r2', done: 3, total: 6, errors: 0, spendUsd: 0.003, etaMs: 500, status: 'running' });
     expect(watch.progress?.status).toBe('cancelled');
   });

@@ -39,8 +39,8 @@ describe('expectedPoint', () => {
           general: {
             fallbackOrder: [],
             models: [
-              { model: 'a/x', weight: 0.25, expected: { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 100, latencyP50Ms: 1000, latencyP95Ms: 2000 } },
-              { model: 'b/y', weight: 0.75, expected: { quality: 0.5, costPerRequestUsd: 0.001, ttftP50Ms: 50, latencyP50Ms: null, latencyP95Ms: null } },
+              { model: 'a/x', weight: 0.25, expected: { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 100, ttftP95Ms: 150, latencyP50Ms: 1000, latencyP95Ms: 2000 } },
+              { model: 'b/y', weight: 0.75, expected: { quality: 0.5, costPerRequestUsd: 0.001, ttftP50Ms: 50, ttftP95Ms: 80, latencyP50Ms: null, latencyP95Ms: null } },
             ],
           },
         },

@@ -47,7 +47,7 @@ export function expectedPoint(route: string, policy: RoutePolicy, document: Poli
   let cost = 0;
   let total = 0;
   for (const entry of category.models) {
-    const info = document.models[entry.model];
+    const info = document.models?.[entry.model];
     const blended = prices.get(entry.model) ?? (info ? (3 * info.price.inputPerMTok + info.price.outputPerMTok) / 4 : 0);
     total += entry.weight;
     quality += entry.weight * entry.expected.quality;

@@ -1,12 +1,5 @@
 import { errorFrom } from './api';
-import type { DatasetItem, ValidationReport } from './types';
-
-export interface UploadResult {
-  created: boolean;
-  dataset: DatasetItem | null;
-  version: { id: string; itemCount: number; categories: string[]; format: string } | null;
-  report: ValidationReport;
-}
+import type { DatasetDryRun, DatasetUploadResult, ValidationReport } from './types';
 
 type Send = (file: File, url: string, onProgress: (fraction: number) => void) => Promise<{ status: number; body: string }>;
 
@@ -35,7 +28,7 @@ export class DatasetUpload {
   progress = $state(0);
   status = $state<'idle' | 'uploading' | 'done' | 'rejected' | 'failed'>('idle');
   report = $state.raw<ValidationReport | null>(null);
-  result = $state.raw<UploadResult | null>(null);
+  result = $state.raw<DatasetUploadResult | null>(null);
   error = $state<string | null>(null);
 
   constructor(private readonly send: Send = sendWithXhr) {}
@@ -51,7 +44,7 @@ export class DatasetUpload {
       const response = await this.send(file, '/api/datasets', (fraction) => (this.progress = fraction));
       this.progress = 1;
       if (response.status === 200 || response.status === 201) {
-        this.result = JSON.parse(response.body) as UploadResult;
+        this.result = JSON.parse(response.body) as DatasetUploadResult;
         this.report = this.result.report;
         this.status = 'done';
         return;
@@ -60,7 +53,7 @@ export class DatasetUpload {
       this.error = error.message;
       if (response.status === 422 || response.status === 400) {
         const dry = await this.send(file, '/api/datasets?dryRun=true', () => undefined);
-        if (dry.status === 200) this.report = (JSON.parse(dry.body) as { report: ValidationReport }).report;
+        if (dry.status === 200) this.report = (JSON.parse(dry.body) as DatasetDryRun).report;
         this.status = 'rejected';
         return;
       }
