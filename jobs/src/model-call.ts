@@ -10,7 +10,10 @@ export interface MeasuredCall {
   latencyMs: number;
   inputTokens: number;
   outputTokens: number;
-  /** Output tokens per second after the first token. */
+  /**
+   * Output tokens per second after the first chunk (see `generationRate`); null when the answer
+   * came in one burst and the rate cannot be seen.
+   */
   outputTokensPerSecond: number | null;
   costUsd: number;
   costEstimated: boolean;
@@ -22,6 +25,29 @@ export interface ModelBindingLike {
   settings: ModelCallSettings;
 }
 
+/** Shortest span of text chunks a generation rate is computed from. */
+export const MIN_GENERATION_SPAN_MS = 5;
+
+/**
+ * Output tokens per second, from when each text chunk arrived. The tokens of the first chunk
+ * belong to the time to first token, so the rate counts the tokens that came after it (the
+ * usage's count, shared out by characters, since chunks carry no token counts) over the time
+ * from the first chunk to the last. A vendor that sends a short answer in one chunk (or several
+ * chunks in one read) shows no generation time: the rate is null, not a huge number.
+ */
+export function generationRate(chunks: ReadonlyArray<{ at: number; chars: number }>, outputTokens: number): number | null {
+  const first = chunks[0];
+  const last = chunks.at(-1);
+  if (!first || !last || outputTokens <= 0) return null;
+  const spanMs = last.at - first.at;
+  if (spanMs < MIN_GENERATION_SPAN_MS) return null;
+  let totalChars = 0;
+  for (const chunk of chunks) totalChars += chunk.chars;
+  if (totalChars <= first.chars) return null;
+  const laterTokens = (outputTokens * (totalChars - first.chars)) / totalChars;
+  return laterTokens / (spanMs / 1000);
+}
+
 export async function measuredCall(
   binding: ModelBindingLike,
   request: { messages: ChatMessage[]; max_tokens?: number; temperature?: number },
@@ -30,6 +56,7 @@ export async function measuredCall(
   if (options.stream === false) return unstreamedCall(binding, request, options);
   const started = performance.now();
   let firstToken: number | null = null;
+  const chunks: Array<{ at: number; chars: number }> = [];
   let text = '';
   let finishReason: string | null = null;
   let usage: { prompt_tokens: number; completion_tokens: number; cost?: number; cost_estimated?: boolean } | undefined;
@@ -43,7 +70,11 @@ export async function measuredCall(
   );
   for await (const event of stream) {
     if (event.type === 'text') {
-      if (firstToken === null && event.text.length > 0) firstToken = performance.now();
+      if (event.text.length > 0) {
+        const at = performance.now();
+        if (firstToken === null) firstToken = at;
+        chunks.push({ at, chars: event.text.length });
+      }
       if (event.index === 0) text += event.text;
     } else if (event.type === 'finish' && event.index === 0) {
       finishReason = event.finishReason;
@@ -56,14 +87,13 @@ export async function measuredCall(
   const outputTokens = usage?.completion_tokens ?? 0;
   const cost = usage?.cost ?? costUsd(binding.settings.price, { promptTokens: inputTokens, completionTokens: outputTokens });
   const ttftMs = firstToken === null ? null : firstToken - started;
-  const generationSeconds = firstToken === null ? 0 : (ended - firstToken) / 1000;
   return {
     text,
     ttftMs,
     latencyMs: ended - started,
     inputTokens,
     outputTokens,
-    outputTokensPerSecond: generationSeconds > 0 && outputTokens > 1 ? (outputTokens - 1) / generationSeconds : null,
+    outputTokensPerSecond: generationRate(chunks, outputTokens),
     costUsd: cost,
     costEstimated: usage?.cost_estimated ?? usage === undefined,
     finishReason,
