@@ -1,5 +1,6 @@
 /** Recent completed and failed jobs across queues, with their errors (jobs API, dashboard). */
 import type { Job } from 'bullmq';
+import { jobOutcome, jobSubject } from './job-summary';
 import { queueNames, type QueueSet } from './queues';
 
 export interface RecentJob {
@@ -15,9 +16,14 @@ export interface RecentJob {
   result: unknown;
   error: string | null;
   data: unknown;
+  /** What the job was about (the probed model, the eval run…), or null. */
+  subject: string | null;
+  /** How it ended, in a line, read from `result`; null when failed or nothing telling. */
+  outcome: string | null;
 }
 
 function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob {
+  const result = state === 'completed' ? (job.returnvalue ?? null) : null;
   return {
     queue,
     id: job.id ?? null,
@@ -27,9 +33,11 @@ function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob
     finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
     durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
-    result: state === 'completed' ? (job.returnvalue ?? null) : null,
+    result,
     error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
     data: job.data,
+    subject: jobSubject(queue, job.data),
+    outcome: jobOutcome(queue, result),
   };
 }
 

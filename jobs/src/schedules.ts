@@ -6,6 +6,7 @@
  */
 import type { JobSchedulerTemplateOptions, Queue } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/core';
+import { jobSubject } from './job-summary';
 import { queueNames, schedulerId, type FixedQueueName, type QueueSet } from './queues';
 
 export interface ScheduleSpec {
@@ -109,6 +110,8 @@ export interface ScheduleInfo {
   everyMs: number | null;
   next: string | null;
   data: unknown;
+  /** What each run is about (the probed model…), or null. */
+  subject: string | null;
 }
 
 /** Every registered scheduler with its next run (for the jobs API and dashboard). */
@@ -124,6 +127,7 @@ export async function listSchedules(queues: QueueSet): Promise<ScheduleInfo[]> {
         everyMs: scheduler.every ?? null,
         next: scheduler.next ? new Date(scheduler.next).toISOString() : null,
         data: scheduler.template?.data ?? null,
+        subject: jobSubject(name, scheduler.template?.data),
       });
     }
   }

@@ -1,0 +1,78 @@
+/**
+ * One line each for what a job is about (its subject: the probed model, the eval run, the
+ * optimize request) and how it ended (its outcome: samples taken, policy published or not,
+ * records ingested), read from the job's data and return value. The jobs page lists a dozen
+ * "latency-probe" schedules and hundreds of runs; without these they all look alike.
+ */
+import type { CatalogSyncResult } from './catalog-sync';
+import type { DemoTrafficData } from './demo-traffic';
+import type { EvalItemJobData, EvalRunJobData } from './eval-run';
+import type { LatencyProbeData, LatencyProbeResult } from './latency-probe';
+import type { OptimizeJobData } from './optimize-trigger';
+import type { OptimizeResult } from './optimize';
+import type { OutcomeIngestResult } from './outcome-ingest';
+import { queueNames } from './queues';
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const usd = (value: number): string => `$${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}`;
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** What the job is about, or null when every job of its queue is about the same thing. */
+export function jobSubject(queue: string, data: unknown): string | null {
+  if (!isRecord(data)) return null;
+  switch (queue) {
+    case queueNames.latencyProbe:
+      return (data as Partial<LatencyProbeData>).model ?? null;
+    case queueNames.evalRun: {
+      const run = data as Partial<EvalRunJobData>;
+      return run.runId ? `run ${run.runId.slice(0, 8)}${run.itemIds ? ` · ${plural(run.itemIds.length, 'item')}` : ''}` : null;
+    }
+    case queueNames.optimize:
+      return (data as Partial<OptimizeJobData>).reason ?? null;
+    case queueNames.demoTraffic: {
+      const rate = (data as Partial<DemoTrafficData>).ratePerSecond;
+      return typeof rate === 'number' ? `${rate} requests/s` : null;
+    }
+    default: {
+      const item = data as Partial<EvalItemJobData>;
+      return item.modelId && item.runId ? `${item.modelId} · run ${item.runId.slice(0, 8)}` : null;
+    }
+  }
+}
+
+/** How a completed job ended, from its return value; null when it returned nothing telling. */
+export function jobOutcome(queue: string, result: unknown): string | null {
+  if (!isRecord(result)) return null;
+  switch (queue) {
+    case queueNames.latencyProbe: {
+      const probe = result as LatencyProbeResult;
+      if (probe.status === 'ok') return `${plural(probe.samples, 'sample')}, ${plural(probe.errors, 'error')}, ${usd(probe.costUsd)}`;
+      return typeof probe.message === 'string' ? `${probe.status}: ${probe.message}` : probe.status;
+    }
+    case queueNames.optimize: {
+      const optimize = result as Partial<OptimizeResult>;
+      if (optimize.published === undefined) return null;
+      return optimize.published ? `published ${optimize.hash?.slice(0, 8) ?? ''}: ${optimize.reason ?? ''}` : `not published: ${optimize.reason ?? ''}`;
+    }
+    case queueNames.outcomeIngest: {
+      const ingest = result as Partial<OutcomeIngestResult>;
+      if (typeof ingest.read !== 'number') return null;
+      if (ingest.read === 0) return 'nothing to ingest';
+      return `${plural(ingest.inserted ?? 0, 'record')} stored${ingest.malformed ? `, ${ingest.malformed} malformed dropped` : ''}`;
+    }
+    case queueNames.catalogSync: {
+      const sync = result as Partial<CatalogSyncResult>;
+      if (typeof sync.models !== 'number') return null;
+      return `${plural(sync.models, 'model')}, ${plural(sync.disagreements?.length ?? 0, 'price disagreement')}, ${plural(sync.errors?.length ?? 0, 'error')}`;
+    }
+    case queueNames.evalRun: {
+      const run = result as { done?: unknown; errors?: unknown };
+      return typeof run.done === 'number' ? `${plural(run.done, 'item')} done, ${plural(typeof run.errors === 'number' ? run.errors : 0, 'error')}` : null;
+    }
+    default: {
+      const item = result as { score?: unknown; errorCode?: unknown; written?: unknown };
+      if (typeof item.errorCode === 'string') return `error: ${item.errorCode}`;
+      return typeof item.score === 'number' ? `score ${item.score.toFixed(2)}` : null;
+    }
+  }
+}
