@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedPoint, paretoFrontier, previewPoint } from './tradeoffs';
+import { expectedPoint, paretoFrontier, previewPoint, priceAxis, priceTick } from './tradeoffs';
 import type { LeaderboardRow, PolicyDocument } from './types';
 
 describe('paretoFrontier', () => {
@@ -69,5 +69,19 @@ describe('previewPoint', () => {
   it('respects candidates and returns null without data', () => {
     expect(previewPoint(rows, { quality: 1, cost: 0, latency: 0 }, ['b/cheap'])!.quality).toBeCloseTo(0.6);
     expect(previewPoint([], { quality: 1, cost: 0, latency: 0 })).toBeNull();
+  });
+});
+
+describe('priceAxis', () => {
+  it('spans the prices with 1–2–5 ticks, all inside the domain', () => {
+    const axis = priceAxis([0.135, 0.262, 3.44, 24]);
+    expect(axis).toEqual({ domain: [0.1, 50], ticks: [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50] });
+    expect(axis?.ticks.map(priceTick)).toEqual(['$0.10', '$0.20', '$0.50', '$1', '$2', '$5', '$10', '$20', '$50']);
+  });
+  it('keeps a price that sits on a step as the domain edge, and ignores what cannot go on a log axis', () => {
+    expect(priceAxis([0, -1, Number.NaN, 2, 5])).toEqual({ domain: [2, 5], ticks: [2, 5] });
+    expect(priceAxis([0.003])).toEqual({ domain: [0.002, 0.005], ticks: [0.002, 0.005] });
+    expect(priceAxis([])).toBeNull();
+    expect(priceTick(0.005)).toBe('$0.005');
   });
 });

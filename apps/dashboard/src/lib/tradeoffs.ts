@@ -113,3 +113,28 @@ export function previewPoint(
   }
   return { quality, blendedPricePerMTok: price, latencyP50Ms: latency, weights };
 }
+
+/**
+ * A log price axis with ticks at 1–2–5 steps (…, $0.10, $0.20, $0.50, $1, $2, …) and a domain
+ * from the step at or below the cheapest value to the step at or above the priciest, so every
+ * tick is inside it and labelled in dollars (the default labels read "200m" for $0.20).
+ */
+export function priceAxis(values: readonly number[]): { domain: [number, number]; ticks: number[] } | null {
+  const positive = values.filter((value) => Number.isFinite(value) && value > 0);
+  if (positive.length === 0) return null;
+  const low = Math.min(...positive);
+  const high = Math.max(...positive);
+  const steps: number[] = [];
+  for (let exponent = Math.floor(Math.log10(low)); exponent <= Math.ceil(Math.log10(high)); exponent += 1) {
+    for (const mantissa of [1, 2, 5]) steps.push(Number((mantissa * 10 ** exponent).toPrecision(1)));
+  }
+  const from = steps.filter((step) => step <= low * (1 + 1e-9)).at(-1) ?? (steps[0] as number);
+  const to = steps.find((step) => step >= high * (1 - 1e-9)) ?? (steps.at(-1) as number);
+  const ticks = steps.filter((step) => step >= from && step <= to);
+  return { domain: [from, to === from ? to * 2 : to], ticks };
+}
+
+/** A price tick's label: $0.05, $0.20, $1, $20. */
+export function priceTick(value: number): string {
+  return value >= 1 || value < 0.01 ? `$${value}` : `$${value.toFixed(2)}`;
+}
