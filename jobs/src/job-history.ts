@@ -1,6 +1,6 @@
 /** Recent completed and failed jobs across queues, with their errors (jobs API, dashboard). */
 import type { Job } from 'bullmq';
-import { jobOutcome, jobSubject } from './job-summary';
+import { jobIsIdle, jobOutcome, jobSubject } from './job-summary';
 import { queueNames, type QueueSet } from './queues';
 
 export interface RecentJob {
@@ -20,6 +20,8 @@ export interface RecentJob {
   subject: string | null;
   /** How it ended, in a line, read from `result`; null when failed or nothing telling. */
   outcome: string | null;
+  /** Completed with nothing to do (an ingest of an empty stream). */
+  idle: boolean;
 }
 
 function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob {
@@ -38,6 +40,7 @@ function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob
     data: job.data,
     subject: jobSubject(queue, job.data),
     outcome: jobOutcome(queue, result),
+    idle: jobIsIdle(queue, result),
   };
 }
 

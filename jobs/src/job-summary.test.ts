@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobOutcome, jobSubject } from './job-summary';
+import { jobIsIdle, jobOutcome, jobSubject } from './job-summary';
 
 describe('job summaries', () => {
   it('names what a job is about', () => {
@@ -25,5 +25,12 @@ describe('job summaries', () => {
     expect(jobOutcome('eval-item-sim-openai', { written: true, score: 1, errorCode: null })).toBe('score 1.00');
     expect(jobOutcome('eval-item-sim-openai', { written: true, score: null, errorCode: 'timeout' })).toBe('error: timeout');
     expect(jobOutcome('optimize', null)).toBeNull();
+  });
+
+  it('marks an ingest that found nothing as idle, and nothing else', () => {
+    expect(jobIsIdle('outcome-ingest', { read: 0, inserted: 0, malformed: 0, batches: 0, claimed: 0 })).toBe(true);
+    expect(jobIsIdle('outcome-ingest', { read: 3, inserted: 3, malformed: 0, batches: 1, claimed: 0 })).toBe(false);
+    expect(jobIsIdle('optimize', { published: false, reason: 'x' })).toBe(false);
+    expect(jobIsIdle('outcome-ingest', null)).toBe(false);
   });
 });

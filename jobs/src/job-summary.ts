@@ -76,3 +76,8 @@ export function jobOutcome(queue: string, result: unknown): string | null {
     }
   }
 }
+
+/** A completed run that found nothing to do (an outcome ingest with an empty stream): hidden by default in lists. */
+export function jobIsIdle(queue: string, result: unknown): boolean {
+  return queue === queueNames.outcomeIngest && isRecord(result) && (result as Partial<OutcomeIngestResult>).read === 0;
+}

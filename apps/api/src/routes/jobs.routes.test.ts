@@ -30,7 +30,7 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     const ids = body.schedules.map((schedule: { id: string }) => schedule.id);
     expect(ids).toEqual(expect.arrayContaining(['latency-probe|sim-a%2Fmini', 'catalog-sync', 'optimize', 'outcome-ingest']));
     const probe = body.schedules.find((schedule: { id: string }) => schedule.id === 'latency-probe|sim-a%2Fmini');
-    expect(probe).toMatchObject({ queue: 'latency-probe', everyMs: 60_000, data: { model: 'sim-a/mini' } });
+    expect(probe).toMatchObject({ queue: 'latency-probe', everyMs: 60_000, data: { model: 'sim-a/mini' }, subject: 'sim-a/mini' });
     expect(Date.parse(probe.next)).not.toBeNaN();
     expect(body.queues['catalog-sync'].waiting).toBeGreaterThanOrEqual(1);
     expect(body.queues).toHaveProperty('eval-item-sim-a');
@@ -54,7 +54,7 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     await worker.close();
     const response = await api.app.inject({ method: 'GET', url: '/api/jobs?state=failed', headers: auth });
     const failed = response.json().recent.find((entry: { id: string }) => entry.id === 'failed-sync');
-    expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503' });
+    expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503', outcome: null, idle: false });
   });
 
   it('validates the query and requires the admin token', async () => {
