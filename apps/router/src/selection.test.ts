@@ -5,7 +5,7 @@ import { drawFromRequestId } from './deterministic-draw';
 import type { ContentNeeds } from './request-validation';
 import { noHints, type RoutingHints } from './routing-hints';
 import type { CategoryTable, ModelEntry } from './routing-table';
-import { selectModels, type SelectionInput } from './selection';
+import { formatWeight, selectModels, type SelectionInput } from './selection';
 
 function entry(id: string, price: number, capabilities: Partial<ModelEntry['capabilities']> = {}): ModelEntry {
   const binding = { adapter: {} as ProviderAdapter, settings: { id, upstreamName: id, price: { inputPerMTok: price, outputPerMTok: price } } } as ModelBinding;
@@ -88,5 +88,15 @@ describe('selectModels', () => {
     expect(skipped.chain.map((model) => model.id)).toEqual(['b/mid', 'c/small']);
     expect(skipped.skippedOpen).toBe(1);
     expect(selectModels(input({ draw: 0.1, isOpen: () => true })).chain).toHaveLength(3);
+  });
+});
+
+describe('formatWeight', () => {
+  it('shows two decimals, and one significant digit for a weight drawn through the exploration floor', () => {
+    expect(formatWeight(0.6234)).toBe('0.62');
+    expect(formatWeight(1)).toBe('1.00');
+    expect(formatWeight(0.0023)).toBe('0.002');
+    expect(formatWeight(0.00004)).toBe('0.00004');
+    expect(formatWeight(0)).toBe('0.00');
   });
 });

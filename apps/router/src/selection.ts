@@ -163,3 +163,12 @@ export function selectModels(input: SelectionInput): Selection {
   if (input.hints.fallback) for (const index of usable) if (index !== picked) chain.push(entries[index] as ModelEntry);
   return { chain, weight, eligible: usable.length, skippedOpen };
 }
+
+/**
+ * A selection weight for the `x-switchyard-reason` header: two decimals, except that a weight
+ * under 0.01 (a model drawn through its exploration floor) keeps one significant digit, so it
+ * reads 0.002 rather than a misleading 0.00.
+ */
+export function formatWeight(weight: number): string {
+  return weight >= 0.01 || weight <= 0 ? weight.toFixed(2) : weight.toPrecision(1);
+}

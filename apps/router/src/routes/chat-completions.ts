@@ -25,7 +25,7 @@ import type { RouterContext, RoutingState } from '../router-context';
 import { hasHints, noHints, parseHints } from '../routing-hints';
 import type { ModelEntry, RouteTable, RoutingTable } from '../routing-table';
 import { ChunkEncoder, DONE_FRAME, errorFrame } from '../sse-encoder';
-import { selectModels, type Selection } from '../selection';
+import { formatWeight, selectModels, type Selection } from '../selection';
 
 const DIRECT_ROUTE = 'direct';
 /** Output tokens assumed by the `max_cost_usd` estimate when the request sets no max_tokens. */
@@ -72,7 +72,7 @@ function directSelection(entry: ModelEntry, chat: ValidatedChat): Selection {
 
 function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
   if (source === 'direct') return 'direct';
-  let reason = `weight ${selection.weight.toFixed(2)} of ${selection.eligible} eligible`;
+  let reason = `weight ${formatWeight(selection.weight)} of ${selection.eligible} eligible`;
   if (source === 'cold-start') reason = `cold-start; ${reason}`;
   if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
   if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
