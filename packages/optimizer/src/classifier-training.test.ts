@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classify } from '@switchyard/policy';
 import { describe, expect, it } from 'vitest';
-import { trainClassifier, type LabelledText } from './classifier-training';
+import { DEFAULT_MIN_CONFIDENCE, fitTemperature, heldOutLogLoss, trainClassifier, type LabelledText } from './classifier-training';
 
 const datasets = join(import.meta.dirname, '../../../datasets');
 
@@ -31,6 +31,35 @@ describe('category classifier', () => {
     // The router's classify() on unseen prompts.
     expect(classify(result.classifier, 'Tom has 3 apples and buys 5 more boxes of 12 apples each. How many apples does he have?').category).toBe('math');
     expect(classify(result.classifier, 'def f(x):\n    return x[::-1]\nassert f("abc") == ??').category).toBe('code');
+    // Calibrated: cross-validation finds the raw posteriors overconfident, and prompts unlike
+    // every training item fall below minConfidence (the router then uses `general`) instead of
+    // landing confidently in some category.
+    expect(result.temperature).toBeGreaterThan(1);
+    expect(result.classifier.temperature).toBe(result.temperature);
+    expect(result.classifier.minConfidence).toBe(DEFAULT_MIN_CONFIDENCE);
+    const inDomain = classify(result.classifier, 'Tom has 3 apples and buys 5 more boxes of 12 apples each. How many apples does he have?');
+    expect(inDomain.confidence).toBeGreaterThanOrEqual(DEFAULT_MIN_CONFIDENCE);
+    for (const prompt of ['Summarize this paragraph in one sentence: the meeting moved to Tuesday because the CFO was travelling.', 'Write a cover letter for a barista job.']) {
+      const raw = classify({ ...result.classifier, temperature: 1 }, prompt);
+      const calibrated = classify(result.classifier, prompt);
+      expect(raw.confidence, prompt).toBeGreaterThan(0.95);
+      expect(calibrated.confidence, prompt).toBeLessThan(DEFAULT_MIN_CONFIDENCE);
+    }
+  });
+
+  it('fits the temperature that minimizes the held-out log loss', () => {
+    // Two confident mistakes among confident hits: a raw posterior pays dearly for them.
+    const scored = [
+      ...Array.from({ length: 20 }, () => ({ scores: [0, -30], truth: 0 })),
+      { scores: [0, -30], truth: 1 },
+      { scores: [-30, 0], truth: 0 },
+    ];
+    const temperature = fitTemperature(scored);
+    expect(temperature).toBeGreaterThan(3);
+    expect(heldOutLogLoss(scored, temperature)).toBeLessThan(heldOutLogLoss(scored, 1));
+    // No mistakes: nothing to soften.
+    expect(fitTemperature([{ scores: [0, -30], truth: 0 }])).toBe(1);
+    expect(heldOutLogLoss([{ scores: [0, 0], truth: 1 }], 1)).toBeCloseTo(Math.log(2), 12);
   });
 
   it('is deterministic for a seed and needs items', () => {

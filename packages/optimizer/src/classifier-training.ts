@@ -7,8 +7,15 @@
  * Laplace smoothing α, and log P(category) from the item shares. Accuracy is measured on a
  * seeded, per-category held-out share of the items first; the stored classifier is then
  * retrained on every item. Coefficients are rounded to 4 decimals to keep the policy small.
+ *
+ * Calibration: naive Bayes treats overlapping n-grams as independent evidence, so its raw
+ * posteriors are near 0 or 1 even when it is wrong — and on prompts unlike the training items
+ * it is just as sure, which would send a summary request to the math route with "99.6 %".
+ * The softmax temperature that minimizes the held-out items' negative log-likelihood
+ * (temperature scaling, Guo et al. 2017) is stored with the classifier, and the router's
+ * `minConfidence` then compares calibrated probabilities.
  */
-import { DEFAULT_FEATURE_SPEC, classifyFeatures, createPromptFeatures, featurize, type Classifier, type FeatureSpec } from '@switchyard/policy';
+import { DEFAULT_FEATURE_SPEC, argmax, classifierScores, createPromptFeatures, featurize, type Classifier, type FeatureSpec } from '@switchyard/policy';
 import { createRandom, shuffleInPlace } from './random';
 
 export interface LabelledText {
@@ -26,12 +33,46 @@ export interface ClassifierTrainingOptions {
   seed?: number;
 }
 
+/** Candidate temperatures (log-spaced); 1 is the raw posterior. */
+export const TEMPERATURE_GRID = [1, 1.5, 2, 3, 4, 6, 8, 11, 15, 20, 30, 40, 60];
+/** Default `minConfidence`: below a 70 % calibrated posterior the router uses `general`. */
+export const DEFAULT_MIN_CONFIDENCE = 0.7;
+
 export interface ClassifierTrainingResult {
   classifier: Classifier;
   /** Accuracy on the held-out items (null when too few items to hold any out). */
   heldOutAccuracy: number | null;
   heldOut: number;
   perCategory: Record<string, { heldOut: number; correct: number }>;
+  /** Fitted softmax temperature (1 with too few items to cross-validate). */
+  temperature: number;
+}
+
+/** Mean negative log-likelihood of the true categories at `temperature`. */
+export function heldOutLogLoss(scored: ReadonlyArray<{ scores: readonly number[]; truth: number }>, temperature: number): number {
+  let total = 0;
+  for (const { scores, truth } of scored) {
+    const best = scores[argmax(scores)] as number;
+    let normalizer = 0;
+    for (const score of scores) normalizer += Math.exp((score - best) / temperature);
+    const probability = truth < 0 ? 0 : Math.exp(((scores[truth] as number) - best) / temperature) / normalizer;
+    total -= Math.log(Math.max(1e-12, probability));
+  }
+  return scored.length > 0 ? total / scored.length : 0;
+}
+
+/** The grid temperature with the lowest held-out log loss (the smaller one on a tie). */
+export function fitTemperature(scored: ReadonlyArray<{ scores: readonly number[]; truth: number }>): number {
+  let best = 1;
+  let bestLoss = Infinity;
+  for (const temperature of TEMPERATURE_GRID) {
+    const loss = heldOutLogLoss(scored, temperature);
+    if (loss < bestLoss - 1e-12) {
+      bestLoss = loss;
+      best = temperature;
+    }
+  }
+  return best;
 }
 
 const round = (value: number): number => Math.round(value * 1e4) / 1e4;
@@ -72,6 +113,37 @@ function fit(items: readonly LabelledText[], spec: FeatureSpec, alpha: number, m
   };
 }
 
+/** Folds of the cross-validation that fits the temperature. */
+export const CALIBRATION_FOLDS = 5;
+
+/**
+ * Every item scored by a classifier trained without it (`CALIBRATION_FOLDS`-fold, seeded):
+ * with ~99 % accuracy a single held-out split holds one or two mistakes, too few to fit a
+ * temperature on; every item held out once gives all of them.
+ */
+function crossValidatedScores(
+  items: readonly LabelledText[],
+  spec: FeatureSpec,
+  alpha: number,
+  minConfidence: number,
+  random: ReturnType<typeof createRandom>,
+): Array<{ scores: number[]; truth: number }> {
+  if (items.length < CALIBRATION_FOLDS * 2) return [];
+  const order = shuffleInPlace(items.map((_, index) => index), random);
+  const features = createPromptFeatures(512);
+  const scored: Array<{ scores: number[]; truth: number }> = [];
+  for (let fold = 0; fold < CALIBRATION_FOLDS; fold += 1) {
+    const held = order.filter((_, position) => position % CALIBRATION_FOLDS === fold);
+    const heldSet = new Set(held);
+    const trial = fit(items.filter((_, index) => !heldSet.has(index)), spec, alpha, minConfidence);
+    for (const index of held) {
+      const item = items[index] as LabelledText;
+      scored.push({ scores: classifierScores(trial, featurize(item.text, spec, features), []), truth: trial.categories.indexOf(item.category) });
+    }
+  }
+  return scored;
+}
+
 /** Train the naive-Bayes category classifier and measure its held-out accuracy. */
 export function trainClassifier(items: readonly LabelledText[], options: ClassifierTrainingOptions = {}): ClassifierTrainingResult {
   const spec: FeatureSpec = {
@@ -81,7 +153,7 @@ export function trainClassifier(items: readonly LabelledText[], options: Classif
   };
   if (items.length === 0) throw new RangeError('classifier training needs labelled items');
   const alpha = options.alpha ?? 0.1;
-  const minConfidence = options.minConfidence ?? 0.5;
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const share = options.heldOutShare ?? 0.2;
   const random = createRandom(options.seed ?? 1);
   const byCategory = new Map<string, LabelledText[]>();
@@ -101,18 +173,20 @@ export function trainClassifier(items: readonly LabelledText[], options: Classif
     const features = createPromptFeatures(512);
     let correct = 0;
     for (const item of test) {
-      const result = classifyFeatures(trial, featurize(item.text, spec, features));
+      const scores = classifierScores(trial, featurize(item.text, spec, features), []);
       const entry = (perCategory[item.category] ??= { heldOut: 0, correct: 0 });
       entry.heldOut += 1;
-      if (result.category === item.category) {
+      if (trial.categories[argmax(scores)] === item.category) {
         entry.correct += 1;
         correct += 1;
       }
     }
     heldOutAccuracy = correct / test.length;
   }
+  const temperature = fitTemperature(crossValidatedScores(items, spec, alpha, minConfidence, random));
   const classifier = fit(items, spec, alpha, minConfidence);
   if (heldOutAccuracy !== null) classifier.heldOutAccuracy = round(heldOutAccuracy);
+  classifier.temperature = temperature;
   classifier.trainedOn = items.length;
-  return { classifier, heldOutAccuracy, heldOut: test.length, perCategory };
+  return { classifier, heldOutAccuracy, heldOut: test.length, perCategory, temperature };
 }

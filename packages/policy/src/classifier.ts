@@ -5,8 +5,9 @@
  * category, log P(category) and log P(bucket | category) over `dimensions` buckets
  * (trained by packages/optimizer). Scoring adds, for each bucket present in the prompt,
  * count × log-likelihood to each category's log prior — only the buckets present are
- * touched, so a 1k-token prompt costs a few thousand additions. The softmax of the scores
- * gives the posterior; `confidence` is the winner's posterior probability.
+ * touched, so a 1k-token prompt costs a few thousand additions. The softmax of the scores,
+ * divided by the classifier's fitted `temperature`, gives the posterior; `confidence` is the
+ * winner's posterior probability.
  */
 import { DEFAULT_FEATURE_SPEC, createPromptFeatures, featurize, type FeatureSpec, type PromptFeatures } from './features';
 import type { Classifier } from './schema';
@@ -25,27 +26,40 @@ export function classifierFeatureSpec(classifier: Classifier): FeatureSpec {
 const scratchScores: number[] = [];
 const sharedFeatures = createPromptFeatures(512);
 
-/** Classify already featurized text (features must come from `classifierFeatureSpec(classifier)`). */
-export function classifyFeatures(classifier: Classifier, features: PromptFeatures): Classification {
+/** Log scores per category (log prior + log likelihoods), before the softmax; written into `out`. */
+export function classifierScores(classifier: Classifier, features: PromptFeatures, out: number[]): number[] {
   const { categories, logPriors, logLikelihoods, dimensions } = classifier;
-  const count = categories.length;
-  let best = 0;
-  let bestScore = -Infinity;
-  for (let category = 0; category < count; category += 1) {
+  for (let category = 0; category < categories.length; category += 1) {
     let score = logPriors[category] ?? -Infinity;
     const row = category * dimensions;
     for (let position = 0; position < features.size; position += 1) {
       score += (features.counts[position] as number) * (logLikelihoods[row + (features.indices[position] as number)] ?? 0);
     }
-    scratchScores[category] = score;
-    if (score > bestScore) {
-      bestScore = score;
-      best = category;
-    }
+    out[category] = score;
   }
+  out.length = categories.length;
+  return out;
+}
+
+/** Classify already featurized text (features must come from `classifierFeatureSpec(classifier)`). */
+export function classifyFeatures(classifier: Classifier, features: PromptFeatures): Classification {
+  const scores = classifierScores(classifier, features, scratchScores);
+  return { category: classifier.categories[argmax(scores)] as string, confidence: posteriorOfBest(scores, classifier.temperature ?? 1) };
+}
+
+/** Index of the largest score. */
+export function argmax(scores: readonly number[]): number {
+  let best = 0;
+  for (let index = 1; index < scores.length; index += 1) if ((scores[index] as number) > (scores[best] as number)) best = index;
+  return best;
+}
+
+/** Softmax probability of the best score at `temperature`. */
+export function posteriorOfBest(scores: readonly number[], temperature: number): number {
+  const bestScore = scores[argmax(scores)] as number;
   let total = 0;
-  for (let category = 0; category < count; category += 1) total += Math.exp((scratchScores[category] as number) - bestScore);
-  return { category: categories[best] as string, confidence: total > 0 ? 1 / total : 0 };
+  for (const score of scores) total += Math.exp((score - bestScore) / temperature);
+  return total > 0 ? 1 / total : 0;
 }
 
 /**

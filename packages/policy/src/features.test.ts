@@ -90,6 +90,13 @@ describe('classify', () => {
     expect(result.confidence).toBeGreaterThan(0.9);
     const neutral = classify(classifier, 'zzz');
     expect(neutral.confidence).toBeLessThan(0.9);
+    // A fitted temperature softens the posterior without changing the winner; without one
+    // (older policies) the raw posterior is used, as before.
+    const tempered = classify({ ...classifier, temperature: 4 }, 'Solve the equation');
+    expect(tempered.category).toBe('math');
+    expect(tempered.confidence).toBeLessThan(result.confidence);
+    expect(tempered.confidence).toBeGreaterThan(0.5);
+    expect(classify({ ...classifier, temperature: 1 }, 'Solve the equation').confidence).toBeCloseTo(result.confidence, 12);
   });
 });
 

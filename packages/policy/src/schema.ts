@@ -111,6 +111,13 @@ export const classifierSchema = z.looseObject({
   logLikelihoods: z.array(z.number()),
   /** Below this posterior probability the router uses `general`. */
   minConfidence: probability.default(0.5),
+  /**
+   * Softmax temperature of the posterior, fitted on held-out items. Naive Bayes counts
+   * overlapping n-grams as independent evidence, so its raw posteriors are far too sure of
+   * themselves (also on prompts unlike anything it was trained on); dividing the log scores by
+   * the temperature calibrates them. Absent in older policies: 1, the raw posterior.
+   */
+  temperature: z.number().positive().optional(),
   heldOutAccuracy: probability.optional(),
   trainedOn: z.number().int().nonnegative().optional(),
 });
