@@ -23,6 +23,11 @@ const evalStats: EvalStat[] = [
   { model: 'anthropic/pro', category: 'math', n: 200, meanScore: 0.95, meanInputTokens: 300, meanOutputTokens: 250, source: 'eval:gsm8k_test' },
   { model: 'groq/fast', category: 'math', n: 200, meanScore: 0.5, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:gsm8k_test' },
 ];
+/** Labelled texts of two categories, enough to train a classifier. */
+const twoCategoryItems = Array.from({ length: 40 }, (_, index) =>
+  index % 2 === 0 ? { text: `compute ${index} plus ${index + 1}`, category: 'math' } : { text: `write a poem about the sea ${index}`, category: 'writing' },
+);
+
 const input = (overrides: Partial<BuildPolicyInput> = {}): BuildPolicyInput => ({
   routes: [route()],
   models,
@@ -143,10 +148,7 @@ describe('buildPolicy', () => {
         { category: 'math', model: 'anthropic/pro', score: 1, text },
       ];
     }).flat();
-    const classifierTrainingItems = Array.from({ length: 40 }, (_, index) =>
-      index % 2 === 0 ? { text: `compute ${index} plus ${index + 1}`, category: 'math' } : { text: `write a poem about the sea ${index}`, category: 'writing' },
-    );
-    const policy = buildPolicy(input({ contextualItems, classifierTrainingItems, settings: optimizerConfigSchema.parse({ algorithm: 'contextual' }) }));
+    const policy = buildPolicy(input({ contextualItems, classifierTrainingItems: twoCategoryItems, settings: optimizerConfigSchema.parse({ algorithm: 'contextual' }) }));
     expect(policy.generator.algorithm).toBe('contextual');
     const contextual = policy.routes.auto!.categories.math!.contextual!;
     expect(contextual.kind).toBe('irt-logistic');
@@ -220,5 +222,24 @@ describe('shouldPublish', () => {
     const reason = shouldPublish(removed, moves, 0.05).reason;
     expect(reason).toContain(`+${leaving.model} (auto/math)`);
     expect(reason).toContain(`−${leaving.model} (auto/${firstCategory})`);
+  });
+});
+
+describe('shouldPublish and the classifier calibration', () => {
+  it('publishes a calibration that appears or moves materially, not grid jitter', () => {
+    const base = buildPolicy(input({ classifierTrainingItems: twoCategoryItems }));
+    expect(base.classifier).toBeDefined();
+    const withTemperature = (document: typeof base, temperature: number | undefined, minConfidence = base.classifier!.minConfidence) => {
+      const copy = structuredClone(document);
+      copy.classifier = { ...copy.classifier!, minConfidence };
+      if (temperature === undefined) delete copy.classifier.temperature;
+      else copy.classifier.temperature = temperature;
+      return copy;
+    };
+    const uncalibrated = withTemperature(base, undefined);
+    expect(shouldPublish(uncalibrated, withTemperature(base, 11), 0.05)).toMatchObject({ publish: true, reason: 'the classifier is now calibrated (temperature 11)' });
+    expect(shouldPublish(withTemperature(base, 8), withTemperature(base, 11), 0.05).publish).toBe(false);
+    expect(shouldPublish(withTemperature(base, 4), withTemperature(base, 11), 0.05).reason).toBe("the classifier's temperature moved (4 → 11)");
+    expect(shouldPublish(withTemperature(base, 11, 0.5), withTemperature(base, 11, 0.7), 0.05).reason).toBe("the classifier's minConfidence changed (0.5 → 0.7)");
   });
 });

@@ -4,8 +4,8 @@
  * How it works: `diffPolicies` measures, per (route, category), the L1 distance between the
  * two weight vectors. The candidate is published when there is no current policy, when a
  * route or a model appears or disappears, when a route's objective or constraints changed,
- * when the classifier's categories changed or a classifier appeared, or when some
- * (route, category) moved more than `threshold` of its traffic. Small Monte Carlo jitter and
+ * when the classifier's categories or its calibration changed materially or a classifier
+ * appeared, or when some (route, category) moved more than `threshold` of its traffic. Small Monte Carlo jitter and
  * refreshed contextual coefficients alone do not cause a publish.
  */
 import { canonicalize, diffPolicies, type PolicyDiff, type PolicyDocument } from '@switchyard/policy';
@@ -38,6 +38,21 @@ function describeCells(sign: string, entries: ReadonlyArray<{ route: string; cat
   });
 }
 
+/**
+ * A material change in how sure the classifier has to be: a calibration appearing (a policy
+ * from before calibration), another `minConfidence`, or a temperature at least twice or half
+ * the current one. Smaller temperature moves (the grid's neighbouring steps, as the
+ * cross-validation's mistakes come and go) are jitter and wait for the next material change.
+ */
+function calibrationChange(before: PolicyDocument['classifier'], after: PolicyDocument['classifier']): string | null {
+  if (!before || !after) return null;
+  if (before.minConfidence !== after.minConfidence) return `the classifier's minConfidence changed (${before.minConfidence} → ${after.minConfidence})`;
+  if (after.temperature === undefined) return null;
+  if (before.temperature === undefined) return `the classifier is now calibrated (temperature ${after.temperature})`;
+  const ratio = after.temperature / before.temperature;
+  return ratio >= 2 || ratio <= 0.5 ? `the classifier's temperature moved (${before.temperature} → ${after.temperature})` : null;
+}
+
 export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number): PublishDecision {
   if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
   const diff = diffPolicies(current, candidate);
@@ -61,6 +76,8 @@ export function shouldPublish(current: PolicyDocument | null, candidate: PolicyD
   if (categoriesBefore !== categoriesAfter && categoriesAfter !== null) {
     return { publish: true, reason: 'the category classifier changed', diff };
   }
+  const calibration = calibrationChange(current.classifier, candidate.classifier);
+  if (calibration) return { publish: true, reason: calibration, diff };
   if (diff.maxL1 > threshold) {
     const top = diff.weightChanges[0];
     return {
