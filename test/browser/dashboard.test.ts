@@ -125,6 +125,10 @@ describe('dashboard in headless Chromium against npm start', () => {
     const expected = shown.hash.startsWith(hash!) ? shown : ((await (await fetch(`${system.apiUrl}/api/policies/${current!.hash}`)).json()) as { document: unknown });
     expect(exported).toEqual(expected.document);
     await page.locator('figure.chart svg').first().waitFor();
+    // The page says how requests get their category (the first start evaluates labelled sets, so there is a classifier).
+    const classifier = page.getByTestId('classifier');
+    await classifier.waitFor();
+    expect(await classifier.textContent()).toMatch(/Held-out accuracy \d+(\.\d)?%.*Below \d+% confidence \(calibrated, temperature [\d.]+\)/s);
     await screenshot(page, 'policy');
     expect(problems).toEqual([]);
     await context.close();
