@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
-import { composeOutcome, type SimOutcome, type SimRequest } from './answers';
+import { approximateTokens, composeOutcome, type SimOutcome, type SimRequest } from './answers';
 import { registerControlRoutes } from './control';
 import { createDatabasePool, DatasetIndex, loadDatabaseItems, loadDatasetDirs } from './datasets';
 import { drawFault, parseFaultHeader, FAULT_HEADER, type Fault } from './faults';
@@ -78,10 +78,23 @@ interface SimCall {
   signal: AbortSignal;
 }
 
-function splitPieces(text: string, wordsPerPiece: number): string[] {
+/**
+ * Whole words, gathered until a piece holds `tokensPerPiece` tokens as the usage counts them
+ * (`approximateTokens`), so pacing each piece by its own token count streams at the model's
+ * configured tokens/s.
+ */
+function splitPieces(text: string, tokensPerPiece: number): string[] {
   const words = text.match(/\S+\s*|\s+/g) ?? [];
   const pieces: string[] = [];
-  for (let index = 0; index < words.length; index += wordsPerPiece) pieces.push(words.slice(index, index + wordsPerPiece).join(''));
+  let piece = '';
+  for (const word of words) {
+    piece += word;
+    if (approximateTokens(piece) >= tokensPerPiece) {
+      pieces.push(piece);
+      piece = '';
+    }
+  }
+  if (piece) pieces.push(piece);
   return pieces;
 }
 
@@ -262,12 +275,13 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!write(format.streamToolCalls(context, outcome))) return;
     } else {
       const tokensPerPiece = zeroLatency ? 16 : Math.max(1, Math.round((model.latency.tokensPerSecond * CHUNK_INTERVAL_MS) / 1000));
-      const pieces = splitPieces(outcome.text, Math.max(1, Math.round(tokensPerPiece / 1.3)));
-      const pieceMs = zeroLatency ? 0 : (Math.round(tokensPerPiece) / model.latency.tokensPerSecond) * 1000;
+      const pieces = splitPieces(outcome.text, tokensPerPiece);
       const breakAt = fault === 'cut' || fault === 'reset' || fault === 'malformed' ? Math.max(1, Math.floor(pieces.length / 2)) : -1;
       for (let index = 0; index < pieces.length; index += 1) {
         if (index === breakAt) return breakStream(format, raw, fault as Fault);
         if (!write(format.streamText(context, pieces[index] as string))) return;
+        // Characters / 4, unrounded: summed over the pieces it is the usage's token count.
+        const pieceMs = zeroLatency ? 0 : ((pieces[index] as string).length / 4 / model.latency.tokensPerSecond) * 1000;
         if (pieceMs > 0 && index < pieces.length - 1 && !(await wait(pieceMs, signal))) return;
       }
       if (breakAt !== -1) return breakStream(format, raw, fault as Fault);
