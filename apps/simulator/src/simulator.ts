@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
-import { approximateTokens, composeOutcome, type SimOutcome, type SimRequest } from './answers';
+import { composeOutcome, type SimOutcome, type SimRequest } from './answers';
 import { registerControlRoutes } from './control';
 import { createDatabasePool, DatasetIndex, loadDatabaseItems, loadDatasetDirs } from './datasets';
 import { drawFault, parseFaultHeader, FAULT_HEADER, type Fault } from './faults';
+import { streamPlan, type StreamPiece } from './pacing';
 import { FleetState } from './fleet-state';
 import { anthropicFormat } from './formats/anthropic-format';
 import { SimHttpError, type SimErrorResponse, type SimFormat, type StreamContext } from './formats/format';
@@ -62,7 +63,6 @@ export interface RunningSimulator extends Simulator {
 
 /** Longest a "timeout" fault holds a connection before dropping it. */
 const HANG_LIMIT_MS = 10 * 60_000;
-const CHUNK_INTERVAL_MS = 40;
 const NEVER_ABORTED = new AbortController().signal;
 
 /** One chat call, decided (outcome, fault, time to first token) and ready to be answered. */
@@ -76,26 +76,6 @@ interface SimCall {
   ttftMs: number;
   /** Aborted when the client goes away (never, for zero-latency answers that do not wait). */
   signal: AbortSignal;
-}
-
-/**
- * Whole words, gathered until a piece holds `tokensPerPiece` tokens as the usage counts them
- * (`approximateTokens`), so pacing each piece by its own token count streams at the model's
- * configured tokens/s.
- */
-function splitPieces(text: string, tokensPerPiece: number): string[] {
-  const words = text.match(/\S+\s*|\s+/g) ?? [];
-  const pieces: string[] = [];
-  let piece = '';
-  for (const word of words) {
-    piece += word;
-    if (approximateTokens(piece) >= tokensPerPiece) {
-      pieces.push(piece);
-      piece = '';
-    }
-  }
-  if (piece) pieces.push(piece);
-  return pieces;
 }
 
 function sendError(reply: FastifyReply, error: SimErrorResponse): FastifyReply {
@@ -274,15 +254,13 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
       if (fault === 'cut' || fault === 'reset' || fault === 'malformed') return breakStream(format, raw, fault);
       if (!write(format.streamToolCalls(context, outcome))) return;
     } else {
-      const tokensPerPiece = zeroLatency ? 16 : Math.max(1, Math.round((model.latency.tokensPerSecond * CHUNK_INTERVAL_MS) / 1000));
-      const pieces = splitPieces(outcome.text, tokensPerPiece);
+      const pieces = streamPlan(outcome.text, zeroLatency ? null : model.latency.tokensPerSecond);
       const breakAt = fault === 'cut' || fault === 'reset' || fault === 'malformed' ? Math.max(1, Math.floor(pieces.length / 2)) : -1;
       for (let index = 0; index < pieces.length; index += 1) {
         if (index === breakAt) return breakStream(format, raw, fault as Fault);
-        if (!write(format.streamText(context, pieces[index] as string))) return;
-        // Characters / 4, unrounded: summed over the pieces it is the usage's token count.
-        const pieceMs = zeroLatency ? 0 : ((pieces[index] as string).length / 4 / model.latency.tokensPerSecond) * 1000;
-        if (pieceMs > 0 && index < pieces.length - 1 && !(await wait(pieceMs, signal))) return;
+        const piece = pieces[index] as StreamPiece;
+        if (!write(format.streamText(context, piece.text))) return;
+        if (piece.pauseMs > 0 && index < pieces.length - 1 && !(await wait(piece.pauseMs, signal))) return;
       }
       if (breakAt !== -1) return breakStream(format, raw, fault as Fault);
     }
