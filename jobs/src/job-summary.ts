@@ -4,6 +4,7 @@
  * records ingested), read from the job's data and return value. The jobs page lists a dozen
  * "latency-probe" schedules and hundreds of runs; without these they all look alike.
  */
+import { isRecord } from '@switchyard/core';
 import type { CatalogSyncResult } from './catalog-sync';
 import type { DemoTrafficData } from './demo-traffic';
 import type { EvalItemJobData, EvalRunJobData } from './eval-run';
@@ -13,7 +14,6 @@ import type { OptimizeResult } from './optimize';
 import type { OutcomeIngestResult } from './outcome-ingest';
 import { queueNames } from './queues';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const usd = (value: number): string => `$${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}`;
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 

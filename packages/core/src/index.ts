@@ -10,3 +10,4 @@ export * from './shutdown';
 export * from './random';
 export * from './net';
 export * from './evidence';
+export * from './guards';

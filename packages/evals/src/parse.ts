@@ -9,7 +9,7 @@
  * are bad, or a limit is hit, the whole upload is rejected. The version id is the hash of
  * the kept canonical items, so the same content always gets the same version.
  */
-import { SwitchyardError } from '@switchyard/core';
+import { isRecord, SwitchyardError } from '@switchyard/core';
 import { VersionHasher, itemContentJson, sha256, type DatasetFormat, type EvalItem } from './item';
 import { ReportBuilder, RowError, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
 import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
@@ -17,7 +17,6 @@ import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
 import { CsvHeaderError, csvRows, detectDelimiter } from './formats/csv';
 import { YamlFileError, yamlRows } from './formats/yaml';
 import { promptfooItem, toAssertions, varsAsText } from './formats/promptfoo';
-import { isRecord } from './formats/common';
 
 export interface ParseOptions {
   /** The uploaded file's name; its extension helps detection. */

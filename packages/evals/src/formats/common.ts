@@ -1,13 +1,10 @@
-import { DEFAULT_CATEGORY } from '@switchyard/core';
+import { DEFAULT_CATEGORY, isRecord } from '@switchyard/core';
 import { graderNames, itemContentHash, type EvalItem, type EvalMessage, type GraderName } from '../item';
 import { RowError } from '../report';
 import { parseNumber } from '../graders/numeric';
 
 const roles = new Set(['system', 'developer', 'user', 'assistant']);
 export const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A scalar cell or field as text; objects are not accepted where text is expected. */
 export function asText(value: unknown, field: string): string {

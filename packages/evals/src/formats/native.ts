@@ -1,6 +1,7 @@
+import { isRecord } from '@switchyard/core';
 import type { EvalItem } from '../item';
 import { RowError } from '../report';
-import { finishItem, isRecord, toChoices, toGrader, toId, toIdeal, toMessages, toRecord } from './common';
+import { finishItem, toChoices, toGrader, toId, toIdeal, toMessages, toRecord } from './common';
 
 const nativeKeys = new Set(['id', 'input', 'ideal', 'grader', 'grader_options', 'graderOptions', 'category', 'choices', 'meta']);
 

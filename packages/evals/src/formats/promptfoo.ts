@@ -5,9 +5,10 @@
  * Supported assertion types map onto our graders; a `not-` prefix negates. Several
  * assertions become one `all` item that passes when every assertion passes.
  */
+import { isRecord } from '@switchyard/core';
 import type { EvalItem, GraderName } from '../item';
 import { RowError } from '../report';
-import { asText, describe, finishItem, isRecord, toMessages, type DraftItem } from './common';
+import { asText, describe, finishItem, toMessages, type DraftItem } from './common';
 
 export interface Assertion {
   grader: GraderName;

@@ -3,10 +3,11 @@
  * config object with `tests` (plus optional `prompts` template and `defaultTest`). YAML has
  * no streaming parser, so these files are read whole, under their own lower size limit.
  */
+import { isRecord } from '@switchyard/core';
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
 import type { DatasetFormat, EvalItem } from '../item';
 import { RowError } from '../report';
-import { asText, isRecord } from './common';
+import { asText } from './common';
 import { nativeItem } from './native';
 import { promptfooItem, toAssertions, varsAsText, type Assertion } from './promptfoo';
 

@@ -4,6 +4,7 @@
  * through. Stream chunks are read by hand (no schema per chunk) because this is the hot path.
  */
 import {
+  isRecord,
   SwitchyardError,
   type ChatChoice,
   type ChatRequest,
@@ -74,7 +75,6 @@ export function openAiErrorDetails(_status: number, body: unknown): VendorErrorD
 const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isOptional = (value: unknown, type: 'string' | 'number'): boolean => value === undefined || typeof value === type;
 const isNullish = (value: unknown, type: 'string'): boolean => value === undefined || value === null || typeof value === type;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isWellFormedToolCall(call: unknown): boolean {
   if (!isRecord(call) || typeof call.id !== 'string' || (call.type !== undefined && call.type !== 'function')) return false;
