@@ -46,8 +46,10 @@ export interface SimOutcome {
 }
 
 /** ~4 characters per token: cheap, and close enough for a simulator's usage numbers. */
+export const CHARS_PER_TOKEN = 4;
+
 export function approximateTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
+  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / CHARS_PER_TOKEN));
 }
 
 export function isCorrect(modelName: string, itemId: string, seed: number, skill: number): boolean {

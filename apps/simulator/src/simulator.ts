@@ -259,8 +259,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
       for (let index = 0; index < pieces.length; index += 1) {
         if (index === breakAt) return breakStream(format, raw, fault as Fault);
         const piece = pieces[index] as StreamPiece;
+        if (piece.pauseMs > 0 && !(await wait(piece.pauseMs, signal))) return;
         if (!write(format.streamText(context, piece.text))) return;
-        if (piece.pauseMs > 0 && index < pieces.length - 1 && !(await wait(piece.pauseMs, signal))) return;
       }
       if (breakAt !== -1) return breakStream(format, raw, fault as Fault);
     }
