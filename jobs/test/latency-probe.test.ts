@@ -62,10 +62,9 @@ describe('latency-probe', { timeout: 90_000 }, () => {
       expect(Math.min(...ttft)).toBeGreaterThan(expected / 2.5);
       expect(rows.every((row) => (row.latency_ms ?? 0) >= (row.ttft_ms ?? 0))).toBe(true);
       expect(rows.every((row) => (row.output_tokens ?? 0) > 0 && (row.cost_usd ?? 0) > 0)).toBe(true);
-      // A short answer often arrives in one chunk: then there is no rate, never an absurd one.
-      for (const row of rows) {
-        if (row.output_tokens_per_s !== null) expect(row.output_tokens_per_s).toBeLessThan(2000 * 3);
-      }
+      // At 2,000 tokens/s a 40 ms chunk holds 80 tokens, so every probe answer (≤ 32 tokens)
+      // arrives in one chunk: no generation time is seen, so there is no rate (not an absurd one).
+      expect(rows.map((row) => row.output_tokens_per_s)).toEqual(rows.map(() => null));
     }
     // Loopback and scheduling overhead add the same to both models (probed side by side), so
     // the gap between the medians matches the configured gap even on a busy machine.
