@@ -46,7 +46,7 @@ function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob
 
 export async function recentJobs(
   queues: QueueSet,
-  options: { limit?: number; state?: RecentJob['state']; extraQueues?: readonly string[] } = {},
+  options: { limit?: number; state?: RecentJob['state']; extraQueues?: readonly string[]; hideIdle?: boolean } = {},
 ): Promise<RecentJob[]> {
   const limit = Math.min(options.limit ?? 50, 500);
   const names = [...Object.values(queueNames), ...(options.extraQueues ?? [])];
@@ -56,7 +56,11 @@ export async function recentJobs(
     for (const state of ['completed', 'failed'] as const) {
       if (options.state && options.state !== state) continue;
       const jobs = await queue.getJobs([state], 0, limit - 1, false);
-      for (const job of jobs) if (job) out.push(toRecent(name, state, job));
+      for (const job of jobs) {
+        if (!job) continue;
+        const recent = toRecent(name, state, job);
+        if (!(options.hideIdle && recent.idle)) out.push(recent);
+      }
     }
   }
   return out.sort((left, right) => (right.finishedAt ?? '').localeCompare(left.finishedAt ?? '')).slice(0, limit);

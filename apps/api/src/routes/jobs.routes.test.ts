@@ -57,6 +57,24 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503', outcome: null, idle: false });
   });
 
+  it('leaves out runs that had nothing to do when asked', async () => {
+    const queue = queues.get(queueNames.outcomeIngest);
+    await queue.add('outcome-ingest', {}, { jobId: 'idle-ingest' });
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(queueNames.outcomeIngest, async () => ({ read: 0, inserted: 0, malformed: 0, batches: 0, claimed: 0 }), {
+      connection: createBullConnection(api.context.config.redisUrl),
+      prefix: queues.prefix,
+      autorun: true,
+    });
+    const deadline = Date.now() + 15_000;
+    while ((await (await queue.getJob('idle-ingest'))?.getState()) !== 'completed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.close();
+    const ids = async (url: string) => (await api.app.inject({ method: 'GET', url, headers: auth })).json().recent.map((entry: { id: string }) => entry.id);
+    const all = await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth });
+    expect(all.json().recent.find((entry: { id: string }) => entry.id === 'idle-ingest')).toMatchObject({ idle: true, outcome: 'nothing to ingest' });
+    expect(await ids('/api/jobs?hideIdle=true')).not.toContain('idle-ingest');
+  });
+
   it('validates the query and requires the admin token', async () => {
     expect((await api.app.inject({ method: 'GET', url: '/api/jobs?limit=0', headers: auth })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'GET', url: '/api/jobs' })).statusCode).toBe(401);

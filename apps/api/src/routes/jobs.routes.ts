@@ -18,6 +18,8 @@ import { documented } from './route-schema';
 const jobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   state: z.enum(['completed', 'failed']).optional(),
+  /** Leave out runs that had nothing to do (an outcome ingest of an empty stream, every 2 s). */
+  hideIdle: z.enum(['true', 'false']).default('false'),
 });
 const optimizeBody = z
   .object({
@@ -35,7 +37,7 @@ export async function buildJobsOverview(db: Db, queues: QueueSet, query: z.infer
   const extraQueues = await providerQueues(db);
   const [schedules, recent] = await Promise.all([
     listSchedules(queues),
-    recentJobs(queues, { limit: query.limit, extraQueues, ...(query.state ? { state: query.state } : {}) }),
+    recentJobs(queues, { limit: query.limit, extraQueues, hideIdle: query.hideIdle === 'true', ...(query.state ? { state: query.state } : {}) }),
   ]);
   const counts: Record<string, Record<string, number>> = {};
   for (const name of [...Object.values(queueNames), ...extraQueues]) {
