@@ -15,7 +15,7 @@
  * (temperature scaling, Guo et al. 2017) is stored with the classifier, and the router's
  * `minConfidence` then compares calibrated probabilities.
  */
-import { DEFAULT_FEATURE_SPEC, argmax, classifierScores, createPromptFeatures, featurize, type Classifier, type FeatureSpec } from '@switchyard/policy';
+import { DEFAULT_FEATURE_SPEC, argmax, classifierScores, createPromptFeatures, featurize, posterior, type Classifier, type FeatureSpec } from '@switchyard/policy';
 import { createRandom, shuffleInPlace } from './random';
 
 export interface LabelledText {
@@ -44,20 +44,12 @@ export interface ClassifierTrainingResult {
   heldOutAccuracy: number | null;
   heldOut: number;
   perCategory: Record<string, { heldOut: number; correct: number }>;
-  /** Fitted softmax temperature (1 with too few items to cross-validate). */
-  temperature: number;
 }
 
 /** Mean negative log-likelihood of the true categories at `temperature`. */
 export function heldOutLogLoss(scored: ReadonlyArray<{ scores: readonly number[]; truth: number }>, temperature: number): number {
   let total = 0;
-  for (const { scores, truth } of scored) {
-    const best = scores[argmax(scores)] as number;
-    let normalizer = 0;
-    for (const score of scores) normalizer += Math.exp((score - best) / temperature);
-    const probability = truth < 0 ? 0 : Math.exp(((scores[truth] as number) - best) / temperature) / normalizer;
-    total -= Math.log(Math.max(1e-12, probability));
-  }
+  for (const { scores, truth } of scored) total -= Math.log(Math.max(1e-12, truth < 0 ? 0 : posterior(scores, truth, temperature)));
   return scored.length > 0 ? total / scored.length : 0;
 }
 
@@ -77,7 +69,8 @@ export function fitTemperature(scored: ReadonlyArray<{ scores: readonly number[]
 
 const round = (value: number): number => Math.round(value * 1e4) / 1e4;
 
-function fit(items: readonly LabelledText[], spec: FeatureSpec, alpha: number, minConfidence: number): Classifier {
+/** Fit naive Bayes; the caller sets `minConfidence` (1 here: trial fits never decide). */
+function fit(items: readonly LabelledText[], spec: FeatureSpec, alpha: number): Classifier {
   const categories = [...new Set(items.map((item) => item.category))].sort();
   const dimensions = spec.dimensions;
   const counts = new Float64Array(categories.length * dimensions);
@@ -109,7 +102,7 @@ function fit(items: readonly LabelledText[], spec: FeatureSpec, alpha: number, m
     categories,
     logPriors: categories.map((_, index) => round(Math.log((documents[index] as number) / items.length))),
     logLikelihoods,
-    minConfidence,
+    minConfidence: 1,
   };
 }
 
@@ -125,7 +118,6 @@ function crossValidatedScores(
   items: readonly LabelledText[],
   spec: FeatureSpec,
   alpha: number,
-  minConfidence: number,
   random: ReturnType<typeof createRandom>,
 ): Array<{ scores: number[]; truth: number }> {
   if (items.length < CALIBRATION_FOLDS * 2) return [];
@@ -135,7 +127,7 @@ function crossValidatedScores(
   for (let fold = 0; fold < CALIBRATION_FOLDS; fold += 1) {
     const held = order.filter((_, position) => position % CALIBRATION_FOLDS === fold);
     const heldSet = new Set(held);
-    const trial = fit(items.filter((_, index) => !heldSet.has(index)), spec, alpha, minConfidence);
+    const trial = fit(items.filter((_, index) => !heldSet.has(index)), spec, alpha);
     for (const index of held) {
       const item = items[index] as LabelledText;
       scored.push({ scores: classifierScores(trial, featurize(item.text, spec, features), []), truth: trial.categories.indexOf(item.category) });
@@ -169,7 +161,7 @@ export function trainClassifier(items: readonly LabelledText[], options: Classif
   const perCategory: ClassifierTrainingResult['perCategory'] = {};
   let heldOutAccuracy: number | null = null;
   if (test.length > 0 && new Set(train.map((item) => item.category)).size > 0) {
-    const trial = fit(train, spec, alpha, minConfidence);
+    const trial = fit(train, spec, alpha);
     const features = createPromptFeatures(512);
     let correct = 0;
     for (const item of test) {
@@ -183,10 +175,10 @@ export function trainClassifier(items: readonly LabelledText[], options: Classif
     }
     heldOutAccuracy = correct / test.length;
   }
-  const temperature = fitTemperature(crossValidatedScores(items, spec, alpha, minConfidence, random));
-  const classifier = fit(items, spec, alpha, minConfidence);
+  const temperature = fitTemperature(crossValidatedScores(items, spec, alpha, random));
+  const classifier = { ...fit(items, spec, alpha), minConfidence };
   if (heldOutAccuracy !== null) classifier.heldOutAccuracy = round(heldOutAccuracy);
   classifier.temperature = temperature;
   classifier.trainedOn = items.length;
-  return { classifier, heldOutAccuracy, heldOut: test.length, perCategory, temperature };
+  return { classifier, heldOutAccuracy, heldOut: test.length, perCategory };
 }

@@ -44,7 +44,8 @@ export function classifierScores(classifier: Classifier, features: PromptFeature
 /** Classify already featurized text (features must come from `classifierFeatureSpec(classifier)`). */
 export function classifyFeatures(classifier: Classifier, features: PromptFeatures): Classification {
   const scores = classifierScores(classifier, features, scratchScores);
-  return { category: classifier.categories[argmax(scores)] as string, confidence: posteriorOfBest(scores, classifier.temperature ?? 1) };
+  const best = argmax(scores);
+  return { category: classifier.categories[best] as string, confidence: posterior(scores, best, classifier.temperature ?? 1) };
 }
 
 /** Index of the largest score. */
@@ -54,12 +55,13 @@ export function argmax(scores: readonly number[]): number {
   return best;
 }
 
-/** Softmax probability of the best score at `temperature`. */
-export function posteriorOfBest(scores: readonly number[], temperature: number): number {
-  const bestScore = scores[argmax(scores)] as number;
+/** Softmax probability of `scores[index]` at `temperature` (the router's confidence, the trainer's log loss). */
+export function posterior(scores: readonly number[], index: number, temperature: number): number {
+  let top = -Infinity;
+  for (const score of scores) if (score > top) top = score;
   let total = 0;
-  for (const score of scores) total += Math.exp((score - bestScore) / temperature);
-  return total > 0 ? 1 / total : 0;
+  for (const score of scores) total += Math.exp((score - top) / temperature);
+  return total > 0 ? Math.exp(((scores[index] as number) - top) / temperature) / total : 0;
 }
 
 /**
