@@ -18,13 +18,6 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-/** `text()` waiting for the end: chunks go straight into `parts`. */
-interface Sink {
-  parts: Buffer[];
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 function joined(parts: readonly Buffer[]): string {
   if (parts.length === 1) return (parts[0] as Buffer).toString('utf8');
   return Buffer.concat(parts).toString('utf8');
@@ -34,7 +27,6 @@ export class ResponseBody {
   private readonly chunks: Buffer[] = [];
   private head = 0;
   private waiter: Waiter | undefined;
-  private sink: Sink | undefined;
   private failure: unknown;
   private failed = false;
   private ended = false;
@@ -46,10 +38,6 @@ export class ResponseBody {
   }
 
   push(chunk: Buffer): void {
-    if (this.sink) {
-      this.sink.parts.push(chunk);
-      return;
-    }
     const waiter = this.waiter;
     if (waiter) {
       this.waiter = undefined;
@@ -65,7 +53,6 @@ export class ResponseBody {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.resolve(null);
-    this.sink?.resolve();
   }
 
   fail(error: unknown): void {
@@ -75,7 +62,6 @@ export class ResponseBody {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.reject(error);
-    this.sink?.reject(error);
   }
 
   /** The next chunk, or null once the body ended. Rejects with the request's error. */
@@ -97,17 +83,11 @@ export class ResponseBody {
     });
   }
 
-  /** The rest of the body as text (one promise for the whole body, not one per chunk). */
-  text(): Promise<string> {
-    const parts = this.chunks.slice(this.head);
-    this.chunks.length = 0;
-    this.head = 0;
-    if (this.controller?.paused) this.controller.resume();
-    if (this.failed) return Promise.reject(this.failure);
-    if (this.ended) return Promise.resolve(joined(parts));
-    return new Promise((resolve, reject) => {
-      this.sink = { parts, resolve: () => resolve(joined(parts)), reject };
-    });
+  /** The rest of the body as text (error bodies on the streaming path; rare, so chunk by chunk). */
+  async text(): Promise<string> {
+    const parts: Buffer[] = [];
+    for (let chunk = await this.next(); chunk; chunk = await this.next()) parts.push(chunk);
+    return joined(parts);
   }
 
   /** Stop reading: the request is aborted (its connection closed) unless the body already ended. */
