@@ -1,6 +1,6 @@
 /**
  * Decision records go to a Redis stream without the response ever waiting on it: `record`
- * pushes onto a bounded in-memory buffer and schedules a flush `flushDelayMs` later (so that
+ * pushes onto a bounded in-memory buffer and schedules a flush `FLUSH_DELAY_MS` later (so that
  * under load one round trip carries many records instead of one or two); a flush sends up to
  * `batchSize` records in one pipeline of `XADD key MAXLEN ~ N * record <json>`. While Redis
  * is not ready the buffer keeps filling up to `maxBuffered`, past which records are dropped
@@ -11,6 +11,8 @@ import type { DecisionRecord } from '@switchyard/core';
 
 /** Field of each stream entry holding the JSON-encoded `DecisionRecord`. */
 export const DECISION_FIELD = 'record';
+/** How long a record may wait for others to share its round trip. */
+const FLUSH_DELAY_MS = 10;
 
 export interface DecisionRecorderOptions {
   redis: Redis | undefined;
@@ -18,8 +20,6 @@ export interface DecisionRecorderOptions {
   maxLen: number;
   maxBuffered?: number;
   batchSize?: number;
-  /** How long a record may wait for others to share its round trip (default 10 ms). */
-  flushDelayMs?: number;
   onDropped?(count: number): void;
   onWritten?(count: number): void;
 }
@@ -30,7 +30,6 @@ export class DecisionRecorder {
   private flushing: Promise<void> | undefined;
   private readonly maxBuffered: number;
   private readonly batchSize: number;
-  private readonly flushDelayMs: number;
   private readonly retryTimer: NodeJS.Timeout;
   dropped = 0;
   written = 0;
@@ -38,7 +37,6 @@ export class DecisionRecorder {
   constructor(private readonly options: DecisionRecorderOptions) {
     this.maxBuffered = options.maxBuffered ?? 50_000;
     this.batchSize = options.batchSize ?? 500;
-    this.flushDelayMs = options.flushDelayMs ?? 10;
     // Picks up what piled up while Redis was away.
     this.retryTimer = setInterval(() => this.schedule(), 1000);
     this.retryTimer.unref();
@@ -64,7 +62,7 @@ export class DecisionRecorder {
     setTimeout(() => {
       this.scheduled = false;
       void this.flush();
-    }, this.flushDelayMs);
+    }, FLUSH_DELAY_MS);
   }
 
   /** Write what is buffered (resolves when the in-flight batches are done). */
