@@ -108,36 +108,18 @@ export function probabilityBest(arms: readonly Arm[], samples: number, random: R
   const wins = new Array<number>(arms.length).fill(0);
   if (arms.length === 0) return wins;
   if (arms.length === 1) return [1];
-  if (budgetPerRequestUsd !== undefined) {
-    const costs = arms.map((arm) => arm.costUsd ?? 0);
-    const values = new Float64Array(arms.length);
-    for (let draw = 0; draw < samples; draw += 1) {
-      for (let index = 0; index < arms.length; index += 1) {
-        const arm = arms[index] as Arm;
-        let quality = random.beta(arm.qualityAlpha, arm.qualityBeta);
-        if (arm.errorAlpha !== undefined && arm.errorBeta !== undefined) quality *= 1 - random.beta(arm.errorAlpha, arm.errorBeta);
-        values[index] = qualityWeight * quality - arm.penalty;
-      }
-      addBudgetedMix(values, costs, budgetPerRequestUsd, wins);
-    }
-    return wins.map((count) => count / samples);
-  }
+  // Without a budget every arm is affordable, so the draw's winner is simply its best arm.
+  const budget = budgetPerRequestUsd ?? Infinity;
+  const costs = arms.map((arm) => arm.costUsd ?? 0);
+  const values = new Float64Array(arms.length);
   for (let draw = 0; draw < samples; draw += 1) {
-    let best = 0;
-    let bestUtility = -Infinity;
     for (let index = 0; index < arms.length; index += 1) {
       const arm = arms[index] as Arm;
       let quality = random.beta(arm.qualityAlpha, arm.qualityBeta);
-      if (arm.errorAlpha !== undefined && arm.errorBeta !== undefined) {
-        quality *= 1 - random.beta(arm.errorAlpha, arm.errorBeta);
-      }
-      const value = qualityWeight * quality - arm.penalty;
-      if (value > bestUtility) {
-        bestUtility = value;
-        best = index;
-      }
+      if (arm.errorAlpha !== undefined && arm.errorBeta !== undefined) quality *= 1 - random.beta(arm.errorAlpha, arm.errorBeta);
+      values[index] = qualityWeight * quality - arm.penalty;
     }
-    wins[best] = (wins[best] as number) + 1;
+    addBudgetedMix(values, costs, budget, wins);
   }
   return wins.map((count) => count / samples);
 }
@@ -147,12 +129,7 @@ export function probabilityBest(arms: readonly Arm[], samples: number, random: R
  * rest proportional to `probabilities`. Output sums to 1.
  */
 export function applyExplorationFloor(probabilities: readonly number[], floor: number): number[] {
-  const count = probabilities.length;
-  if (count === 0) return [];
-  if (floor * count >= 1) return probabilities.map(() => 1 / count);
-  const total = probabilities.reduce((sum, value) => sum + value, 0);
-  const free = 1 - floor * count;
-  return probabilities.map((value) => floor + free * (total > 0 ? value / total : 1 / count));
+  return applyExplorationFloors(probabilities, probabilities.map(() => floor));
 }
 
 /**
