@@ -9,6 +9,8 @@ import type { Redis } from 'ioredis';
 import { redisKeys, type LiveEvent, type Logger } from '@switchyard/core';
 
 const HEARTBEAT_MS = 15_000;
+/** How long a browser waits before reconnecting a dropped stream. */
+const RETRY_MS = 3000;
 
 /** Receives each event and its canonical one-line JSON. */
 export type LiveListener = (event: LiveEvent, line: string) => void;
@@ -19,10 +21,6 @@ export class LiveHub {
   private readonly listeners = new Set<LiveListener>();
 
   constructor(private readonly options: { redis: Redis; prefix: string; logger: Logger }) {}
-
-  get size(): number {
-    return this.listeners.size;
-  }
 
   /**
    * Start hearing events; resolves once the subscription is live (so no event published
@@ -75,7 +73,7 @@ export interface EventStream {
 }
 
 /** Hijack the reply into an SSE stream: headers, `retry`, a heartbeat comment, one close. */
-export function openEventStream(reply: FastifyReply, options: { retryMs?: number; heartbeatMs?: number } = {}): EventStream {
+export function openEventStream(reply: FastifyReply): EventStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -91,7 +89,7 @@ export function openEventStream(reply: FastifyReply, options: { retryMs?: number
     // An event can still arrive after the client left and the stream ended.
     if (!closed && !raw.writableEnded) raw.write(frame);
   };
-  const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+  const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   const close = (): void => {
     if (closed) return;
@@ -101,7 +99,7 @@ export function openEventStream(reply: FastifyReply, options: { retryMs?: number
     raw.end();
   };
   raw.on('close', close);
-  write(`retry: ${options.retryMs ?? 3000}\n\n`);
+  write(`retry: ${RETRY_MS}\n\n`);
   return {
     write,
     send: (event, data) => write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`),

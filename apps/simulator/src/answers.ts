@@ -6,9 +6,10 @@
  * for exact match. Other prompts get fluent filler of a realistic length; tools and JSON
  * mode get schema-shaped arguments and valid JSON.
  */
+import { seededRandom } from '@switchyard/core';
 import { skillFor, type FleetModel } from '@switchyard/providers';
 import type { DatasetItem } from './datasets';
-import { createRandom, lognormal, unitHash } from './random';
+import { lognormal, unitHash } from './random';
 
 /** A request as the simulator sees it, whatever the wire format. */
 export interface SimRequest {
@@ -149,7 +150,7 @@ const WORDS = (
 
 /** Fluent-looking filler of about `tokens` tokens, deterministic for the seed. */
 export function fillerText(tokens: number, seed: number): string {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const targetChars = Math.max(4, tokens * 4);
   let text = '';
   let sentenceLength = 0;

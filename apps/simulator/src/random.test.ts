@@ -1,6 +1,7 @@
+import { seededRandom } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { median } from 'simple-statistics';
-import { createRandom, hash53, lognormal, unitHash } from './random';
+import { hash53, lognormal, unitHash } from './random';
 
 describe('deterministic randomness', () => {
   it('hashes strings stably and uniformly', () => {
@@ -15,13 +16,13 @@ describe('deterministic randomness', () => {
   });
 
   it('replays a seeded stream', () => {
-    const a = createRandom(7);
-    const b = createRandom(7);
+    const a = seededRandom(7);
+    const b = seededRandom(7);
     expect(Array.from({ length: 5 }, a)).toEqual(Array.from({ length: 5 }, b));
   });
 
   it('draws lognormal latencies around the configured median with the configured spread', () => {
-    const random = createRandom(1);
+    const random = seededRandom(1);
     const samples = Array.from({ length: 4000 }, () => lognormal(random, 500, 0.4));
     expect(median(samples)).toBeGreaterThan(470);
     expect(median(samples)).toBeLessThan(530);

@@ -25,7 +25,6 @@ export function unitHash(...parts: Array<string | number>): number {
 }
 
 /** The simulator's seeded stream (core's mulberry32). */
-export { seededRandom as createRandom } from '@switchyard/core';
 
 /** A standard normal draw (Box–Muller). */
 export function normal(random: () => number): number {

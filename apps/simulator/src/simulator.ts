@@ -13,6 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { seededRandom } from '@switchyard/core';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
 import { composeOutcome, type SimOutcome, type SimRequest } from './answers';
 import { registerControlRoutes } from './control';
@@ -24,7 +25,7 @@ import { anthropicFormat } from './formats/anthropic-format';
 import { SimHttpError, type SimErrorResponse, type SimFormat, type StreamContext } from './formats/format';
 import { geminiFormat } from './formats/gemini-format';
 import { openAiFormat } from './formats/openai-format';
-import { createRandom, lognormal } from './random';
+import { lognormal } from './random';
 
 export const DEFAULT_DATASET_DIR = fileURLToPath(new URL('../../../datasets', import.meta.url));
 
@@ -87,7 +88,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
   const state = new FleetState(fleet);
   const seed = options.seed ?? 42;
   const zeroLatency = options.zeroLatency ?? false;
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const datasets = new DatasetIndex();
   for (const item of loadDatasetDirs(options.datasetDirs ?? [DEFAULT_DATASET_DIR])) datasets.add(item);
 

@@ -12,6 +12,6 @@ export { extractFinalNumber, parseNumber } from './graders/numeric';
 export { judgePrompt, parseJudgeScore } from './graders/llm-judge';
 export { promptMessages } from './prompt';
 export { itemToJsonl, itemToCsvRow, csvHeaderLine, csvColumns, escapeCsvCell } from './export';
-export { wilsonInterval, bootstrapInterval, scoreInterval, seededRandom, type Interval, type BootstrapOptions } from './stats/intervals';
+export { wilsonInterval, bootstrapInterval, scoreInterval, type Interval, type BootstrapOptions } from './stats/intervals';
 export { summarize, percentiles, type ScoredResult, type GroupSummary, type Percentiles } from './stats/summarize';
 export { pairedComparison, type ItemScore, type PairedComparison, type PairedOptions } from './stats/paired';

@@ -1,7 +1,7 @@
-import { optimizerConfigSchema, type RouteConfig } from '@switchyard/core';
+import { optimizerConfigSchema, type EvalStat, type LiveStat, type RouteConfig } from '@switchyard/core';
 import { decideRoute, featurize, parsePolicyDocument, policyHash, requestWeights } from '@switchyard/policy';
 import { describe, expect, it } from 'vitest';
-import { buildPolicy, coldStartPolicy, shouldPublish, type BuildPolicyInput, type EvalStat, type LiveStat, type ModelInput } from './index';
+import { buildPolicy, coldStartPolicy, shouldPublish, type BuildPolicyInput, type ModelInput } from './index';
 
 const models: ModelInput[] = [
   { id: 'openai/mini', price: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, enabled: true },

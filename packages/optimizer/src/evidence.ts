@@ -31,7 +31,6 @@ export interface ModelInput {
   enabled: boolean;
 }
 
-export type { EvalStat, LiveStat, ProbeStat };
 
 /** Everything the optimizer learns from; every list may be empty. */
 export interface EvidenceInput {

@@ -3,15 +3,18 @@
  * was stopped, the model disabled), or it draws latencies nobody measured.
  */
 
+/** A stretch longer than this many buckets without a sample breaks the line. */
+const MAX_GAP_BUCKETS = 2;
+
 /**
  * `points` with, per `series` key, a gap point (value NaN, which breaks a Plot line) between
- * two consecutive buckets more than `maxGapBuckets` buckets apart.
+ * two consecutive buckets more than `MAX_GAP_BUCKETS` buckets apart.
  */
 export function breakLongGaps<T extends { bucket: string }>(
   points: readonly T[],
-  options: { bucketSeconds: number; series: (point: T) => string; gap: (point: T, bucket: string) => T; maxGapBuckets?: number },
+  options: { bucketSeconds: number; series: (point: T) => string; gap: (point: T, bucket: string) => T },
 ): T[] {
-  const limitMs = options.bucketSeconds * 1000 * (options.maxGapBuckets ?? 2);
+  const limitMs = options.bucketSeconds * 1000 * MAX_GAP_BUCKETS;
   const bySeries = new Map<string, T[]>();
   for (const point of points) {
     const key = options.series(point);

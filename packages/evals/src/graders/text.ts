@@ -46,7 +46,7 @@ export function includesGrader(item: EvalItem, output: string): GradeResult {
 /** Outputs longer than this are cut before regex matching, bounding the cost of a bad pattern. */
 const MAX_REGEX_INPUT = 100_000;
 /** A pattern that backtracks catastrophically on an output is stopped after this long. */
-export const REGEX_TIMEOUT_MS = 100;
+const REGEX_TIMEOUT_MS = 100;
 
 // Patterns come from uploaded datasets, so one may backtrack catastrophically (`^(a+)+$`).
 // V8 interrupts a regex running under vm's `timeout`, so each test runs as a tiny script in
@@ -54,13 +54,13 @@ export const REGEX_TIMEOUT_MS = 100;
 const regexContext = createContext(Object.create(null) as object);
 const regexTest = new Script('pattern.test(subject)');
 
-/** `pattern.test(subject)`, or 'timeout' when it ran longer than `timeoutMs`. */
-export function boundedRegexTest(pattern: RegExp, subject: string, timeoutMs = REGEX_TIMEOUT_MS): boolean | 'timeout' {
+/** `pattern.test(subject)`, or 'timeout' when it ran longer than REGEX_TIMEOUT_MS. */
+function boundedRegexTest(pattern: RegExp, subject: string): boolean | 'timeout' {
   const globals = regexContext as { pattern?: RegExp; subject?: string };
   globals.pattern = pattern;
   globals.subject = subject;
   try {
-    return regexTest.runInContext(regexContext, { timeout: timeoutMs }) === true;
+    return regexTest.runInContext(regexContext, { timeout: REGEX_TIMEOUT_MS }) === true;
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timeout';
     throw error;

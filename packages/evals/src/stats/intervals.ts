@@ -29,7 +29,6 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
 }
 
 /** The bootstrap's seeded generator (core's mulberry32). */
-export { seededRandom };
 
 export interface BootstrapOptions {
   confidence?: number;

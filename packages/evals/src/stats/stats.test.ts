@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, scoreInterval, seededRandom, wilsonInterval } from './intervals';
+import { seededRandom } from '@switchyard/core';
+import { bootstrapInterval, scoreInterval, wilsonInterval } from './intervals';
 import { pairedComparison } from './paired';
 import { summarize, type ScoredResult } from './summarize';
 

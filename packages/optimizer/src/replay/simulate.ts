@@ -14,10 +14,10 @@
  * the expectation over the policy's distribution (every model's outcome is known, so the draw's
  * own noise need not enter the measure) and as realized by the drawn models.
  */
-import type { OptimizerConfig, RouteConfig } from '@switchyard/core';
+import type { EvalStat, LiveStat, OptimizerConfig, RouteConfig } from '@switchyard/core';
 import { drawModel, featurize, requestWeights, type FeatureSpec, type PolicyDocument, type PromptFeatures } from '@switchyard/policy';
 import { buildPolicy, DEFAULT_TUNING, type ContextualTrainingItem, type OptimizerTuning } from '../build-policy';
-import type { EvalStat, LiveStat, ModelInput } from '../evidence';
+import type { ModelInput } from '../evidence';
 import { createRandom, shuffleInPlace } from '../random';
 import type { ReplayLine, ReplayModel } from './data';
 
