@@ -205,7 +205,7 @@ export async function cancelEvalRun(
   await parent?.removeUnprocessedChildren();
   // Dashboards and event streams following the run learn that it ended.
   if (deps.live) {
-    const progress = computeProgress(cancelled, { done: cancelled.done, errors: cancelled.errors, spendUsd: cancelled.spend_usd });
+    const progress = computeProgress(cancelled);
     await publishLiveEvent(deps.live.redis, deps.live.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
   }
   deps.logger?.info({ runId, reason }, 'eval run cancelled');
@@ -354,7 +354,12 @@ export interface EvalProgress {
 const lastReport = new Map<string, number>();
 const REPORT_EVERY_MS = 400;
 
-export function computeProgress(run: EvalRunRow, counts: { done: number; errors: number; spendUsd: number }, now = Date.now()): EvalProgress {
+/** Progress of `run` from `counts` (default: the counts stored on the run row). */
+export function computeProgress(
+  run: EvalRunRow,
+  counts: { done: number; errors: number; spendUsd: number } = { done: run.done, errors: run.errors, spendUsd: run.spend_usd },
+  now = Date.now(),
+): EvalProgress {
   const reused = Number((run.summary as { reused?: number } | null)?.reused ?? 0);
   const started = run.started_at ? new Date(run.started_at).getTime() : null;
   const measured = counts.done - reused;

@@ -42,7 +42,7 @@ const groupView = (group: GroupSummary) => ({
 /** An eval run as the API shows it: status, progress and settings. */
 export function runView(run: EvalRunRow) {
   const settings = run.settings as Record<string, unknown>;
-  const progress = computeProgress(run, { done: run.done, errors: run.errors, spendUsd: run.spend_usd });
+  const progress = computeProgress(run);
   return {
     id: run.id,
     datasetVersionId: run.dataset_version_id,
@@ -77,11 +77,12 @@ function resultsView(models: readonly string[], groups: readonly GroupSummary[])
 }
 
 /**
- * The body of GET /api/eval-runs/:id: the run with per-model results. A completed run's
- * stored summary is used as is; otherwise the results so far are summarized now.
+ * The body of GET /api/eval-runs/:id: the run with per-model results. A finished run's
+ * stored summary (completed, or cancelled once its parent job summarized what was done) is
+ * used as is; otherwise the results so far are summarized now.
  */
 export async function buildEvalRunDetail(db: Db, run: EvalRunRow) {
-  const stored = run.status === 'completed' ? (run.summary as unknown as EvalRunSummary | null) : null;
+  const stored = run.status === 'completed' || run.status === 'cancelled' ? (run.summary as unknown as EvalRunSummary | null) : null;
   const summary = stored?.groups ? stored : await summarizeEvalRun(db, run);
   return { ...runView(run), reused: summary.reused, results: resultsView(run.models, summary.groups) };
 }
