@@ -7,6 +7,7 @@ describe('contract', () => {
     expect(Object.keys(contract)).toEqual([]);
   });
 
+  // Type-level assertions: they do nothing at run time and fail `npm run check` (tsc) instead.
   it('types a value as it arrives after JSON: Dates become strings at any depth', () => {
     expectTypeOf<Jsonified<{ at: Date; list: Array<{ when: Date | null }>; pair: [number, string]; note?: string }>>().toEqualTypeOf<{
       at: string;
