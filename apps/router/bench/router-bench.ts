@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       gcWallMs += gc.wallMs;
     }
     // GC and CPU figures come from the router's median run (by p99); the rest are per-field medians.
-    const { gc } = median(runs, (entry) => entry.router.p99_ms);
+    const { router, gc } = median(runs, (entry) => entry.router.p99_ms);
     const middle = (values: number[]): number => median(values, (value) => value);
     const summarize = (results: LoadResult[]) => ({
       rps: middle(results.map((result) => result.rps)),
