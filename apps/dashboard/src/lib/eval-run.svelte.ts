@@ -3,7 +3,17 @@ import { live, type LiveFeed } from './live.svelte';
 import type { EvalRun, EvalRunDetail, EvalRunResult, LiveEvent } from './types';
 
 /** Progress of a run, from its `eval-progress` events or from the run itself. */
-export type RunProgress = Omit<Extract<LiveEvent, { type: 'eval-progress' }>, 'type' | 'runId'>;
+type RunProgress = Omit<Extract<LiveEvent, { type: 'eval-progress' }>, 'type' | 'runId'>;
+
+/** The progress fields of a run or a progress event (a run without an ETA has none). */
+const progressOf = (source: Omit<RunProgress, 'etaMs'> & { etaMs?: number | null }): RunProgress => ({
+  status: source.status,
+  done: source.done,
+  total: source.total,
+  errors: source.errors,
+  spendUsd: source.spendUsd,
+  etaMs: source.etaMs ?? null,
+});
 
 const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
 
@@ -44,7 +54,7 @@ export class EvalRunWatch {
     if (!this.runId) return;
     try {
       const run = await sendJson<EvalRun>('POST', `/api/eval-runs/${this.runId}/cancel`, {});
-      this.progress = { status: run.status, done: run.done, total: run.total, errors: run.errors, spendUsd: run.spendUsd, etaMs: null };
+      this.progress = progressOf({ ...run, etaMs: null });
       await this.complete();
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -59,7 +69,7 @@ export class EvalRunWatch {
     this.runId = runId;
     this.offLive = this.feed.on(['eval-progress', 'eval-result'], (event) => {
       if (event.type === 'eval-progress' && event.runId === runId) {
-        this.progress = { status: event.status, done: event.done, total: event.total, errors: event.errors, spendUsd: event.spendUsd, etaMs: event.etaMs };
+        this.progress = progressOf(event);
         if (finished(event.status)) void this.complete();
       } else if (event.type === 'eval-result' && event.runId === runId) {
         void this.refresh();
@@ -81,7 +91,7 @@ export class EvalRunWatch {
     if (!this.runId) return;
     try {
       const run = await getJson<EvalRunDetail>(`/api/eval-runs/${this.runId}`);
-      this.progress = { status: run.status, done: run.done, total: run.total, errors: run.errors, spendUsd: run.spendUsd, etaMs: run.etaMs };
+      this.progress = progressOf(run);
       this.results = run.results;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
