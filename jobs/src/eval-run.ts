@@ -430,6 +430,24 @@ export async function summarizeEvalRun(db: Db, run: EvalRunRow): Promise<EvalRun
   };
 }
 
+/** Summarize the run's results, store the summary (with `fields`), and report the final progress. */
+async function finishEvalRun(
+  context: JobsContext,
+  job: Job<EvalRunJobData>,
+  run: EvalRunRow,
+  fields: { status?: 'completed'; finished_at?: Date },
+): Promise<EvalRunSummary> {
+  const summary = await summarizeEvalRun(context.db, run);
+  await updateEvalRun(context.db, run.id, { ...fields, done: summary.done, errors: summary.errors, spend_usd: summary.spendUsd, summary: JSON.stringify(summary) });
+  const finished = await getEvalRun(context.db, run.id);
+  if (finished) {
+    const progress = computeProgress(finished, summary);
+    await job.updateProgress({ ...progress });
+    await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
+  }
+  return summary;
+}
+
 export async function processEvalRun(context: JobsContext, job: Job<EvalRunJobData>): Promise<{ runId: string; done: number; errors: number }> {
   const { runId, itemIds } = job.data;
   const run = await getEvalRun(context.db, runId);
@@ -437,10 +455,7 @@ export async function processEvalRun(context: JobsContext, job: Job<EvalRunJobDa
   if (run.status === 'completed') return { runId, done: run.done, errors: run.errors };
   if (run.status === 'cancelled') {
     // What was done before the cancellation is kept and summarized; no gap is filled.
-    const summary = await summarizeEvalRun(context.db, run);
-    await updateEvalRun(context.db, runId, { done: summary.done, errors: summary.errors, spend_usd: summary.spendUsd, summary: JSON.stringify(summary) });
-    const progress = computeProgress({ ...run, done: summary.done }, summary);
-    await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
+    const summary = await finishEvalRun(context, job, run, {});
     context.logger.info({ runId, done: summary.done }, 'eval run cancelled; partial results summarized');
     return { runId, done: summary.done, errors: summary.errors };
   }
@@ -465,21 +480,7 @@ export async function processEvalRun(context: JobsContext, job: Job<EvalRunJobDa
     }
   }
   await markEvalRunStarted(context.db, runId);
-  const summary = await summarizeEvalRun(context.db, run);
-  await updateEvalRun(context.db, runId, {
-    status: 'completed',
-    done: summary.done,
-    errors: summary.errors,
-    spend_usd: summary.spendUsd,
-    summary: JSON.stringify(summary),
-    finished_at: new Date(),
-  });
-  const finished = await getEvalRun(context.db, runId);
-  if (finished) {
-    const progress = computeProgress(finished, summary);
-    await job.updateProgress({ ...progress });
-    await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
-  }
+  const summary = await finishEvalRun(context, job, run, { status: 'completed', finished_at: new Date() });
   for (const modelId of run.models) {
     await publishLiveEvent(context.redis, context.prefix, { type: 'eval-result', runId, model: modelId }).catch(() => undefined);
   }
