@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { httpErrorResponse } from '@switchyard/core';
+import { createBullConnection, QueueSet } from '@switchyard/jobs';
 import { assertAdmin, isPublicPath } from './auth';
 import type { ApiContext, RouteContext } from './context';
 import { LiveHub } from './live-events';
@@ -81,7 +82,14 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
 
   const live = new LiveHub({ redis: context.redis, prefix: config.redisPrefix, logger: context.logger });
   app.addHook('onClose', async () => live.close());
-  const routeContext: RouteContext = { ...context, live };
+  const queueConnection = createBullConnection(config.redisUrl);
+  queueConnection.on('error', () => undefined);
+  const queues = new QueueSet(queueConnection, config.redisPrefix);
+  app.addHook('onClose', async () => {
+    await queues.close();
+    await queueConnection.quit().catch(() => queueConnection.disconnect());
+  });
+  const routeContext: RouteContext = { ...context, live, queues };
   for (const register of routeModules) await register(app, routeContext);
 
   if (existsSync(dashboardDist)) {

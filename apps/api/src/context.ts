@@ -1,6 +1,7 @@
 import type { LiveHub } from './live-events';
 import type { Logger, SwitchyardConfig } from '@switchyard/core';
 import type { Db } from '@switchyard/db';
+import type { QueueSet } from '@switchyard/jobs';
 import type { Redis } from 'ioredis';
 
 /** What every route plugin of the control plane receives. Built once at start-up. */
@@ -18,4 +19,6 @@ export interface ApiContext {
 export interface RouteContext extends ApiContext {
   /** The one live-events subscription of this API process. */
   live: LiveHub;
+  /** The job queues (on their own BullMQ connection), shared by every route that queues work or reads jobs. */
+  queues: QueueSet;
 }

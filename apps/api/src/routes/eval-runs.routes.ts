@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
 import { getEvalRun, listEvalResults, listEvalRuns, type Db, type EvalRunRow } from '@switchyard/db';
 import type { GroupSummary } from '@switchyard/evals';
-import { cancelEvalRun, computeProgress, createBullConnection, evalSettingsSchema, QueueSet, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
+import { cancelEvalRun, computeProgress, evalSettingsSchema, startEvalRun, summarizeEvalRun, type EvalRunSummary } from '@switchyard/jobs';
 import type { RouteContext } from '../context';
 import { openEventStream } from '../live-events';
 import { documented, notFound, page, paginationQuery } from './route-schema';
@@ -88,14 +88,6 @@ export async function buildEvalRunDetail(db: Db, run: EvalRunRow) {
 }
 
 export async function evalRunRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  let queues: QueueSet | undefined;
-  const queueSet = () => (queues ??= new QueueSet(createBullConnection(context.config.redisUrl), context.config.redisPrefix));
-  app.addHook('onClose', async () => {
-    if (!queues) return;
-    const connection = queues.connection;
-    await queues.close();
-    await connection.quit().catch(() => connection.disconnect());
-  });
 
   app.post(
     '/api/eval-runs',
@@ -107,7 +99,7 @@ export async function evalRunRoutes(app: FastifyInstance, context: RouteContext)
     async (request, reply) => {
       const body = startBody.parse(request.body);
       const runId = await startEvalRun(
-        { db: context.db, queues: queueSet(), logger: context.logger },
+        { db: context.db, queues: context.queues, logger: context.logger },
         {
           ...(body.datasetVersionId ? { datasetVersionId: body.datasetVersionId } : {}),
           ...(body.dataset ? { dataset: body.dataset } : {}),
@@ -132,7 +124,7 @@ export async function evalRunRoutes(app: FastifyInstance, context: RouteContext)
     }),
     async (request) => {
       const { id } = idParams.parse(request.params);
-      const run = await cancelEvalRun({ db: context.db, queues: queueSet(), logger: context.logger, live: { redis: context.redis, prefix: context.config.redisPrefix } }, id);
+      const run = await cancelEvalRun({ db: context.db, queues: context.queues, logger: context.logger, live: { redis: context.redis, prefix: context.config.redisPrefix } }, id);
       return runView(run);
     },
   );

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { httpErrorResponse, SwitchyardError } from '@switchyard/core';
 import { listProviders, type Db } from '@switchyard/db';
 import { createBullConnection, evalItemQueueName, listSchedules, queueNames, QueueSet, recentJobs, requestOptimize } from '@switchyard/jobs';
-import type { ApiContext } from '../context';
+import type { RouteContext } from '../context';
 import { documented } from './route-schema';
 
 const jobsQuery = z.object({
@@ -46,15 +46,11 @@ export async function buildJobsOverview(db: Db, queues: QueueSet, query: z.infer
   return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
 }
 
-export async function jobRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
-  const connection = createBullConnection(context.config.redisUrl);
-  connection.on('error', () => undefined);
-  const queues = new QueueSet(connection, context.config.redisPrefix);
+export async function jobRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const { queues } = context;
   let queueEvents: QueueEvents | undefined;
   app.addHook('onClose', async () => {
     await queueEvents?.close().catch(() => undefined);
-    await queues.close();
-    await connection.quit().catch(() => connection.disconnect());
   });
 
   app.get('/api/jobs', documented({ tags: ['jobs'], summary: 'Schedules with their next run, queue counts, recent completed and failed jobs', querystring: jobsQuery }), async (request) =>

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
 import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
-import { QueueSet, requestOptimize } from '@switchyard/jobs';
-import type { ApiContext } from '../context';
+import { requestOptimize, type QueueSet } from '@switchyard/jobs';
+import type { ApiContext, RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
 
 const nameParams = z.object({ name: routeNameSchema });
@@ -43,10 +43,8 @@ async function askForOptimize(context: ApiContext, queues: QueueSet, reason: str
 }
 
 /** Routes: list, create, edit, delete (each audited with who and when), re-apply the config file. */
-export async function routeRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
-  const { db, config } = context;
-  const queues = new QueueSet(context.redis, config.redisPrefix);
-  app.addHook('onClose', async () => queues.close());
+export async function routeRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const { db, config, queues } = context;
   const requestOptimize = (_context: ApiContext, reason: string) => askForOptimize(context, queues, reason);
 
   app.get('/api/routes', documented({ tags: ['routes'], summary: 'Named routes with objectives and constraints' }), async () => buildRouteList(db));
