@@ -91,6 +91,25 @@ describe('HttpAdapter', () => {
     await adapter.close();
   });
 
+  it('reports an error response whose body is cut by its status, with its retry-after, not as a network error', async () => {
+    handler = (_request, response) => {
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2', 'content-length': '500' });
+      response.write('{"error":{"message":"slow do');
+      // The connection drops before the promised 500 bytes arrive.
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const adapter = adapterFor();
+    await expect(adapter.chat(request, { model: settings })).rejects.toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 2000 });
+    // A cut success body is still a failed call: half a completion is not an answer.
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      response.write('{"id":"x","choices":[');
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    await expect(adapter.chat(request, { model: settings })).rejects.toMatchObject({ code: 'upstream', retryable: true });
+    await adapter.close();
+  });
+
   it('does not call at all when the caller signal is already aborted', async () => {
     const adapter = adapterFor();
     const controller = new AbortController();

@@ -116,7 +116,9 @@ export interface BufferedResponse {
 
 /**
  * Dispatch a request and read its whole body: one promise, settled at the response's end
- * (the lean path of a non-streamed call).
+ * (the lean path of a non-streamed call). An error response (status ≥ 400) whose body is cut
+ * still resolves, with the part that arrived: the status says what happened (a 429 with its
+ * retry-after stays a 429, not a network error); the body only adds the vendor's message.
  */
 export function dispatchBuffered(pool: Pool, options: Dispatcher.DispatchOptions, scope: CallScope): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
@@ -137,7 +139,10 @@ export function dispatchBuffered(pool: Pool, options: Dispatcher.DispatchOptions
         parts.push(chunk);
       },
       onResponseEnd: () => resolve({ statusCode, headers, text: joined(parts) }),
-      onResponseError: (_controller, error) => reject(error),
+      onResponseError: (_controller, error) => {
+        if (statusCode >= 400) resolve({ statusCode, headers, text: parts.length > 0 ? joined(parts) : '' });
+        else reject(error);
+      },
     });
   });
 }
