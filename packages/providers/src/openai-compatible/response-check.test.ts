@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { isWellFormedResponse } from './openai-compatible-adapter';
 import { openAiChatResponseSchema } from './openai-compatible-wire';
 
@@ -71,7 +72,45 @@ const mutations: Mutation[] = [
   ['unknown message field', ['choices', 0, 'message', 'audio'], null],
 ];
 
+/** Every field path the schema declares (array items as index 0), wrappers (optional, nullable, default) looked through. */
+function schemaPaths(schema: z.ZodType, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) return schemaPaths(schema.unwrap() as z.ZodType, prefix);
+  if (schema instanceof z.ZodArray) return schemaPaths(schema.element as z.ZodType, [...prefix, 0]);
+  if (schema instanceof z.ZodObject) {
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, field]) => {
+      const path = [...prefix, key];
+      return [path, ...schemaPaths(field, path)];
+    });
+  }
+  return [];
+}
+
+const has = (path: Array<string | number>): boolean => {
+  let node: unknown = valid;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !(key in node)) return false;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return true;
+};
+
 describe('the hot-path response check', () => {
+  // A field added to the schema but not to the hand-written check is caught here: every field
+  // the schema declares is replaced by values of every JSON type (and removed), and the two
+  // must still agree.
+  const paths = schemaPaths(openAiChatResponseSchema);
+  it('has a sample body that fills every field the schema declares', () => {
+    expect(paths.length).toBeGreaterThan(20);
+    expect(paths.filter((path) => !has(path)).map((path) => path.join('.'))).toEqual([]);
+  });
+
+  it.each(paths.map((path) => [path.join('.'), path] as const))('agrees with the schema on every kind of value at %s', (_name, path) => {
+    for (const value of [DELETE, null, 'text', -1, 0.5, 7, true, {}, []]) {
+      const body = mutated([...path], value);
+      expect(isWellFormedResponse(body), `${path.join('.')} = ${typeof value === 'symbol' ? 'deleted' : JSON.stringify(value)}`).toBe(openAiChatResponseSchema.safeParse(body).success);
+    }
+  });
+
   it.each(mutations)('agrees with the schema: %s', (_name, path, value) => {
     const body = mutated(path, value);
     expect(isWellFormedResponse(body)).toBe(openAiChatResponseSchema.safeParse(body).success);
