@@ -110,6 +110,14 @@ describe('failover before the first byte', { timeout: 30_000 }, () => {
     expect(response.headers.get('x-should-retry')).toBeNull();
     expect(response.headers.get('x-switchyard-route')).toBe('auto');
   });
+
+  it('every model overloaded (503, or 529 from an Anthropic-style upstream) → a 503, the status OpenAI clients know', async () => {
+    for (const name of ['alpha', 'beta', 'gamma']) await harness.patch(name, { errorRates: { '503': 1 } });
+    const { response, text } = await chat({});
+    expect(response.status).toBe(503);
+    expect((JSON.parse(text) as { error: { code: string } }).error.code).toBe('overloaded');
+    expect(response.headers.get('x-should-retry')).toBeNull();
+  });
 });
 
 describe('after the first byte', { timeout: 30_000 }, () => {

@@ -106,6 +106,7 @@ describe('hostile input', { timeout: 30_000 }, () => {
     expect(await errorOf(await post(JSON.stringify({ messages: [{ role: 'robot', content: 'x' }] }), auth))).toMatchObject({ param: 'messages[0].role' });
     const text = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'hello' });
     expect(text.status).toBe(415);
+    expect(((await text.json()) as { error: { message: string } }).error.message).toMatch(/send the request body as JSON, with `content-type: application\/json`/);
     const proto = await post('{"messages":[{"role":"user","content":"hi"}],"__proto__":{"polluted":true}}', auth);
     expect(proto.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

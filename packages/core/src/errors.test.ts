@@ -8,7 +8,7 @@ describe('SwitchyardError', () => {
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(1500);
     expect(new SwitchyardError('auth', 'no').retryable).toBe(false);
-    expect(statusForCode('overloaded')).toBe(529);
+    expect(statusForCode('overloaded')).toBe(503);
   });
 
   it('maps to the OpenAI error shape', () => {

@@ -113,7 +113,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'budget_exceeded':
       return 429;
     case 'overloaded':
-      return 529;
+      // 503, as OpenAI answers when overloaded; 529 is Anthropic's own status, unknown to HTTP.
+      return 503;
     case 'upstream':
     case 'invalid_response':
       return 502;

@@ -40,7 +40,10 @@ export function normalizeHttpError(error: unknown): SwitchyardError {
       return new SwitchyardError('bad_request', 'Request body is empty; send a JSON object', { cause: error });
     }
     if (framework.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return new SwitchyardError('bad_request', `Unsupported content type: ${framework.message}`, { status: 415, cause: error });
+      return new SwitchyardError('bad_request', 'Unsupported content type: send the request body as JSON, with `content-type: application/json`', {
+        status: 415,
+        cause: error,
+      });
     }
     if (error instanceof SyntaxError && framework.statusCode === 400) {
       return new SwitchyardError('bad_request', `Malformed JSON body: ${error.message}`, { cause: error });
