@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, startTestApi, type TestApi } from './api-test-harness';
+import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harness';
 
 describe('route management routes', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi({ routes: [{ name: 'auto' }, { name: 'cheap', objective: { cost: 2 } }] });
+    await seedCatalog(api);
   });
   afterAll(async () => api.close());
 
@@ -54,6 +55,11 @@ describe('route management routes', () => {
     expect(badWeight.statusCode).toBe(400);
     const badModel = await api.app.inject({ method: 'PUT', url: '/api/routes/x', headers: auth, payload: { candidates: ['no-slash'] } });
     expect(badModel.statusCode).toBe(400);
+    const unknown = await api.app.inject({ method: 'POST', url: '/api/routes', headers: auth, payload: { name: 'ghost', candidates: ['sim-a/mini', 'nope/x'] } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({ param: 'candidates', message: expect.stringMatching(/^Unknown candidate model: nope\/x\./) });
+    expect((await api.app.inject({ url: '/api/routes/ghost', headers: auth })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'PUT', url: '/api/routes/ghost', headers: auth, payload: { candidates: ['nope/x'] } })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/auto', headers: auth })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'PUT', url: '/api/routes/x', payload: {} })).statusCode).toBe(401);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
-import { deleteRoute, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
+import { deleteRoute, getRoute, listAudit, listModels, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
 import { requestOptimize, type QueueSet } from '@switchyard/jobs';
 import type { ApiContext, RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
@@ -25,6 +25,19 @@ function routeView(row: RouteRow) {
 export async function buildRouteList(db: Db) {
   const rows = await listRoutes(db);
   return { items: rows.map(routeView) };
+}
+
+/** A route may only name models the catalog knows: a typo would otherwise make a route that never serves. */
+async function checkCandidates(db: Db, candidates: readonly string[]): Promise<void> {
+  if (candidates.length === 0) return;
+  const known = new Set((await listModels(db)).map((row) => row.id));
+  const unknown = candidates.filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  throw new SwitchyardError(
+    'bad_request',
+    `Unknown candidate model${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Candidates are "provider/model" ids from GET /api/models (or leave the list empty for every enabled model).`,
+    { param: 'candidates' },
+  );
 }
 
 /**
@@ -60,6 +73,7 @@ export async function routeRoutes(app: FastifyInstance, context: RouteContext): 
   app.post('/api/routes', documented({ tags: ['routes'], summary: 'Create a route (then optimize and publish)', body: createBody }), async (request, reply) => {
     const body = createBody.parse(request.body ?? {});
     if (await getRoute(db, body.name)) throw new SwitchyardError('conflict', `Route ${body.name} already exists`, { param: 'name' });
+    await checkCandidates(db, body.candidates);
     const row = await saveRoute(db, body satisfies RouteConfig & { enabled: boolean }, actorOf(request));
     return reply.code(201).send({ ...routeView(row), ...(await requestOptimize(context, `route ${body.name} created`)) });
   });
@@ -70,6 +84,7 @@ export async function routeRoutes(app: FastifyInstance, context: RouteContext): 
     async (request) => {
       const { name } = nameParams.parse(request.params);
       const body = routeFields.parse(request.body ?? {});
+      await checkCandidates(db, body.candidates);
       const row = await saveRoute(db, { ...body, name }, actorOf(request));
       return { ...routeView(row), ...(await requestOptimize(context, `route ${name} saved`)) };
     },
