@@ -62,4 +62,20 @@ describe('parseHints', () => {
     expect(() => parseHints({ min_quality: 3 }, {})).toThrow(/min_quality/);
     expect(() => parseHints({ category: 'Not A Category' }, {})).toThrow(/category/);
   });
+
+  it('names the hint as the client sent it: the body field, or the header', () => {
+    const paramOf = (body: Record<string, unknown> | undefined, headers: Record<string, string>): unknown => {
+      try {
+        parseHints(body, headers);
+      } catch (error) {
+        return (error as { param?: string; message: string }).param + ' | ' + (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(paramOf({ min_quality: 3 }, {})).toBe('switchyard.min_quality | `switchyard.min_quality` must be a number in [0, 1], got 3');
+    expect(paramOf(undefined, { 'x-switchyard-min-quality': '3' })).toBe('x-switchyard-min-quality | `x-switchyard-min-quality` must be a number in [0, 1], got "3"');
+    expect(paramOf(undefined, { 'x-switchyard-fallback': 'maybe' })).toBe('x-switchyard-fallback | `x-switchyard-fallback` must be a boolean');
+    expect(paramOf({ category: 'Math' }, { 'x-switchyard-category': 'math' })).toMatch(/^switchyard.category \| /);
+    expect(paramOf(undefined, { 'x-switchyard-only': 'a/b' })).toBe('no error');
+  });
 });

@@ -3,7 +3,7 @@
  * (the body wins when both set one). Hints only narrow what the route allows.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { SwitchyardError } from '@switchyard/core';
+import { categorySchema, SwitchyardError } from '@switchyard/core';
 
 export interface RoutingHints {
   category?: string;
@@ -64,34 +64,44 @@ export function hasHints(body: Record<string, unknown> | undefined, headers: Inc
 
 export const noHints: Readonly<RoutingHints> = Object.freeze({ fallback: true });
 
-/** Parse hints; throws a 400 naming the bad hint. */
+/** Parse hints; throws a 400 naming the bad hint as the client sent it (body field or header). */
 export function parseHints(body: Record<string, unknown> | undefined, headers: IncomingHttpHeaders): RoutingHints {
   const source = body ?? {};
-  const pick = (key: string, headerName: string): unknown => source[key] ?? header(headers, headerName);
+  // The value of one hint and the name to blame for it: `switchyard.<key>`, or the header.
+  let param = '';
+  const pick = (key: string, headerName: string): unknown => {
+    const value = source[key];
+    if (value !== undefined) {
+      param = `switchyard.${key}`;
+      return value;
+    }
+    param = headerName;
+    return header(headers, headerName);
+  };
   const hints: RoutingHints = { fallback: true };
   const category = pick('category', 'x-switchyard-category');
   if (category !== undefined) {
-    if (typeof category !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/.test(category)) {
-      throw bad('switchyard.category', '`switchyard.category` must be a lower-case category name like "math"');
+    if (!categorySchema.safeParse(category).success) {
+      throw bad(param, `\`${param}\` must be a lower-case category name like "math"`);
     }
-    hints.category = category;
+    hints.category = category as string;
   }
-  const maxCostPerMTok = positiveNumber(pick('max_cost_per_mtok', 'x-switchyard-max-cost-per-mtok'), 'switchyard.max_cost_per_mtok');
+  const maxCostPerMTok = positiveNumber(pick('max_cost_per_mtok', 'x-switchyard-max-cost-per-mtok'), param);
   if (maxCostPerMTok !== undefined) hints.maxCostPerMTok = maxCostPerMTok;
-  const maxCostUsd = positiveNumber(pick('max_cost_usd', 'x-switchyard-max-cost-usd'), 'switchyard.max_cost_usd');
+  const maxCostUsd = positiveNumber(pick('max_cost_usd', 'x-switchyard-max-cost-usd'), param);
   if (maxCostUsd !== undefined) hints.maxCostUsd = maxCostUsd;
-  const maxTtftMs = positiveNumber(pick('max_ttft_ms', 'x-switchyard-max-ttft-ms'), 'switchyard.max_ttft_ms');
+  const maxTtftMs = positiveNumber(pick('max_ttft_ms', 'x-switchyard-max-ttft-ms'), param);
   if (maxTtftMs !== undefined) hints.maxTtftMs = maxTtftMs;
-  const minQuality = positiveNumber(pick('min_quality', 'x-switchyard-min-quality'), 'switchyard.min_quality', 1);
+  const minQuality = positiveNumber(pick('min_quality', 'x-switchyard-min-quality'), param, 1);
   if (minQuality !== undefined) hints.minQuality = minQuality;
-  const only = modelList(pick('only', 'x-switchyard-only'), 'switchyard.only');
+  const only = modelList(pick('only', 'x-switchyard-only'), param);
   if (only !== undefined) hints.only = only;
-  const exclude = modelList(pick('exclude', 'x-switchyard-exclude'), 'switchyard.exclude');
+  const exclude = modelList(pick('exclude', 'x-switchyard-exclude'), param);
   if (exclude !== undefined) hints.exclude = exclude;
   const fallback = pick('fallback', 'x-switchyard-fallback');
   if (fallback !== undefined) {
     if (fallback === false || fallback === 'false' || fallback === '0') hints.fallback = false;
-    else if (fallback !== true && fallback !== 'true' && fallback !== '1') throw bad('switchyard.fallback', '`switchyard.fallback` must be a boolean');
+    else if (fallback !== true && fallback !== 'true' && fallback !== '1') throw bad(param, `\`${param}\` must be a boolean`);
   }
   return hints;
 }
