@@ -139,6 +139,19 @@ describe('buildPolicy', () => {
     expect(pro.expected.errorRate).toBeGreaterThan(0.1);
   });
 
+  it('makes categories of eval datasets only: live outcomes under a category a client invented count in general', () => {
+    const liveStats: LiveStat[] = [
+      { model: 'openai/mini', category: 'junk1', at: hoursAgo(1), requests: 50, errors: 0, feedbackCount: 50, feedbackSum: 10 },
+      { model: 'openai/mini', category: 'math', at: hoursAgo(1), requests: 50, errors: 0 },
+    ];
+    const policy = buildPolicy(input({ liveStats }));
+    expect(Object.keys(policy.routes.auto!.categories).sort()).toEqual(['general', 'math']);
+    const withoutJunk = buildPolicy(input({ liveStats: liveStats.slice(1) }));
+    // The invented category's feedback still moved mini's pooled belief.
+    const mini = (document: typeof policy) => document.routes.auto!.categories.general!.models.find((entry) => entry.model === 'openai/mini')!;
+    expect(mini(policy).expected.quality).toBeLessThan(mini(withoutJunk).expected.quality);
+  });
+
   it('fits a contextual policy and a classifier when asked', { timeout: 60_000 }, () => {
     const contextualItems = Array.from({ length: 300 }, (_, index) => {
       const long = index % 2 === 0;

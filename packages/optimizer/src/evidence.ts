@@ -186,10 +186,14 @@ export class EvidenceModel {
     for (const probe of evidence.probeStats) this.probes.set(probe.model, probe);
   }
 
-  /** Categories that have any evidence, plus `general`. */
+  /**
+   * Categories some eval dataset defines, plus `general`. Live outcomes only add to categories
+   * that exist: a request's category hint is the client's word, and a client inventing names
+   * must not grow the policy (its outcomes still count, pooled, in `general`).
+   */
   categories(): string[] {
     const out = new Set<string>(['general']);
-    for (const key of this.byKey.keys()) out.add(key.slice(key.indexOf('\u0000') + 1));
+    for (const [key, accumulator] of this.byKey) if (accumulator.evalN > 0) out.add(key.slice(key.indexOf('\u0000') + 1));
     return [...out].sort();
   }
 
