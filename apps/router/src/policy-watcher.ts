@@ -1,17 +1,20 @@
 /**
  * Keeps the routing table current without touching the request path: loads the published
- * policy (Redis first, then Postgres) and the routes at start, reloads when a policy hash is
- * announced on `policyChannel` and, as a safety net, every `intervalMs`. A reload compiles a
+ * policy (Redis first, then Postgres), the routes and the models disabled in the catalog at
+ * start, reloads when something is announced on `policyChannel` (a published policy, a model
+ * switched on or off) and, as a safety net, every `intervalMs`. A reload compiles a
  * new table and hands it over whole; if the new policy fails to parse, the old table stays.
  */
 import type { Redis } from 'ioredis';
 import { redisKeys, type Logger, type RouteConfig } from '@switchyard/core';
-import { listRoutes, loadCurrentPolicy, routeRowToConfig, type Db, type PublishedPolicy } from '@switchyard/db';
+import { listModels, listRoutes, loadCurrentPolicy, routeRowToConfig, type Db, type PublishedPolicy } from '@switchyard/db';
 import { parsePolicyDocument, type PolicyDocument } from '@switchyard/policy';
 
 export interface PolicySnapshot {
   policy: { hash: string; document: PolicyDocument } | undefined;
   routes: RouteConfig[];
+  /** Models disabled in the catalog (Postgres). */
+  disabledModels: ReadonlySet<string>;
   /** Where the policy came from. */
   source: 'redis-or-postgres' | 'none';
 }
@@ -89,15 +92,17 @@ export class PolicyWatcher {
     const { db, redis, prefix } = this.options;
     const published: PublishedPolicy | undefined = await loadCurrentPolicy(db, redis, prefix);
     let routes = [...this.options.configRoutes];
+    let disabled: string[] = [];
     if (db) {
-      const rows = await listRoutes(db).catch(() => undefined);
+      const [rows, models] = await Promise.all([listRoutes(db).catch(() => undefined), listModels(db).catch(() => undefined)]);
       if (rows && rows.length > 0) routes = rows.filter((row) => row.enabled).map(routeRowToConfig);
+      if (models) disabled = models.filter((model) => !model.enabled).map((model) => model.id);
     }
-    const key = `${published?.hash ?? ''}\u0000${JSON.stringify(routes)}`;
+    const key = `${published?.hash ?? ''}\u0000${JSON.stringify(routes)}\u0000${disabled.join(',')}`;
     if (key === this.lastKey) return;
     const policy = published ? { hash: published.hash, document: parsePolicyDocument(published.document) } : undefined;
     this.lastKey = key;
-    this.options.onChange({ policy, routes, source: policy ? 'redis-or-postgres' : 'none' });
+    this.options.onChange({ policy, routes, disabledModels: new Set(disabled), source: policy ? 'redis-or-postgres' : 'none' });
   }
 
   async stop(): Promise<void> {

@@ -42,6 +42,8 @@ export interface RoutingState {
   stream: boolean;
   apiKeyId: string | null;
   reason: string;
+  /** A category hint the policy does not route by (the request routed by its fallback category). */
+  unknownCategory: string | null;
 }
 
 declare module 'fastify' {

@@ -92,7 +92,7 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
   metrics.policy(null, initial.algorithm, true);
 
   const swap = (snapshot: PolicySnapshot): void => {
-    const table = compileRoutingTable({ providerSet, routes: snapshot.routes, policy: snapshot.policy });
+    const table = compileRoutingTable({ providerSet, routes: snapshot.routes, policy: snapshot.policy, disabledModels: snapshot.disabledModels });
     context.live = { table, classify: compileClassifier(snapshot.policy?.document.classifier) };
     metrics.policy(table.policyHash, table.algorithm, table.coldStart);
     logger.info({ policy: table.policyHash, algorithm: table.algorithm, routes: [...table.routes.keys()], coldStart: table.coldStart }, 'routing table loaded');

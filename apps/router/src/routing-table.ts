@@ -9,6 +9,15 @@
  * price constraints; the cheapest gets `1 − exploration` of the weight and `exploration` is
  * spread uniformly over all of them, so every model keeps being measured until the optimizer
  * publishes a first policy. Its placeholder expectations are not used for hint constraints.
+ *
+ * Models disabled in the catalog (the dashboard's switch, `PATCH /api/models`) are left out
+ * everywhere: no route draws them and a direct request for one is refused. A route whose
+ * policy has no model at all (every candidate broke a constraint, or none is enabled) is kept
+ * as unusable, with the policy's reasons, so a request to it is refused with them instead of
+ * being served by a model the route's constraints exclude.
+ *
+ * Direct requests (`provider/model`) get a one-model table each, so routing hints and content
+ * checks apply to them exactly as to a route; their expectations are the `auto` route's.
  */
 import { blendedPricePerMTok, DEFAULT_CATEGORY, type Capabilities, type RouteConfig } from '@switchyard/core';
 import { coldStartPolicy } from '@switchyard/optimizer';
@@ -24,6 +33,8 @@ export interface ModelEntry {
   /** Blended price (3:1 input:output) per 1M tokens. */
   blendedPrice: number;
   capabilities: Capabilities;
+  /** Context window in tokens, when known. */
+  contextWindow?: number | undefined;
 }
 
 export interface CategoryTable {
@@ -56,7 +67,15 @@ export interface RoutingTable {
   routes: Map<string, RouteTable>;
   /** Routes whose policy had no usable model and fell back to the cold-start rule. */
   coldStartRoutes: string[];
+  /** Routes with no model to route to, and why (the policy's exclusions). */
+  unusableRoutes: Map<string, string>;
   models: Map<string, ModelEntry>;
+  /** One-model tables for direct `provider/model` requests. */
+  direct: Map<string, CategoryTable>;
+  /** Models the catalog has but are disabled. */
+  disabled: ReadonlySet<string>;
+  /** Categories the policy routes by (a hint naming another one routes as its route's fallback category). */
+  categories: ReadonlySet<string>;
   /** The `/v1/models` response body, serialized once. */
   modelsListBody: string;
   document: PolicyDocument | undefined;
@@ -66,17 +85,36 @@ export interface CompileInput {
   providerSet: Pick<ProviderSet, 'models' | 'find'>;
   routes: readonly RouteConfig[];
   policy?: { hash: string; document: PolicyDocument } | undefined;
+  /** Model ids disabled in the catalog (Postgres), beyond those disabled in config. */
+  disabledModels?: ReadonlySet<string> | undefined;
   now?: Date;
 }
 
-function modelEntries(providerSet: CompileInput['providerSet']): Map<string, ModelEntry> {
+function modelEntries(providerSet: CompileInput['providerSet'], disabled: ReadonlySet<string>): Map<string, ModelEntry> {
   const entries = new Map<string, ModelEntry>();
   for (const model of providerSet.models) {
     const binding = providerSet.find(model.id);
-    if (!binding || !model.enabled) continue;
-    entries.set(model.id, { id: model.id, binding, blendedPrice: blendedPricePerMTok(model.price), capabilities: model.capabilities });
+    if (!binding || !model.enabled || disabled.has(model.id)) continue;
+    entries.set(model.id, {
+      id: model.id,
+      binding,
+      blendedPrice: blendedPricePerMTok(model.price),
+      capabilities: model.capabilities,
+      contextWindow: model.contextWindow,
+    });
   }
   return entries;
+}
+
+/** A one-model table for direct requests to `entry`, with the expectations `expected` has for it. */
+function directTable(entry: ModelEntry, expected: ExpectedOutcome | undefined): CategoryTable {
+  return { category: '', entries: [entry], weights: [1], expected: [expected], candidates: [{ model: entry.id, weight: 1 }] };
+}
+
+/** Why a route of the policy has no model: its exclusions, or that it has no candidate. */
+function unusableReason(policy: RoutePolicy): string {
+  if (policy.excluded.length === 0) return 'it has no enabled candidate model';
+  return `no model meets its constraints: ${policy.excluded.map((entry) => `${entry.model} (${entry.reason})`).join('; ')}`;
 }
 
 function policyCategory(
@@ -126,9 +164,11 @@ function routeConfigFromPolicy(name: string, policy: RoutePolicy): RouteConfig {
 
 /** Compile routes, models and the published policy (if any) into a routing table. */
 export function compileRoutingTable(input: CompileInput): RoutingTable {
-  const models = modelEntries(input.providerSet);
+  const disabled = input.disabledModels ?? new Set<string>();
+  const models = modelEntries(input.providerSet, disabled);
   const routes = new Map<string, RouteTable>();
   const coldStartRoutes: string[] = [];
+  const unusableRoutes = new Map<string, string>();
   const document = input.policy?.document;
   const configs = new Map(input.routes.map((route) => [route.name, route]));
   if (document) for (const [name, policy] of Object.entries(document.routes)) if (!configs.has(name)) configs.set(name, routeConfigFromPolicy(name, policy));
@@ -137,18 +177,32 @@ export function compileRoutingTable(input: CompileInput): RoutingTable {
     const policy = document?.routes[name];
     const compiled = policy ? policyRoute(name, config, policy, models, 'policy') : undefined;
     if (compiled) routes.set(name, compiled);
+    // The optimizer found no model for the route: its reasons stand (a cold start would ignore them).
+    else if (policy && Object.values(policy.categories).every((category) => category.models.length === 0)) unusableRoutes.set(name, unusableReason(policy));
     else missing.push(config);
   }
   if (missing.length > 0) {
-    const cold = coldStartPolicy(missing, input.providerSet.models);
+    const catalog = input.providerSet.models.map((model) => (disabled.has(model.id) ? { ...model, enabled: false } : model));
+    const cold = coldStartPolicy(missing, catalog);
     for (const config of missing) {
       const policy = cold.routes[config.name];
       const compiled = policy ? policyRoute(config.name, config, policy, models, 'cold-start') : undefined;
-      if (!compiled) continue;
+      if (!compiled) {
+        if (policy) unusableRoutes.set(config.name, unusableReason(policy));
+        continue;
+      }
       routes.set(config.name, compiled);
       if (document) coldStartRoutes.push(config.name);
     }
   }
+  const auto = routes.get('auto');
+  const direct = new Map<string, CategoryTable>();
+  for (const entry of models.values()) {
+    const index = auto && auto.source === 'policy' ? auto.fallbackCategory.entries.indexOf(entry) : -1;
+    direct.set(entry.id, directTable(entry, index >= 0 ? auto?.fallbackCategory.expected[index] : undefined));
+  }
+  const categories = new Set<string>([DEFAULT_CATEGORY]);
+  for (const route of routes.values()) for (const name of route.categories.keys()) categories.add(name);
   const created = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
   for (const name of routes.keys()) data.push({ id: name === 'auto' ? 'auto' : `auto:${name}`, object: 'model', created, owned_by: 'switchyard' });
@@ -160,7 +214,11 @@ export function compileRoutingTable(input: CompileInput): RoutingTable {
     loadedAt: (input.now ?? new Date()).toISOString(),
     routes,
     coldStartRoutes,
+    unusableRoutes,
     models,
+    direct,
+    disabled,
+    categories,
     modelsListBody: JSON.stringify({ object: 'list', data }),
     document,
   };

@@ -25,6 +25,12 @@ export interface SelectionInput {
   isOpen(modelId: string): boolean;
   /** Estimated USD cost of this request on a model; only called with a `max_cost_usd` hint. */
   estimateCostUsd?(entry: ModelEntry): number;
+  /**
+   * Context: a cheap upper bound on the tokens the request needs (body bytes plus its
+   * `max_tokens`), and the tokenizer's estimate of them, computed only for a model whose
+   * window is under the bound — so the common request never runs the tokenizer.
+   */
+  context?: { bound: number; tokens(): number; outputTokens: number } | undefined;
 }
 
 export interface Selection {
@@ -47,7 +53,8 @@ type Exclusion =
   | 'max_cost_per_mtok'
   | 'max_cost_usd'
   | 'max_ttft_ms'
-  | 'min_quality';
+  | 'min_quality'
+  | 'context_length';
 
 function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion; detail?: string } | undefined {
   const entry = input.table.entries[index] as ModelEntry;
@@ -61,6 +68,11 @@ function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion;
   }
   if (needs.tools && !entry.capabilities.tools) return { reason: 'tools' };
   if (input.stream && !entry.capabilities.streaming) return { reason: 'streaming' };
+  const context = input.context;
+  const window = entry.contextWindow;
+  if (context && window !== undefined && context.bound > window && context.tokens() > window) {
+    return { reason: 'context_length', detail: `context window ${window.toLocaleString('en-US')} tokens` };
+  }
   if (hints.maxCostPerMTok !== undefined && entry.blendedPrice > hints.maxCostPerMTok) {
     return { reason: 'max_cost_per_mtok', detail: `$${round(entry.blendedPrice)}/MTok` };
   }
@@ -105,6 +117,11 @@ function hintValue(input: SelectionInput, reason: Exclusion): string {
       return `max_ttft_ms ${hints.maxTtftMs}`;
     case 'min_quality':
       return `min_quality ${hints.minQuality}`;
+    case 'context_length': {
+      const context = input.context;
+      const output = context && context.outputTokens > 0 ? ` + max_tokens ${context.outputTokens.toLocaleString('en-US')}` : '';
+      return `the request's length (~${(context ? context.tokens() - context.outputTokens : 0).toLocaleString('en-US')} prompt tokens${output})`;
+    }
   }
 }
 
@@ -119,12 +136,10 @@ function noEligibleModel(input: SelectionInput): SwitchyardError {
     groups.set(exclusion.reason, list);
   }
   const parts = [...groups].map(([reason, models]) => `${hintValue(input, reason)} excluded ${models.join(', ')}`);
-  const contentOnly = groups.size === 1 && groups.has('content');
-  return new SwitchyardError(
-    'no_eligible_model',
-    `No model of ${input.routeLabel} (category "${input.table.category}") can take this request: ${parts.join('; ')}`,
-    { param: contentOnly ? 'messages' : groups.has('tools') && groups.size === 1 ? 'tools' : 'switchyard', retryable: false },
-  );
+  const only = groups.size === 1 ? [...groups.keys()][0] : undefined;
+  const param = only === 'content' || only === 'context_length' ? 'messages' : only === 'tools' ? 'tools' : only === 'streaming' ? 'stream' : 'switchyard';
+  const category = input.table.category ? ` (category "${input.table.category}")` : '';
+  return new SwitchyardError('no_eligible_model', `No model of ${input.routeLabel}${category} can take this request: ${parts.join('; ')}`, { param, retryable: false });
 }
 
 /** Pick the model and its fallback chain. Throws `no_eligible_model` (400) when nothing fits. */

@@ -86,7 +86,9 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     const body = await post({ ...hello, switchyard: { only: [GAMMA], category: 'math' } });
     expect(body.status).toBe(200);
     expect(body.json.model).toBe(GAMMA);
-    expect(body.headers.get('x-switchyard-category')).toBe('math');
+    // The test policy routes by `general` only: a hinted category it does not have routes (and is recorded) as general.
+    expect(body.headers.get('x-switchyard-category')).toBe('general');
+    expect(body.headers.get('x-switchyard-reason')).toContain('hinted category "math" is not in the policy');
     const header = await post(hello, { 'x-switchyard-exclude': `${ALPHA},${GAMMA}` });
     expect(header.json.model).toBe(BETA);
     const none = await post({ ...hello, switchyard: { max_cost_per_mtok: 0.6 } });
@@ -105,7 +107,8 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     expect(audio.json.error).toMatchObject({ code: 'no_eligible_model', param: 'messages' });
     const direct = await post({ model: ALPHA, messages: [image] });
     expect(direct.status).toBe(400);
-    expect(String(direct.json.error?.message)).toContain('does not support image input');
+    expect(direct.json.error).toMatchObject({ code: 'no_eligible_model', param: 'messages' });
+    expect(String(direct.json.error?.message)).toBe(`No model of "${ALPHA}" can take this request: the content parts of the messages excluded ${ALPHA} (no image input)`);
   });
 
   it('rejects bad input with the field named, and unknown models with 404', async () => {

@@ -74,8 +74,9 @@ describe('buildPolicy', () => {
     expect(policy.routes.auto!.categories.general!.models).toEqual([]);
     expect(policy.routes.auto!.why).toMatch(/No enabled candidate/);
     const strict = buildPolicy(input({ routes: [route({ constraints: { maxCostPerMTok: 0.01 } })] }));
-    expect(strict.routes.auto!.why).toMatch(/No model meets every constraint/);
-    expect(strict.routes.auto!.categories.math!.models).toHaveLength(3);
+    expect(strict.routes.auto!.why).toMatch(/No model meets every constraint, so the route has no model/);
+    expect(strict.routes.auto!.categories.math!.models).toEqual([]);
+    expect(strict.routes.auto!.excluded.map((entry) => entry.model)).toEqual(['openai/mini', 'anthropic/pro', 'groq/fast']);
   });
 
   it('trades quality for cost according to λ_cost', () => {

@@ -264,12 +264,13 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
       if (violation) excluded.push({ model: id, reason: violation });
       else eligible.push(id);
     }
+    // A route no model can serve within its constraints gets no model: the router refuses its
+    // requests with these reasons, rather than serve them with a model the constraints exclude.
     let fallbackNote: string | null = null;
-    let pool = eligible;
+    const pool = eligible;
     if (pool.length === 0) {
-      pool = candidates.filter((id) => modelsById.get(id)?.enabled);
-      fallbackNote = pool.length
-        ? 'No model meets every constraint, so all enabled candidates are used until one does.'
+      fallbackNote = candidates.some((id) => modelsById.get(id)?.enabled)
+        ? 'No model meets every constraint, so the route has no model: its requests are refused with the reasons above until one does (or the constraints change).'
         : 'No enabled candidate: the route has no model.';
     }
 

@@ -101,7 +101,10 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
         detail: { before: modelView(before), patch },
       });
       const event: LiveEvent = { type: 'models', model: id };
-      await redis.publish(redisKeys(config.redisPrefix).eventsChannel, JSON.stringify(event)).catch(() => undefined);
+      const keys = redisKeys(config.redisPrefix);
+      await redis.publish(keys.eventsChannel, JSON.stringify(event)).catch(() => undefined);
+      // Routers reload on this channel: a model switched off stops getting traffic at once.
+      if (patch.enabled !== undefined && patch.enabled !== before.enabled) await redis.publish(keys.policyChannel, `model:${id}`).catch(() => undefined);
       return modelView(row);
     },
   );

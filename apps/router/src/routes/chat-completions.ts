@@ -20,10 +20,10 @@ import { decideCategory } from '../category';
 import { contextualWeights } from '../contextual-weights';
 import { drawFromRequestId } from '../deterministic-draw';
 import { chatWithFailover, openStreamWithFailover, type FailoverContext } from '../failover';
-import { validateChatBody, type ValidatedChat } from '../request-validation';
+import { validateChatBody } from '../request-validation';
 import type { RouterContext, RoutingState } from '../router-context';
 import { hasHints, noHints, parseHints } from '../routing-hints';
-import type { ModelEntry, RouteTable, RoutingTable } from '../routing-table';
+import type { CategoryTable, ModelEntry, RouteTable, RoutingTable } from '../routing-table';
 import { ChunkEncoder, DONE_FRAME, errorFrame } from '../sse-encoder';
 import { formatWeight, selectModels, type Selection } from '../selection';
 
@@ -31,43 +31,38 @@ const DIRECT_ROUTE = 'direct';
 /** Output tokens assumed by the `max_cost_usd` estimate when the request sets no max_tokens. */
 const ASSUMED_OUTPUT_TOKENS = 512;
 
-type Target = { route: RouteTable; direct?: undefined } | { route?: undefined; direct: ModelEntry };
+type Target = { route: RouteTable; direct?: undefined } | { route?: undefined; direct: CategoryTable };
 
 function resolveTarget(table: RoutingTable, model: string): Target {
   if (model === 'auto' || model.startsWith('auto:')) {
     const name = model === 'auto' ? 'auto' : model.slice(5);
     const route = table.routes.get(name);
     if (route) return { route };
+    const unusable = table.unusableRoutes.get(name);
+    if (unusable !== undefined) {
+      throw new SwitchyardError('no_eligible_model', `Route "${model}" has no model to route to: ${unusable}. Change the route's constraints or candidates, or enable a model.`, {
+        param: 'model',
+        retryable: false,
+      });
+    }
     throw new SwitchyardError('model_not_found', `Unknown route "${model}". Routes: ${[...table.routes.keys()].map((key) => (key === 'auto' ? 'auto' : `auto:${key}`)).join(', ')}`, {
       param: 'model',
       retryable: false,
     });
   }
-  const direct = table.models.get(model);
+  const direct = table.direct.get(model);
   if (direct) return { direct };
+  if (table.disabled.has(model)) {
+    throw new SwitchyardError('model_not_found', `The model \`${model}\` is disabled. Enable it on the dashboard's leaderboard (or PATCH /api/models/{id}) to call it.`, {
+      param: 'model',
+      retryable: false,
+    });
+  }
   throw new SwitchyardError(
     'model_not_found',
     `The model \`${model}\` does not exist here. Use "auto", "auto:<route>" or a configured "provider/model" (GET /v1/models lists them).`,
     { param: 'model', retryable: false },
   );
-}
-
-function directSelection(entry: ModelEntry, chat: ValidatedChat): Selection {
-  const { needs } = chat;
-  const capabilities = entry.capabilities as Record<string, boolean | undefined>;
-  let missing: string | undefined;
-  if (needs.vision && !capabilities.vision) missing = 'image input';
-  else if (needs.audio && !capabilities.audio) missing = 'audio input';
-  else if (needs.file && !capabilities.files) missing = 'file input';
-  else if (needs.tools && !capabilities.tools) missing = 'tools';
-  else if (chat.stream && !capabilities.streaming) missing = 'streaming';
-  if (missing) {
-    throw new SwitchyardError('no_eligible_model', `The model \`${entry.id}\` does not support ${missing}`, {
-      param: missing === 'tools' ? 'tools' : missing === 'streaming' ? 'stream' : 'messages',
-      retryable: false,
-    });
-  }
-  return { chain: [entry], weight: 1, eligible: 1, skippedOpen: 0 };
 }
 
 function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
@@ -76,6 +71,7 @@ function reasonOf(routing: RoutingState, selection: Selection, source: RouteTabl
   if (source === 'cold-start') reason = `cold-start; ${reason}`;
   if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
   if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
+  if (routing.unknownCategory) reason += `; hinted category "${routing.unknownCategory}" is not in the policy`;
   return reason;
 }
 
@@ -191,12 +187,13 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     const target = resolveTarget(table, chat.model);
     const apiKey = request.apiKey;
     const routeName = target.route ? target.route.name : DIRECT_ROUTE;
+    const directId = target.direct ? (target.direct.entries[0] as ModelEntry).id : undefined;
     if (apiKey) {
       if (target.route && apiKey.routes && !apiKey.routes.has(routeName)) {
         throw new SwitchyardError('forbidden', `This API key may not use route "${chat.model}"`, { param: 'model', retryable: false });
       }
-      if (target.direct && apiKey.models && !apiKey.models.has(target.direct.id)) {
-        throw new SwitchyardError('forbidden', `This API key may not use model "${target.direct.id}"`, { param: 'model', retryable: false });
+      if (directId !== undefined && apiKey.models && !apiKey.models.has(directId)) {
+        throw new SwitchyardError('forbidden', `This API key may not use model "${directId}"`, { param: 'model', retryable: false });
       }
     }
     const category = decideCategory(hints.category, classify, chat.promptText);
@@ -211,43 +208,60 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       attempts: [],
       stream: chat.stream,
       apiKeyId: apiKey ? apiKey.id : null,
-      reason: target.direct ? 'direct' : '',
+      reason: 'direct',
+      unknownCategory: null,
     };
     request.routing = routing;
 
-    let selection: Selection;
+    let categoryTable: CategoryTable;
     if (target.route) {
-      const categoryTable = target.route.categories.get(category.category) ?? target.route.fallbackCategory;
-      routing.candidates = categoryTable.candidates;
-      let promptTokens: number | undefined;
-      const weights = categoryTable.contextual ? contextualWeights(categoryTable, chat.promptText) : undefined;
-      selection = selectModels({
-        weights,
-        table: categoryTable,
-        routeLabel: routeName === 'auto' ? '"auto"' : `"auto:${routeName}"`,
-        hints,
-        needs: chat.needs,
-        stream: chat.stream,
-        allowedModels: apiKey?.models,
-        draw: drawFromRequestId(request.id),
-        isOpen,
-        // Only a `max_cost_usd` hint needs the tokenizer; the common path builds no closure.
-        ...(hints.maxCostUsd === undefined
-          ? {}
-          : {
-              estimateCostUsd: (entry: ModelEntry) => {
-                promptTokens ??= estimateRequestTokens(chat.request);
-                const output = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? ASSUMED_OUTPUT_TOKENS;
-                const price = entry.binding.settings.price;
-                return (promptTokens * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
-              },
-            }),
-      });
+      const named = target.route.categories.get(category.category);
+      categoryTable = named ?? target.route.fallbackCategory;
+      // The record says which category routed: a hint the policy does not know is not a category.
+      if (!named && category.source === 'hint') routing.unknownCategory = category.category;
+      routing.category = categoryTable.category;
+    } else {
+      categoryTable = target.direct;
+      if (!table.categories.has(category.category)) {
+        routing.unknownCategory = category.category;
+        routing.category = DEFAULT_CATEGORY;
+      }
+    }
+    routing.candidates = categoryTable.candidates;
+    const weights = categoryTable.contextual ? contextualWeights(categoryTable, chat.promptText) : undefined;
+    const outputTokens = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? 0;
+    let requestTokens: number | undefined;
+    // Tokenized once, and only when a hint or a model's context window needs it.
+    const tokens = (): number => (requestTokens ??= estimateRequestTokens(chat.request));
+    const bodyBytes = Number(request.headers['content-length']);
+    const selection = selectModels({
+      weights,
+      table: categoryTable,
+      routeLabel: target.route ? (routeName === 'auto' ? '"auto"' : `"auto:${routeName}"`) : `"${directId}"`,
+      hints,
+      needs: chat.needs,
+      stream: chat.stream,
+      allowedModels: apiKey?.models,
+      draw: drawFromRequestId(request.id),
+      isOpen,
+      // A BPE token is at least one byte, so the body's size bounds the prompt's tokens.
+      context: { bound: (Number.isFinite(bodyBytes) ? bodyBytes : Infinity) + outputTokens, tokens: () => tokens() + outputTokens, outputTokens },
+      // Only a `max_cost_usd` hint needs the cost estimate; the common path builds no closure.
+      ...(hints.maxCostUsd === undefined
+        ? {}
+        : {
+            estimateCostUsd: (entry: ModelEntry) => {
+              const output = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? ASSUMED_OUTPUT_TOKENS;
+              const price = entry.binding.settings.price;
+              return (tokens() * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
+            },
+          }),
+    });
+    if (target.route) {
       routing.reason = reasonOf(routing, selection, target.route.source);
       if (weights) routing.reason += '; contextual';
-    } else {
-      selection = directSelection(target.direct, chat);
-      routing.candidates = [{ model: target.direct.id, weight: 1 }];
+    } else if (routing.unknownCategory) {
+      routing.reason = `direct; hinted category "${routing.unknownCategory}" is not in the policy`;
     }
     routing.chosen = (selection.chain[0] as ModelEntry).id;
     const failover: FailoverContext = {

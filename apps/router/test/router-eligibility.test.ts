@@ -1,0 +1,79 @@
+/**
+ * What may serve a request beyond the policy's weights: models switched off in the catalog,
+ * context windows, routing hints on direct requests, and routes no model can serve.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '@switchyard/core';
+import { updateModel, upsertModels, upsertProviders } from '@switchyard/db';
+import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+  const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 }, { cheap: {} });
+  await waitFor(() => harness.router.table.policyHash === hash);
+}, 60_000);
+afterAll(async () => {
+  await harness?.close();
+}, 60_000);
+
+const hello = { messages: [{ role: 'user', content: 'Say hello' }] };
+
+async function post(body: unknown) {
+  const response = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> & { error?: Record<string, unknown> } };
+}
+
+describe('eligibility', { timeout: 30_000 }, () => {
+  it('refuses a request longer than every context window, naming the windows, without calling anyone', async () => {
+    // ~150k tokens of text against the fleet's 128k windows.
+    const long = { messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(30_000) }] };
+    const routed = await post(long);
+    expect(routed.status).toBe(400);
+    expect(routed.json.error).toMatchObject({ code: 'no_eligible_model', param: 'messages' });
+    expect(String(routed.json.error?.message)).toMatch(/the request's length \(~[\d,]+ prompt tokens\) excluded sim-openai\/\w+ \(context window 128,000 tokens\)/);
+    const direct = await post({ ...long, model: BETA });
+    expect(direct.status).toBe(400);
+    expect(String(direct.json.error?.message)).toContain(`excluded ${BETA} (context window 128,000 tokens)`);
+    // max_tokens counts against the window too.
+    const roomy = await post({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 200_000 });
+    expect(String(roomy.json.error?.message)).toContain('+ max_tokens 200,000');
+    expect((await post({ ...hello, max_tokens: 1_000 })).status).toBe(200);
+  });
+
+  it('applies routing hints to direct provider/model requests too', async () => {
+    const capped = await post({ ...hello, model: GAMMA, switchyard: { max_cost_usd: 1e-9 } });
+    expect(capped.status).toBe(400);
+    expect(String(capped.json.error?.message)).toMatch(/^No model of "sim-openai\/gamma" can take this request: max_cost_usd 1e-9 excluded sim-openai\/gamma \(est\. \$/);
+    const outside = await post({ ...hello, model: GAMMA, switchyard: { only: [BETA] } });
+    expect(String(outside.json.error?.message)).toContain(`only [${BETA}] excluded ${GAMMA}`);
+    expect((await post({ ...hello, model: GAMMA, switchyard: { only: [GAMMA] } })).status).toBe(200);
+  });
+
+  it('refuses a route the policy has no model for, with the reason, instead of serving it anyway', async () => {
+    const response = await post({ ...hello, model: 'auto:cheap' });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'no_eligible_model', param: 'model' });
+    expect(String(response.json.error?.message)).toMatch(/^Route "auto:cheap" has no model to route to: it has no enabled candidate model\./);
+  });
+
+  it('stops routing to a model switched off in the catalog as soon as it is announced', async () => {
+    const db = harness.database.db;
+    await upsertProviders(db, [{ id: 'sim-openai', type: 'openai' }]);
+    const row = (id: string) => ({ id, provider_id: 'sim-openai', upstream_name: id.split('/')[1]!, input_price_per_mtok: 1, output_price_per_mtok: 2, capabilities: JSON.stringify({}), price_source: 'config' });
+    await upsertModels(db, [row(ALPHA), row(BETA), row(GAMMA)]);
+    await updateModel(db, ALPHA, { enabled: false });
+    await harness.redis.redis.publish(redisKeys(harness.redis.prefix).policyChannel, `model:${ALPHA}`);
+    await waitFor(() => harness.router.table.disabled.has(ALPHA));
+    // ALPHA had all of auto's weight; the rest of the chain serves now.
+    const routed = await post(hello);
+    expect(routed.status).toBe(200);
+    expect(routed.json.model).not.toBe(ALPHA);
+    const direct = await post({ ...hello, model: ALPHA });
+    expect(direct.status).toBe(404);
+    expect(direct.json.error).toMatchObject({ code: 'model_not_found', message: expect.stringMatching(/is disabled/) });
+    const listed = (await (await fetch(`${harness.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    expect(listed.data.map((model) => model.id)).not.toContain(ALPHA);
+    expect(listed.data.map((model) => model.id)).toContain(BETA);
+  });
+});
