@@ -9,7 +9,7 @@
  * in one transaction under an advisory lock that refuses if another publish moved the
  * pointer meanwhile, then announced to routers through Redis.
  */
-import { routeRowToConfig, getCurrentPolicy, listModels, listRoutes, publishAndAnnounce, evalEvidence, liveEvidence, probeEvidence, classifierTrainingItems, contextualTrainingItems } from '@switchyard/db';
+import { routeRowToConfig, getCurrentPolicy, getPolicyPin, listModels, listRoutes, publishAndAnnounce, evalEvidence, liveEvidence, probeEvidence, classifierTrainingItems, contextualTrainingItems } from '@switchyard/db';
 import { buildPolicy, shouldPublish, type BuildPolicyInput, type ModelInput } from '@switchyard/optimizer';
 import { parsePolicyDocument, policyHash, type PolicyDocument } from '@switchyard/policy';
 import type { RouteConfig } from '@switchyard/core';
@@ -74,8 +74,18 @@ export async function loadOptimizerInput(context: OptimizeContext, now: Date = n
   };
 }
 
+/** Why a pinned policy is left in place. */
+function pinnedReason(pin: { by: string; at: Date }): string {
+  return `the current policy is pinned by ${pin.by} since ${new Date(pin.at).toISOString()} (a rollback or a hand publish); unpin it to resume learning`;
+}
+
 export async function processOptimize(context: OptimizeContext, options: { now?: Date; seed?: number; actor?: string } = {}): Promise<OptimizeResult> {
   const now = options.now ?? new Date();
+  // A person chose the current policy: leave it, and skip the work.
+  const pin = await getPolicyPin(context.db);
+  if (pin) {
+    return { published: false, reason: pinnedReason(pin), hash: null, previousHash: pin.hash, evidence: { evalStats: 0, liveStats: 0, probeStats: 0, models: 0, routes: 0 } };
+  }
   const input = await loadOptimizerInput(context, now);
   const evidence = {
     evalStats: input.evalStats.length,
@@ -110,10 +120,11 @@ export async function processOptimize(context: OptimizeContext, options: { now?:
       createdBy: options.actor ?? 'optimizer',
       note: decision.reason,
     },
-    { expectedParent: parentHash },
+    { expectedParent: parentHash, unlessPinned: true },
   );
   if (!outcome.published) {
-    return { published: false, reason: outcome.reason === 'parent_moved' ? 'another publish moved the current policy meanwhile' : 'unchanged', hash: null, previousHash: parentHash, evidence };
+    const reason = outcome.reason === 'pinned' ? pinnedReason(outcome.pin) : outcome.reason === 'parent_moved' ? 'another publish moved the current policy meanwhile' : 'unchanged';
+    return { published: false, reason, hash: null, previousHash: parentHash, evidence };
   }
   context.logger.info({ hash, previousHash: parentHash, reason: decision.reason }, 'policy published');
   return { published: true, reason: decision.reason, hash, previousHash: parentHash, evidence };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
-import { evalEvidence, getCurrentPolicy, getEvalRun, liveEvidence, insertDecisions } from '@switchyard/db';
+import { evalEvidence, getCurrentPolicy, getEvalRun, liveEvidence, insertDecisions, rollbackAndAnnounce, unpinPolicy } from '@switchyard/db';
 import { parsePolicyDocument } from '@switchyard/policy';
 import { startEvalRun } from '../src/eval-run';
 import { processOptimize } from '../src/optimize';
@@ -69,6 +69,20 @@ describe('optimize', { timeout: 90_000 }, () => {
     const reuse = await startEvalRun(runtime.context, { datasetVersionId: versionId, models: MODELS, sample: 60 });
     await waitFor(async () => (await getEvalRun(env.database.db, reuse))?.status === 'completed', 60_000);
     expect((await evalEvidence(env.database.db)).every((stat) => stat.n === 60)).toBe(true);
+  });
+
+  it('leaves a rolled-back policy in place until it is unpinned', async () => {
+    const learned = await getCurrentPolicy(env.database.db);
+    const earlier = learned?.parent_hash;
+    expect(earlier).toBeTruthy();
+    await rollbackAndAnnounce(env.database.db, env.redis.redis, env.redis.prefix, earlier!, 'alice');
+    const pinned = await processOptimize(runtime.context);
+    expect(pinned).toMatchObject({ published: false, reason: expect.stringMatching(/^the current policy is pinned by alice since .*; unpin it to resume learning$/) });
+    expect((await getCurrentPolicy(env.database.db))?.hash).toBe(earlier);
+    expect(await unpinPolicy(env.database.db, 'alice')).toBe(true);
+    const resumed = await processOptimize(runtime.context);
+    expect(resumed).toMatchObject({ published: true, previousHash: earlier });
+    expect((await getCurrentPolicy(env.database.db))?.hash).toBe(resumed.hash);
   });
 
   it('reads live outcomes per model and hour: attempts, errors, tokens', async () => {

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { redisKeys, type LiveEvent } from '@switchyard/core';
 import type { Db } from './database';
-import { getCurrentPolicy, getPolicy, publishPolicy, type PolicyVersionInput, type PublishOutcome } from './repositories/policy.repository';
+import { getCurrentPolicy, publishPolicy, rollbackPolicy, type PolicyVersionInput, type PublishOptions, type PublishOutcome } from './repositories/policy.repository';
 
 export interface PublishedPolicy {
   hash: string;
@@ -29,7 +29,7 @@ export async function publishAndAnnounce(
   redis: Redis,
   prefix: string,
   input: PolicyVersionInput,
-  options: { expectedParent?: string | null } = {},
+  options: PublishOptions = {},
 ): Promise<PublishOutcome> {
   const outcome = await publishPolicy(db, input, options);
   if (outcome.published) {
@@ -38,14 +38,11 @@ export async function publishAndAnnounce(
   return outcome;
 }
 
-export async function rollbackAndAnnounce(db: Db, redis: Redis, prefix: string, hash: string, actor: string): Promise<PublishOutcome | undefined> {
-  const row = await getPolicy(db, hash);
-  if (!row) return undefined;
-  const outcome = await publishPolicy(
-    db,
-    { hash: row.hash, schemaVersion: row.schema_version, parentHash: row.parent_hash, document: row.document, createdBy: actor },
-    { action: 'rollback' },
-  );
+/** Make an earlier version current again, pinned (unless `pin` is false) so the optimizer leaves it in place. */
+export async function rollbackAndAnnounce(db: Db, redis: Redis, prefix: string, hash: string, actor: string, pin = true): Promise<PublishOutcome | undefined> {
+  const rolled = await rollbackPolicy(db, hash, actor, pin);
+  if (!rolled) return undefined;
+  const { outcome, row } = rolled;
   if (outcome.published) await announcePolicy(redis, prefix, { hash: row.hash, document: row.document }, 'rollback').catch(() => undefined);
   return outcome;
 }

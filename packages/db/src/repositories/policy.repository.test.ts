@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { getCurrentPolicy, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy } from './policy.repository';
+import { getCurrentPolicy, getPolicyPin, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy, unpinPolicy } from './policy.repository';
 
 describe('policy repository', () => {
   let test: TestDatabase;
@@ -31,7 +31,7 @@ describe('policy repository', () => {
     });
     expect((await getCurrentPolicy(test.db))?.hash).toBe('b2');
 
-    expect(await rollbackPolicy(test.db, 'a1', 'alice')).toMatchObject({ published: true, previousHash: 'b2' });
+    expect((await rollbackPolicy(test.db, 'a1', 'alice'))?.outcome).toMatchObject({ published: true, previousHash: 'b2' });
     const current = await getCurrentPolicy(test.db);
     expect(current?.hash).toBe('a1');
     expect(current?.document).toEqual({ schemaVersion: 1, marker: 'a1' });
@@ -42,6 +42,30 @@ describe('policy repository', () => {
       'publish:a1:test',
     ]);
     expect(await rollbackPolicy(test.db, 'nope', 'alice')).toBeUndefined();
+  });
+
+  it('a rollback pins the version: the optimizer cannot replace it until someone unpins it', async () => {
+    expect((await rollbackPolicy(test.db, 'b2', 'carol'))?.outcome).toMatchObject({ published: true });
+    expect(await getPolicyPin(test.db)).toMatchObject({ hash: 'b2', by: 'carol', at: expect.any(Date) });
+    expect(await publishPolicy(test.db, version('d4', 'b2'), { expectedParent: 'b2', unlessPinned: true })).toMatchObject({
+      published: false,
+      reason: 'pinned',
+      currentHash: 'b2',
+      pin: { hash: 'b2', by: 'carol' },
+    });
+    expect((await getCurrentPolicy(test.db))?.hash).toBe('b2');
+    expect(await unpinPolicy(test.db, 'dave')).toBe(true);
+    expect(await unpinPolicy(test.db, 'dave')).toBe(false);
+    expect(await getPolicyPin(test.db)).toBeNull();
+    expect((await listPolicyEvents(test.db, 1)).map((event) => `${event.action}:${event.policy_hash}:${event.actor}`)).toEqual(['unpin:b2:dave']);
+    expect(await publishPolicy(test.db, version('d4', 'b2'), { expectedParent: 'b2', unlessPinned: true })).toMatchObject({ published: true });
+    // A person's publish pins too; rolling back to the current version pins it in place.
+    expect(await publishPolicy(test.db, version('e5', 'd4'), { pinnedBy: 'erin' })).toMatchObject({ published: true });
+    expect(await getPolicyPin(test.db)).toMatchObject({ hash: 'e5', by: 'erin' });
+    await unpinPolicy(test.db, 'erin');
+    expect((await rollbackPolicy(test.db, 'e5', 'frank'))?.outcome).toMatchObject({ published: false, reason: 'unchanged' });
+    expect(await getPolicyPin(test.db)).toMatchObject({ hash: 'e5', by: 'frank' });
+    await unpinPolicy(test.db, 'frank');
   });
 
   it('serializes concurrent publishes: exactly one wins against the same parent', async () => {

@@ -17,23 +17,46 @@ export interface PolicyVersionInput {
 
 export type PublishOutcome =
   | { published: true; hash: string; previousHash: string | null }
-  | { published: false; reason: 'unchanged' | 'parent_moved'; currentHash: string | null };
+  | { published: false; reason: 'unchanged' | 'parent_moved'; currentHash: string | null }
+  | { published: false; reason: 'pinned'; currentHash: string | null; pin: PolicyPin };
+
+/** Who pinned the current policy, and when. */
+export interface PolicyPin {
+  hash: string;
+  by: string;
+  at: Date;
+}
+
+export interface PublishOptions {
+  /** Refuse when another publish moved the pointer meanwhile. */
+  expectedParent?: string | null;
+  action?: 'publish' | 'rollback';
+  /** A person's choice: pin the version, so the optimizer does not replace it. */
+  pinnedBy?: string;
+  /** The optimizer's publish: refused while the current version is pinned. */
+  unlessPinned?: boolean;
+}
 
 /**
  * Insert an immutable policy version (a no-op if the hash exists) and move the current
  * pointer to it, in one transaction under an advisory lock. With `expectedParent`, the
- * publish is refused when another publish moved the pointer meanwhile.
+ * publish is refused when another publish moved the pointer meanwhile; with `unlessPinned`,
+ * when a person pinned the current version. With `pinnedBy`, the version is pinned (also when
+ * it is current already).
  */
-export async function publishPolicy(
-  db: Db,
-  input: PolicyVersionInput,
-  options: { expectedParent?: string | null; action?: 'publish' | 'rollback' } = {},
-): Promise<PublishOutcome> {
+export async function publishPolicy(db: Db, input: PolicyVersionInput, options: PublishOptions = {}): Promise<PublishOutcome> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${PUBLISH_LOCK})`.execute(trx);
-    const current = await trx.selectFrom('policy_pointer').select('policy_hash').where('name', '=', CURRENT).executeTakeFirst();
+    const current = await trx.selectFrom('policy_pointer').select(['policy_hash', 'pinned_by', 'pinned_at']).where('name', '=', CURRENT).executeTakeFirst();
     const currentHash = current?.policy_hash ?? null;
-    if (currentHash === input.hash) return { published: false, reason: 'unchanged', currentHash };
+    if (options.unlessPinned && current?.pinned_by && current.pinned_at) {
+      return { published: false, reason: 'pinned', currentHash, pin: { hash: current.policy_hash, by: current.pinned_by, at: current.pinned_at } };
+    }
+    const pin = options.pinnedBy === undefined ? { pinned_by: null, pinned_at: null } : { pinned_by: options.pinnedBy, pinned_at: sql<Date>`now()` };
+    if (currentHash === input.hash) {
+      if (options.pinnedBy !== undefined) await trx.updateTable('policy_pointer').set(pin).where('name', '=', CURRENT).execute();
+      return { published: false, reason: 'unchanged', currentHash };
+    }
     if (options.expectedParent !== undefined && options.expectedParent !== currentHash) {
       return { published: false, reason: 'parent_moved', currentHash };
     }
@@ -56,8 +79,8 @@ export async function publishPolicy(
       .execute();
     await trx
       .insertInto('policy_pointer')
-      .values({ name: CURRENT, policy_hash: input.hash })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ policy_hash: input.hash, updated_at: sql<Date>`now()` }))
+      .values({ name: CURRENT, policy_hash: input.hash, ...pin })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ policy_hash: input.hash, updated_at: sql<Date>`now()`, ...pin }))
       .execute();
     await trx
       .insertInto('policy_events')
@@ -67,15 +90,39 @@ export async function publishPolicy(
   });
 }
 
-/** Point `current` at an existing version (rollback). */
-export async function rollbackPolicy(db: Db, hash: string, actor: string): Promise<PublishOutcome | undefined> {
+/** Point `current` at an existing version (rollback), pinned unless `pin` is false. Undefined when there is no such version. */
+export async function rollbackPolicy(db: Db, hash: string, actor: string, pin = true): Promise<{ outcome: PublishOutcome; row: PolicyRow } | undefined> {
   const row = await getPolicy(db, hash);
   if (!row) return undefined;
-  return publishPolicy(
+  const outcome = await publishPolicy(
     db,
     { hash: row.hash, schemaVersion: row.schema_version, parentHash: row.parent_hash, document: row.document, createdBy: actor },
-    { action: 'rollback' },
+    { action: 'rollback', ...(pin ? { pinnedBy: actor } : {}) },
   );
+  return { outcome, row };
+}
+
+/** The pin on the current policy, if a person pinned it. */
+export async function getPolicyPin(db: Db): Promise<PolicyPin | null> {
+  const row = await db.selectFrom('policy_pointer').select(['policy_hash', 'pinned_by', 'pinned_at']).where('name', '=', CURRENT).executeTakeFirst();
+  return row?.pinned_by && row.pinned_at ? { hash: row.policy_hash, by: row.pinned_by, at: row.pinned_at } : null;
+}
+
+/** Lift the pin so the optimizer publishes again; false when nothing was pinned. */
+export async function unpinPolicy(db: Db, actor: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${PUBLISH_LOCK})`.execute(trx);
+    const lifted = await trx
+      .updateTable('policy_pointer')
+      .set({ pinned_by: null, pinned_at: null })
+      .where('name', '=', CURRENT)
+      .where('pinned_by', 'is not', null)
+      .returning('policy_hash')
+      .executeTakeFirst();
+    if (!lifted) return false;
+    await trx.insertInto('policy_events').values({ policy_hash: lifted.policy_hash, action: 'unpin', actor }).execute();
+    return true;
+  });
 }
 
 export function getPolicy(db: Db, hash: string): Promise<PolicyRow | undefined> {

@@ -19,12 +19,15 @@ export interface PolicyPointerTable {
   name: string;
   policy_hash: string;
   updated_at: DefaultTimestamp;
+  /** Who pinned the current policy (a rollback or a hand publish); the optimizer leaves it alone until unpinned. */
+  pinned_by: string | null;
+  pinned_at: Timestamp | null;
 }
 
 export interface PolicyEventsTable {
   id: Generated<string>;
   policy_hash: string;
-  /** `publish` or `rollback`. */
+  /** `publish`, `rollback` or `unpin`. */
   action: string;
   actor: string;
   at: DefaultTimestamp;
