@@ -97,6 +97,7 @@ describe('leaderboard, probes and decisions routes', () => {
     expect(byModel['sim-a/large']).toMatchObject({ rank: 1, tied: true });
     expect(byModel['sim-b/pro']).toMatchObject({ rank: 1, tied: true });
     expect(byModel['sim-a/mini']).toMatchObject({ rank: 3, tied: false });
+    expect(byModel['sim-a/large']).not.toHaveProperty('interval');
     const mini = byModel['sim-a/mini'];
     expect(mini.quality.n).toBe(40);
     expect(mini.quality.mean).toBeCloseTo(0.25);

@@ -30,11 +30,19 @@ function pooled(cells: QualityCell[]) {
   return { n, mean, interval: wilsonInterval(mean, n) };
 }
 
+/** How GET /api/leaderboard ranks, for the API docs (the same words as `rankWithTies`). */
+const rankingDescription =
+  'Rows are ordered by rank, then mean quality (highest first). A model\'s `rank` is 1 + the number of models whose 95% Wilson ' +
+  'interval lies entirely above its own (their lower bound exceeds its upper bound). `tied` is true when its interval overlaps ' +
+  'at least one other ranked model\'s, so the data cannot order them. Models sharing a rank ' +
+  'always overlap; a tied model can also be alone at its rank (overlap is not transitive). Models without eval data have rank null.';
+
 /**
  * The body of GET /api/leaderboard. One row per model: quality (pooled over the filtered
  * datasets/categories, with a Wilson interval and the per-cell breakdown), rank with ties
- * where intervals overlap, probe latency (24 h), uptime (1 h / 24 h / 7 d), blended 3:1
- * price, spend, traffic share.
+ * (see `rankWithTies`: 1 + the models clearly above, tied when the interval overlaps
+ * another's), probe latency (24 h), uptime (1 h / 24 h / 7 d), blended 3:1 price, spend,
+ * traffic share.
  */
 export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboardQuery>) {
   await refreshEvalRollup(db);
@@ -64,7 +72,6 @@ export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboard
         price: view.price,
         blendedPricePerMTok: view.blendedPricePerMTok,
         quality,
-        interval: quality.interval,
         cells: own.map((cell) => ({
           dataset: cell.dataset,
           category: cell.category,
@@ -89,11 +96,8 @@ export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboard
         },
       };
     });
-  const ranked = rankWithTies(rows).sort(
-    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.quality.mean ?? -1) - (a.quality.mean ?? -1) || a.model.localeCompare(b.model),
-  );
   return {
-    items: ranked.map(({ interval: _interval, ...row }) => row),
+    items: rankWithTies(rows),
     datasets: [...new Set(allCells.map((cell) => cell.dataset))].sort(),
     categories: [...new Set(allCells.map((cell) => cell.category))].sort(),
     providers: [...new Set(models.map((model) => model.provider_id))].sort(),
@@ -105,7 +109,12 @@ export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboard
 export async function leaderboardRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   app.get(
     '/api/leaderboard',
-    documented({ tags: ['leaderboard'], summary: 'Per-model quality with intervals, latency, uptime, price, spend and traffic share', querystring: leaderboardQuery }),
+    documented({
+      tags: ['leaderboard'],
+      summary: 'Per-model quality with intervals, latency, uptime, price, spend and traffic share',
+      description: rankingDescription,
+      querystring: leaderboardQuery,
+    }),
     async (request) => buildLeaderboard(context.db, leaderboardQuery.parse(request.query)),
   );
 }
