@@ -45,6 +45,26 @@ describe('switchyard CLI commands', () => {
     expect(shown).toMatch(/general\s+sim-openai\/swift-mini 80\.0%, sim-anthropic\/sage-pro 20\.0%/);
   });
 
+  it('exports the Portkey config of the route given with --route', async () => {
+    const document = parsePolicyDocument(fixture);
+    document.routes.cheap = structuredClone(document.routes.auto!);
+    document.routes.cheap.categories.general!.models = document.routes.cheap.categories.general!.models.map((entry, index) => ({ ...entry, weight: index === 0 ? 0 : 1 }));
+    const hash = policyHash(document);
+    await publishPolicy(test.db, { hash, schemaVersion: 1, parentHash: null, document, createdBy: 'test' });
+    const balanced = (text: string) =>
+      (JSON.parse(text) as { targets: Array<{ targets?: Array<{ override_params: { model: string } }> }> }).targets[0]!.targets!.map((target) => target.override_params.model);
+
+    expect(balanced(await policyExport(test.db, { format: 'portkey', hash }))).toEqual(['swift-mini', 'sage-pro']);
+    expect(balanced(await policyExport(test.db, { format: 'portkey', route: 'cheap', hash }))).toEqual(['sage-pro']);
+    expect(balanced(await policyExport(test.db, { format: 'portkey', route: 'auto:cheap', hash }))).toEqual(['sage-pro']);
+    const out = join(mkdtempSync(join(tmpdir(), 'sy-cli-')), 'portkey.json');
+    expect(await policyExport(test.db, { format: 'portkey', route: 'cheap', hash, out })).toMatch(/, portkey, route cheap\)$/);
+    await expect(policyExport(test.db, { format: 'portkey', route: 'fast', hash })).rejects.toThrow('the policy has no route "fast"; its routes are auto, cheap');
+    await expect(policyExport(test.db, { format: 'litellm', route: 'cheap', hash })).rejects.toThrow(/--route applies to --format portkey only \(litellm exports every route\)/);
+    const litellm = parseYaml(await policyExport(test.db, { format: 'litellm', hash })) as { model_list: Array<{ model_name: string }> };
+    expect(litellm.model_list.map((entry) => entry.model_name)).toEqual(expect.arrayContaining(['auto', 'auto:cheap']));
+  });
+
   it('creates, lists and revokes API keys; the key is stored only as a hash', async () => {
     const output = await keysCreate(test.db, { name: 'ci', routes: 'auto,cheap', rateLimit: '120' });
     const key = output.split('\n')[1] ?? '';

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { SwitchyardError } from '@switchyard/core';
 import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, revokeApiKey, type Db } from '@switchyard/db';
-import { exportFormats, exportPolicy, parsePolicyDocument, type ExportFormat } from '@switchyard/policy';
+import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
 
 export const usage = `Usage: switchyard <command>
 
-  policy export [--format json|litellm|portkey] [--hash <hash>] [--out <file>]
-                        export the current (or a given) learned policy; secrets are never exported
+  policy export [--format json|litellm|portkey] [--route <route>] [--hash <hash>] [--out <file>]
+                        export the current (or a given) learned policy; secrets are never exported.
+                        json is the whole document, litellm has every route; portkey is one
+                        route: --route (default auto; e.g. cheap or auto:cheap)
   policy show [--hash <hash>]
                         print a policy's routes, weights and why
   keys create --name <name> [--routes a,b] [--models p/m,...] [--rate-limit <per-minute>]
@@ -25,14 +27,18 @@ async function policyDocument(db: Db, hash: string | undefined) {
   return { hash: row.hash, document: parsePolicyDocument(row.document) };
 }
 
-export async function policyExport(db: Db, options: { format?: string; hash?: string; out?: string }): Promise<string> {
+export async function policyExport(db: Db, options: { format?: string; route?: string; hash?: string; out?: string }): Promise<string> {
   const format = (options.format ?? 'json') as ExportFormat;
   if (!exportFormats.includes(format)) throw new SwitchyardError('bad_request', `--format must be one of ${exportFormats.join(', ')}`);
+  if (options.route !== undefined && format !== 'portkey') {
+    throw new SwitchyardError('bad_request', `--route applies to --format portkey only (${format === 'litellm' ? 'litellm exports every route' : 'json is the whole document'})`);
+  }
   const { document } = await policyDocument(db, options.hash);
-  const exported = exportPolicy(document, format);
+  const route = format === 'portkey' ? resolveExportRoute(document, options.route) : undefined;
+  const exported = exportPolicy(document, format, route === undefined ? {} : { route });
   if (options.out) {
     writeFileSync(options.out, exported);
-    return `wrote ${options.out} (${Buffer.byteLength(exported)} bytes, ${format})`;
+    return `wrote ${options.out} (${Buffer.byteLength(exported)} bytes, ${format}${route === undefined ? '' : `, route ${route}`})`;
   }
   return exported;
 }

@@ -10,6 +10,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       format: { type: 'string' },
+      route: { type: 'string' },
       hash: { type: 'string' },
       out: { type: 'string' },
       name: { type: 'string' },

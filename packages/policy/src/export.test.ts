@@ -54,6 +54,35 @@ describe('exportPolicy', () => {
     expect(text).not.toMatch(/api_key/);
   });
 
+  it('portkey: exports the route asked for, by policy or public name, and names the routes of an unknown one', () => {
+    const policy = fixture();
+    const cheap = structuredClone(policy.routes.auto!);
+    cheap.categories.general!.models = [
+      { ...cheap.categories.general!.models[0]!, weight: 1 },
+      { ...cheap.categories.general!.models[1]!, weight: 0 },
+    ];
+    cheap.categories.general!.fallbackOrder = ['sim-openai/swift-mini'];
+    policy.routes.cheap = cheap;
+    const balanced = (options: { route?: string }) =>
+      (JSON.parse(exportPolicy(policy, 'portkey', options)) as { targets: Array<{ targets?: Array<{ override_params: { model: string }; weight: number }> }> }).targets[0]!.targets!.map(
+        (target) => [target.override_params.model, target.weight],
+      );
+    expect(balanced({})).toEqual([
+      ['swift-mini', 0.8],
+      ['sage-pro', 0.2],
+    ]);
+    expect(balanced({ route: 'cheap' })).toEqual([['swift-mini', 1]]);
+    expect(balanced({ route: 'auto:cheap' })).toEqual([['swift-mini', 1]]);
+    expect(() => exportPolicy(policy, 'portkey', { route: 'fast' })).toThrow('the policy has no route "fast"; its routes are auto, cheap');
+    expect(() => exportPolicy(policy, 'portkey', { route: 'fast' })).toThrow(expect.objectContaining({ code: 'bad_request', param: 'route' }));
+  });
+
+  it('refuses a route for litellm (every route is exported) and json (the whole document)', () => {
+    const policy = fixture();
+    expect(() => exportPolicy(policy, 'litellm', { route: 'auto' })).toThrow(/portkey format only: the LiteLLM export has every route/);
+    expect(() => exportPolicy(policy, 'json', { route: 'auto' })).toThrow(/portkey format only: the JSON export is the whole document/);
+  });
+
   it('refuses to export anything that looks like a credential', () => {
     const policy = fixture();
     (policy.generator.settings as Record<string, unknown>).apiKey = 'sk-live-0123456789abcdefghijkl';

@@ -9,7 +9,8 @@
  *   `simple-shuffle` strategy draws deployments by weight); each model also gets a group of its
  *   own so `router_settings.fallbacks` can list the route's fallback order. Keys are
  *   `os.environ/<PROVIDER>_API_KEY` references.
- * - `portkey`: a Portkey gateway config (JSON) for one route (default `auto`): a `fallback`
+ * - `portkey`: a Portkey gateway config (JSON) for one route (option `route`, default `auto`;
+ *   a Portkey config is one strategy tree, so export each route separately): a `fallback`
  *   strategy on 429 and 5xx whose first target is a `loadbalance` over the weighted models and
  *   whose next targets follow the fallback order. Targets name providers by Portkey
  *   Model-Catalog slug (`@<provider>`) and the model through `override_params`; no key is
@@ -19,6 +20,7 @@
  * exported: the output is checked and export fails if something that looks like a key slipped in.
  */
 import { stringify } from 'yaml';
+import { SwitchyardError } from '@switchyard/core';
 import { canonicalize } from './canonical';
 import type { CategoryPolicy, PolicyDocument, RoutePolicy } from './schema';
 
@@ -26,7 +28,11 @@ export const exportFormats = ['json', 'litellm', 'portkey'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
 export interface ExportOptions {
-  /** Portkey: which route to export (default `auto`, else the first route). */
+  /**
+   * Portkey only: which route to export, as named in the policy (`cheap`) or as clients
+   * address it (`auto:cheap`); default `auto`, else the policy's first route. `litellm`
+   * exports every route and `json` the whole document, so a route with them is refused.
+   */
   route?: string;
   /** Category whose weights are exported (default `general`). */
   category?: string;
@@ -35,6 +41,24 @@ export interface ExportOptions {
 /** Public model name of a route, as clients address it through Switchyard. */
 export function publicRouteName(route: string): string {
   return route === 'auto' ? 'auto' : `auto:${route}`;
+}
+
+/**
+ * The policy route a per-route export covers (see `ExportOptions.route`). Throws a
+ * `bad_request` naming the policy's routes when it has no such route.
+ */
+export function resolveExportRoute(policy: PolicyDocument, route?: string): string {
+  const routes = Object.keys(policy.routes);
+  if (route === undefined) {
+    const fallback = 'auto' in policy.routes ? 'auto' : routes[0];
+    if (fallback === undefined) throw new SwitchyardError('bad_request', 'the policy has no routes to export', { param: 'route' });
+    return fallback;
+  }
+  const name = route.startsWith('auto:') ? route.slice('auto:'.length) : route;
+  if (!Object.hasOwn(policy.routes, name)) {
+    throw new SwitchyardError('bad_request', `the policy has no route "${route}"; its routes are ${routes.join(', ') || '(none)'}`, { param: 'route' });
+  }
+  return name;
 }
 
 function splitModelId(id: string): { provider: string; model: string } {
@@ -121,9 +145,7 @@ interface PortkeyTarget {
 
 /** The Portkey gateway config of one route as an object. */
 export function toPortkeyConfig(policy: PolicyDocument, options: ExportOptions = {}): PortkeyTarget & { strategy: NonNullable<PortkeyTarget['strategy']> } {
-  const routeName = options.route ?? ('auto' in policy.routes ? 'auto' : Object.keys(policy.routes)[0]);
-  const route = routeName !== undefined ? policy.routes[routeName] : undefined;
-  if (!route) throw new Error(`the policy has no route ${options.route ?? ''}`.trim());
+  const route = policy.routes[resolveExportRoute(policy, options.route)]!;
   const category = categoryOf(route, options.category ?? 'general');
   const target = (id: string, weight?: number): PortkeyTarget => {
     const { provider, model } = splitModelId(id);
@@ -145,6 +167,10 @@ export function toPortkeyConfig(policy: PolicyDocument, options: ExportOptions =
  * YAML text (a LiteLLM proxy `config.yaml`).
  */
 export function exportPolicy(policy: PolicyDocument, format: ExportFormat, options: ExportOptions = {}): string {
+  if (options.route !== undefined && format !== 'portkey') {
+    const scope = format === 'litellm' ? 'the LiteLLM export has every route (one model group each)' : 'the JSON export is the whole document';
+    throw new SwitchyardError('bad_request', `route applies to the portkey format only: ${scope}`, { param: 'route' });
+  }
   let text: string;
   let value: unknown;
   switch (format) {
