@@ -10,4 +10,5 @@ export { processLatencyProbe, estimateProbeCostUsd, probePrompts } from './laten
 export { processCatalogSync } from './catalog-sync';
 export { bootstrapEvaluations } from './bootstrap';
 export { recentJobs, type RecentJob } from './job-history';
+export { queueCounts, workerMetrics, type QueueCounts } from './queue-counts';
 export type { JobsContext } from './context';

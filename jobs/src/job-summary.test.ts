@@ -33,4 +33,13 @@ describe('job summaries', () => {
     expect(jobIsIdle('optimize', { published: false, reason: 'x' })).toBe(false);
     expect(jobIsIdle('outcome-ingest', null)).toBe(false);
   });
+
+  it('treats every completed demo-traffic tick as idle, but not a failed one', () => {
+    expect(jobIsIdle('demo-traffic', { sent: 2, skipped: 0 })).toBe(true);
+    expect(jobIsIdle('demo-traffic', { sent: 0, skipped: 0 })).toBe(true);
+    // A failed job has no return value.
+    expect(jobIsIdle('demo-traffic', null)).toBe(false);
+    expect(jobOutcome('demo-traffic', { sent: 2, skipped: 0 })).toBe('2 requests sent');
+    expect(jobOutcome('demo-traffic', { sent: 1, skipped: 3 })).toBe('1 request sent, 3 skipped (too many in flight)');
+  });
 });

@@ -65,6 +65,12 @@ export function jobOutcome(queue: string, result: unknown): string | null {
       if (typeof sync.models !== 'number') return null;
       return `${plural(sync.models, 'model')}, ${plural(sync.disagreements?.length ?? 0, 'price disagreement')}, ${plural(sync.errors?.length ?? 0, 'error')}`;
     }
+    case queueNames.demoTraffic: {
+      const tick = result as { sent?: unknown; skipped?: unknown };
+      if (typeof tick.sent !== 'number') return null;
+      const skipped = typeof tick.skipped === 'number' && tick.skipped > 0 ? `, ${tick.skipped} skipped (too many in flight)` : '';
+      return `${plural(tick.sent, 'request')} sent${skipped}`;
+    }
     case queueNames.evalRun: {
       const run = result as { done?: unknown; errors?: unknown };
       return typeof run.done === 'number' ? `${plural(run.done, 'item')} done, ${plural(typeof run.errors === 'number' ? run.errors : 0, 'error')}` : null;
@@ -77,7 +83,14 @@ export function jobOutcome(queue: string, result: unknown): string | null {
   }
 }
 
-/** A completed run that found nothing to do (an outcome ingest with an empty stream): hidden by default in lists. */
+/**
+ * A completed run that is routine background noise, hidden by "hide idle runs": an outcome
+ * ingest that found nothing to do (every 2 s), and every completed demo-traffic tick (one a
+ * second while the generator is on; its requests show up as live traffic instead). A failed
+ * run is never idle: `result` is null for it.
+ */
 export function jobIsIdle(queue: string, result: unknown): boolean {
-  return queue === queueNames.outcomeIngest && isRecord(result) && (result as Partial<OutcomeIngestResult>).read === 0;
+  if (!isRecord(result)) return false;
+  if (queue === queueNames.demoTraffic) return true;
+  return queue === queueNames.outcomeIngest && (result as Partial<OutcomeIngestResult>).read === 0;
 }

@@ -17,6 +17,7 @@ import { processEvalItem, processEvalRun, startEvalRun, type EvalItemJobData, ty
 import { processLatencyProbe, type LatencyProbeData } from './latency-probe';
 import { ingestDecisions } from './outcome-ingest';
 import { processOptimize } from './optimize';
+import { workerMetrics } from './queue-counts';
 import { createBullConnection, evalItemQueueName, queueNames, QueueSet } from './queues';
 import { desiredSchedules, registerSchedules } from './schedules';
 
@@ -76,6 +77,8 @@ export async function startJobs(options: StartJobsOptions): Promise<JobsRuntime>
       lockDuration,
       stalledInterval: Math.max(1_000, Math.min(30_000, lockDuration)),
       maxStalledCount: 2,
+      // A real completed/failed count per queue (job removal caps BullMQ's own): see queue-counts.ts.
+      metrics: workerMetrics,
       ...extra,
     });
     worker.on('failed', (job: Job<Data, Result> | undefined, error: Error) => {

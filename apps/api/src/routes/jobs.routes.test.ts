@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '@switchyard/core';
-import { createBullConnection, desiredSchedules, queueNames, QueueSet, registerSchedules } from '@switchyard/jobs';
+import { createBullConnection, desiredSchedules, queueNames, QueueSet, registerSchedules, workerMetrics } from '@switchyard/jobs';
 import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harness';
 
 let api: TestApi;
@@ -73,6 +73,51 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     const all = await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth });
     expect(all.json().recent.find((entry: { id: string }) => entry.id === 'idle-ingest')).toMatchObject({ idle: true, outcome: 'nothing to ingest' });
     expect(await ids('/api/jobs?hideIdle=true')).not.toContain('idle-ingest');
+  });
+
+  it('counts every completed job, not only the few that removeOnComplete keeps', async () => {
+    const queue = queues.get(queueNames.demoTraffic);
+    const total = 30;
+    await queue.addBulk(Array.from({ length: total }, (_, index) => ({ name: 'demo-traffic', data: { ratePerSecond: 1 }, opts: { jobId: `tick-${index}`, removeOnComplete: { count: 3 } } })));
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(queueNames.demoTraffic, async () => ({ sent: 1, skipped: 0 }), {
+      connection: createBullConnection(api.context.config.redisUrl),
+      prefix: queues.prefix,
+      metrics: workerMetrics,
+      concurrency: 5,
+    });
+    const deadline = Date.now() + 15_000;
+    while ((await queue.getMetrics('completed', 0, 0)).meta.count < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.close();
+    const body = (await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth })).json();
+    expect(body.queues['demo-traffic']).toMatchObject({ completed: total, completedRetained: 3, failed: 0, failedTotal: 0 });
+    // A queue no worker with metrics ever ran still shows what it stores.
+    expect(body.queues['catalog-sync'].completed).toBe(body.queues['catalog-sync'].completedRetained);
+  });
+
+  it('hides routine demo-traffic ticks with hideIdle, but never a failed one', async () => {
+    const queue = queues.get(queueNames.demoTraffic);
+    await queue.add('demo-traffic', { ratePerSecond: 2 }, { jobId: 'tick-ok' });
+    await queue.add('demo-traffic', { ratePerSecond: -1 }, { jobId: 'tick-failed', attempts: 1 });
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(
+      queueNames.demoTraffic,
+      async (job) => {
+        if ((job.data as { ratePerSecond: number }).ratePerSecond < 0) throw new Error('router unreachable');
+        return { sent: 2, skipped: 0 };
+      },
+      { connection: createBullConnection(api.context.config.redisUrl), prefix: queues.prefix },
+    );
+    const deadline = Date.now() + 15_000;
+    const settled = async () => (await queue.getJob('tick-ok'))?.finishedOn && (await queue.getJob('tick-failed'))?.finishedOn;
+    while (!(await settled()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.close();
+    const recent = async (url: string) => (await api.app.inject({ method: 'GET', url, headers: auth })).json().recent as Array<{ id: string; queue: string; state: string }>;
+    const all = await recent('/api/jobs');
+    expect(all.find((entry) => entry.id === 'tick-ok')).toMatchObject({ state: 'completed', idle: true, outcome: '2 requests sent' });
+    const shown = await recent('/api/jobs?hideIdle=true');
+    expect(shown.filter((entry) => entry.queue === 'demo-traffic' && entry.state === 'completed')).toEqual([]);
+    expect(shown.find((entry) => entry.id === 'tick-failed')).toMatchObject({ state: 'failed', idle: false, error: 'router unreachable' });
   });
 
   it('validates the query and requires the admin token', async () => {

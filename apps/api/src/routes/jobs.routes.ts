@@ -11,14 +11,27 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { httpErrorResponse, SwitchyardError } from '@switchyard/core';
 import { listProviders, type Db } from '@switchyard/db';
-import { createBullConnection, evalItemQueueName, listSchedules, queueNames, QueueSet, recentJobs, requestOptimize } from '@switchyard/jobs';
+import {
+  createBullConnection,
+  evalItemQueueName,
+  listSchedules,
+  queueCounts,
+  queueNames,
+  QueueSet,
+  recentJobs,
+  requestOptimize,
+  type QueueCounts,
+} from '@switchyard/jobs';
 import type { RouteContext } from '../context';
 import { documented } from './route-schema';
 
 const jobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   state: z.enum(['completed', 'failed']).optional(),
-  /** Leave out runs that had nothing to do (an outcome ingest of an empty stream, every 2 s). */
+  /**
+   * Leave out routine runs: an outcome ingest that had nothing to do (every 2 s) and completed
+   * demo-traffic ticks (every second). Failed runs are always listed.
+   */
   hideIdle: z.enum(['true', 'false']).default('false'),
 });
 const optimizeBody = z
@@ -32,17 +45,21 @@ const optimizeBody = z
 /** Eval-item queues exist per provider; the catalog says which providers there are. */
 const providerQueues = async (db: Db) => (await listProviders(db)).map((provider) => evalItemQueueName(provider.id));
 
-/** The body of GET /api/jobs: schedules with their next run, queue counts, recent completed and failed jobs. */
+/**
+ * The body of GET /api/jobs: schedules with their next run, queue counts, recent completed and
+ * failed jobs. A queue's `completed` is the real number of completed jobs (BullMQ's metrics
+ * counter), not the few that `removeOnComplete` keeps (`completedRetained`); see queueCounts.
+ */
 export async function buildJobsOverview(db: Db, queues: QueueSet, query: z.infer<typeof jobsQuery>) {
   const extraQueues = await providerQueues(db);
   const [schedules, recent] = await Promise.all([
     listSchedules(queues),
     recentJobs(queues, { limit: query.limit, extraQueues, hideIdle: query.hideIdle === 'true', ...(query.state ? { state: query.state } : {}) }),
   ]);
-  const counts: Record<string, Record<string, number>> = {};
-  for (const name of [...Object.values(queueNames), ...extraQueues]) {
-    counts[name] = await queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized');
-  }
+  const names = [...Object.values(queueNames), ...extraQueues];
+  const counts: Record<string, QueueCounts> = Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, await queueCounts(queues.get(name))] as const)),
+  );
   return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
 }
 
