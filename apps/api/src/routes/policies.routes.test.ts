@@ -63,10 +63,59 @@ describe('policy routes', () => {
     const portkey = await api.app.inject({ url: `/api/policies/${secondHash}/export?format=portkey`, headers: auth });
     expect(JSON.parse(portkey.body).strategy.mode).toBe('fallback');
 
-    const rollback = await api.app.inject({ method: 'POST', url: `/api/policies/${firstHash}/rollback`, headers: auth });
-    expect(rollback.json()).toMatchObject({ published: true, previousHash: secondHash });
+    const rollback = await api.app.inject({ method: 'POST', url: `/api/policies/${firstHash}/rollback`, headers: { ...auth, 'x-switchyard-actor': 'bob' } });
+    expect(rollback.json()).toMatchObject({ published: true, previousHash: secondHash, pinned: true });
     expect((await api.app.inject({ url: '/api/policies/current', headers: auth })).json().hash).toBe(firstHash);
     expect((await api.app.inject({ url: `/api/policies/${secondHash}`, headers: auth })).json().note).toBeNull();
+    // The rollback pinned the version; unpinning hands it back to the optimizer (and asks it to run).
+    expect((await api.app.inject({ url: '/api/policies', headers: auth })).json().pin).toMatchObject({ hash: firstHash, by: 'bob' });
+    const unpinned = await api.app.inject({ method: 'DELETE', url: '/api/policies/pin', headers: auth });
+    expect(unpinned.json()).toEqual({ unpinned: true, optimize: 'requested' });
+    expect((await api.app.inject({ url: '/api/policies', headers: auth })).json().pin).toBeNull();
+    expect((await api.app.inject({ method: 'DELETE', url: '/api/policies/pin', headers: auth })).json()).toEqual({ unpinned: false });
+    // A rollback may leave learning on.
+    const unpinnedRollback = await api.app.inject({ method: 'POST', url: `/api/policies/${secondHash}/rollback`, headers: auth, payload: { pin: false } });
+    expect(unpinnedRollback.json()).toMatchObject({ published: true, pinned: false });
+    expect((await api.app.inject({ url: '/api/policies', headers: auth })).json().pin).toBeNull();
+  });
+
+  it('exports the Portkey config of the route asked for; LiteLLM keeps every route', async () => {
+    const document = variant(0.7);
+    const cheap = structuredClone(document.routes.auto);
+    cheap.categories.general.models[0]!.weight = 1;
+    cheap.categories.general.models[1]!.weight = 0;
+    (document.routes as Record<string, unknown>).cheap = cheap;
+    const published = await api.app.inject({ method: 'POST', url: '/api/policies', headers: auth, payload: { document } });
+    expect(published.statusCode).toBe(201);
+    const hash = published.json().hash as string;
+    const weights = (body: string) =>
+      (JSON.parse(body) as { targets: Array<{ targets?: Array<{ override_params: { model: string }; weight: number }> }> }).targets[0]!.targets!.map((target) => [
+        target.override_params.model,
+        target.weight,
+      ]);
+
+    const auto = await api.app.inject({ url: `/api/policies/${hash}/export?format=portkey`, headers: auth });
+    expect(auto.statusCode).toBe(200);
+    expect(auto.headers['content-disposition']).toContain('-portkey-auto.json"');
+    expect(weights(auto.body)).toEqual([
+      ['swift-mini', 0.7],
+      ['sage-pro', 0.3],
+    ]);
+    const cheapExport = await api.app.inject({ url: `/api/policies/${hash}/export?format=portkey&route=cheap`, headers: auth });
+    expect(cheapExport.statusCode).toBe(200);
+    expect(cheapExport.headers['content-disposition']).toContain('-portkey-cheap.json"');
+    expect(weights(cheapExport.body)).toEqual([['swift-mini', 1]]);
+    expect((await api.app.inject({ url: `/api/policies/${hash}/export?format=portkey&route=auto:cheap`, headers: auth })).body).toBe(cheapExport.body);
+
+    const unknown = await api.app.inject({ url: `/api/policies/${hash}/export?format=portkey&route=fast`, headers: auth });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({ code: 'bad_request', param: 'route', message: 'the policy has no route "fast"; its routes are auto, cheap' });
+    const litellmRoute = await api.app.inject({ url: `/api/policies/${hash}/export?format=litellm&route=cheap`, headers: auth });
+    expect(litellmRoute.statusCode).toBe(400);
+    expect(litellmRoute.json().error.message).toMatch(/every route/);
+    const litellm = await api.app.inject({ url: `/api/policies/${hash}/export?format=litellm`, headers: auth });
+    expect(litellm.body).toMatch(/model_name: auto\n/);
+    expect(litellm.body).toMatch(/model_name: auto:cheap\n/);
   });
 
   it('rejects invalid documents, unknown versions and missing auth', async () => {
@@ -76,6 +125,8 @@ describe('policy routes', () => {
     expect((await api.app.inject({ method: 'POST', url: '/api/policies', headers: auth, payload: {} })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'POST', url: '/api/policies/deadbeef/rollback', headers: auth })).statusCode).toBe(404);
     expect((await api.app.inject({ url: '/api/policies/current/export?format=yaml', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ url: '/api/policies/current/export?format=portkey&route=', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ url: '/api/policies/current/export?format=portkey&route=auto' })).statusCode).toBe(401);
     expect((await api.app.inject({ url: '/api/policies/current' })).statusCode).toBe(401);
   });
 });

@@ -1,19 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
-import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument, type PolicyDocumentInput } from '@switchyard/policy';
+import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, resolveExportRoute, type PolicyDocument, type PolicyDocumentInput } from '@switchyard/policy';
 import {
   getCurrentPolicy,
   getPolicy,
+  getPolicyPin,
   listPolicies,
   listPolicyEvents,
   publishAndAnnounce,
   recordAudit,
   rollbackAndAnnounce,
+  unpinPolicy,
   type Db,
   type PolicyRow,
 } from '@switchyard/db';
-import type { ApiContext } from '../context';
+import { requestOptimize } from '@switchyard/jobs';
+import type { RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
 
 const hashParams = z.object({ hash: z.string().min(1).max(128) });
@@ -22,9 +25,25 @@ const historyQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
 });
 const diffQuery = z.object({ from: z.string().min(1).max(128), to: z.string().min(1).max(128).default('current') });
-const publishBody = z.object({ document: z.record(z.string(), z.unknown()), note: z.string().max(500).optional() });
+const publishBody = z.object({
+  document: z.record(z.string(), z.unknown()),
+  note: z.string().max(500).optional(),
+  pin: z.boolean().default(true).describe('Pin the published version so the optimizer does not replace it (default true)'),
+});
+const rollbackBody = z.object({
+  pin: z.boolean().default(true).describe('Pin the version so the optimizer does not replace it (default true; unpin with DELETE /api/policies/pin)'),
+});
 const exportFormats = ['json', 'litellm', 'portkey'] as const;
-const exportQuery = z.object({ format: z.enum(exportFormats).default('json') });
+const exportQuery = z.object({
+  format: z.enum(exportFormats).default('json'),
+  route: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('portkey only: the route to export (`cheap` or `auto:cheap`; default `auto`). LiteLLM has every route, JSON is the whole document'),
+});
 
 /**
  * A stored document, typed as what it is known to be: a document that parses. Every write
@@ -56,17 +75,22 @@ async function resolvePolicy(db: Db, hash: string): Promise<PolicyRow> {
   return row;
 }
 
-/** The body of GET /api/policies: versions newest first (without documents), the current hash and the publish/rollback timeline. */
+/**
+ * The body of GET /api/policies: versions newest first (without documents), the current hash,
+ * its pin (who chose it by hand, so the optimizer leaves it alone) and the publish/rollback timeline.
+ */
 export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQuery>) {
-  const [rows, events, current] = await Promise.all([
+  const [rows, events, current, pin] = await Promise.all([
     listPolicies(db, { limit: query.limit + 1, ...(query.before ? { before: new Date(query.before) } : {}) }),
     listPolicyEvents(db, 200),
     getCurrentPolicy(db),
+    getPolicyPin(db),
   ]);
   const items = rows.slice(0, query.limit);
   return {
     items,
     currentHash: current?.hash ?? null,
+    pin: pin ? { hash: pin.hash, by: pin.by, at: pin.at } : null,
     events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
     nextBefore: rows.length > query.limit ? new Date(items[items.length - 1]!.created_at).toISOString() : null,
   };
@@ -78,14 +102,18 @@ export async function buildPolicyDiff(db: Db, query: z.infer<typeof diffQuery>) 
   return { from: from.hash, to: to.hash, diff: diffPolicies(parsePolicyDocument(from.document), parsePolicyDocument(to.document)) };
 }
 
-/** An export of a policy document in one of the supported formats, as file text. */
-function renderExport(document: PolicyDocument, format: (typeof exportFormats)[number]): { text: string; extension: string; type: string } {
-  const text = exportPolicy(document, format);
-  return format === 'litellm' ? { text, extension: 'yaml', type: 'application/yaml' } : { text, extension: 'json', type: 'application/json' };
+/** An export of a policy document in one of the supported formats, as file text; `suffix` names it. */
+function renderExport(document: PolicyDocument, query: z.infer<typeof exportQuery>): { text: string; extension: string; type: string; suffix: string } {
+  const { format, route } = query;
+  const text = exportPolicy(document, format, route === undefined ? {} : { route });
+  if (format === 'litellm') return { text, extension: 'yaml', type: 'application/yaml', suffix: '-litellm' };
+  // A published document's route keys are free strings: keep the file name header-safe.
+  const suffix = format === 'portkey' ? `-portkey-${resolveExportRoute(document, route).replace(/[^\w-]/g, '_')}` : '';
+  return { text, extension: 'json', type: 'application/json', suffix };
 }
 
 /** Policies: current, history, one version, diff, publish a document, rollback, export. */
-export async function policyRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
+export async function policyRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const { db, redis, config } = context;
 
   app.get('/api/policies/current', documented({ tags: ['policies'], summary: 'The current published policy' }), async () =>
@@ -110,17 +138,17 @@ export async function policyRoutes(app: FastifyInstance, context: ApiContext): P
     '/api/policies/:hash/export',
     documented({
       tags: ['policies'],
-      summary: 'Download a policy as JSON, a LiteLLM router config or a Portkey config',
+      summary: 'Download a policy as JSON, a LiteLLM router config (every route) or a Portkey config (one route)',
       params: hashParams,
       querystring: exportQuery,
       produces: ['application/json', 'application/yaml'],
     }),
     async (request, reply) => {
       const { hash } = hashParams.parse(request.params);
-      const { format } = exportQuery.parse(request.query);
+      const query = exportQuery.parse(request.query);
       const row = await resolvePolicy(db, hash);
-      const file = renderExport(parsePolicyDocument(row.document), format);
-      const name = `switchyard-policy-${row.hash.slice(0, 12)}${format === 'json' ? '' : `-${format}`}.${file.extension}`;
+      const file = renderExport(parsePolicyDocument(row.document), query);
+      const name = `switchyard-policy-${row.hash.slice(0, 12)}${file.suffix}.${file.extension}`;
       return reply
         .header('content-type', `${file.type}; charset=utf-8`)
         .header('content-disposition', `attachment; filename="${name}"`)
@@ -151,14 +179,13 @@ export async function policyRoutes(app: FastifyInstance, context: ApiContext): P
       const canonical = JSON.parse(canonicalize(document)) as Record<string, unknown>;
       const hash = policyHash(canonical);
       const actor = actorOf(request);
-      const outcome = await publishAndAnnounce(db, redis, config.redisPrefix, {
-        hash,
-        schemaVersion: document.schemaVersion,
-        parentHash: document.parentHash,
-        document: canonical,
-        createdBy: actor,
-        note: body.note ?? null,
-      });
+      const outcome = await publishAndAnnounce(
+        db,
+        redis,
+        config.redisPrefix,
+        { hash, schemaVersion: document.schemaVersion, parentHash: document.parentHash, document: canonical, createdBy: actor, note: body.note ?? null },
+        body.pin ? { pinnedBy: actor } : {},
+      );
       if (outcome.published) await recordAudit(db, { actor, action: 'policy.publish', target: `policy:${hash}`, detail: { note: body.note ?? null } });
       return reply.code(outcome.published ? 201 : 200).send({ hash, ...outcome });
     },
@@ -166,14 +193,38 @@ export async function policyRoutes(app: FastifyInstance, context: ApiContext): P
 
   app.post(
     '/api/policies/:hash/rollback',
-    documented({ tags: ['policies'], summary: 'Make an earlier version current again', params: hashParams }),
+    documented({
+      tags: ['policies'],
+      summary: 'Make an earlier version current again, pinned so the optimizer leaves it in place until unpinned',
+      params: hashParams,
+      body: rollbackBody,
+    }),
     async (request) => {
       const { hash } = hashParams.parse(request.params);
+      const { pin } = rollbackBody.parse(request.body ?? {});
       const actor = actorOf(request);
-      const outcome = await rollbackAndAnnounce(db, redis, config.redisPrefix, hash, actor);
+      const outcome = await rollbackAndAnnounce(db, redis, config.redisPrefix, hash, actor, pin);
       if (!outcome) throw notFound(`Policy ${hash}`);
-      if (outcome.published) await recordAudit(db, { actor, action: 'policy.rollback', target: `policy:${hash}`, detail: outcome });
-      return { hash, ...outcome };
+      if (outcome.published || pin) await recordAudit(db, { actor, action: 'policy.rollback', target: `policy:${hash}`, detail: { ...outcome, pin } });
+      return { hash, ...outcome, pinned: pin };
+    },
+  );
+
+  app.delete(
+    '/api/policies/pin',
+    documented({ tags: ['policies'], summary: 'Unpin the current policy: the optimizer publishes again when the evidence moves' }),
+    async (request) => {
+      const actor = actorOf(request);
+      const unpinned = await unpinPolicy(db, actor);
+      if (!unpinned) return { unpinned: false };
+      await recordAudit(db, { actor, action: 'policy.unpin', target: 'policy:current', detail: {} });
+      try {
+        await requestOptimize(context.queues, 'policy unpinned');
+        return { unpinned: true, optimize: 'requested' as const };
+      } catch {
+        // Unpinned either way; the scheduled optimize run picks it up.
+        return { unpinned: true, optimize: 'unavailable' as const };
+      }
     },
   );
 }
