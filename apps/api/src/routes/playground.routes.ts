@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { routeNameSchema, SwitchyardError } from '@switchyard/core';
-import { createApiKey } from '@switchyard/db';
+import { createApiKey, listRoutes } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 
@@ -38,6 +38,12 @@ export function routerUrl(context: ApiContext): string {
  * The playground talks to the router through this API (same origin, admin-authenticated),
  * streaming the answer back and passing the router's `x-switchyard-*` headers through.
  */
+/** Enabled route names from Postgres; the config file's before anything was stored. */
+async function currentRouteNames(context: ApiContext): Promise<string[]> {
+  const rows = await listRoutes(context.db);
+  return rows.length > 0 ? rows.filter((row) => row.enabled).map((row) => row.name) : context.config.routes.map((route) => route.name);
+}
+
 export async function playgroundRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const { config } = context;
   let key: Promise<string> | undefined;
@@ -57,7 +63,8 @@ export async function playgroundRoutes(app: FastifyInstance, context: ApiContext
     queueUi: '/admin/queues',
     docs: '/docs',
     openapi: '/openapi.json',
-    routes: config.routes.map((route) => route.name),
+    // The routes as they are now (created and deleted through the API), not as the config file started them.
+    routes: await currentRouteNames(context),
     demoTraffic: config.demoTraffic.ratePerSecond,
   }));
 

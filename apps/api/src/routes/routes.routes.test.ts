@@ -29,6 +29,8 @@ describe('route management routes', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'support', updatedBy: 'bob', enabled: true });
     expect(created.json().optimize).toBe('requested');
+    const routesInMeta = async () => (await api.app.inject({ url: '/api/meta', headers: auth })).json().routes as string[];
+    expect(await routesInMeta()).toContain('support');
     const waiting = await api.redis.redis.keys(`${api.redis.prefix}:bull:optimize:*`);
     expect(waiting.length).toBeGreaterThan(0);
     const duplicate = await api.app.inject({ method: 'POST', url: '/api/routes', headers, payload: { name: 'support' } });
@@ -40,6 +42,7 @@ describe('route management routes', () => {
       payload: { candidates: [], objective: { quality: 1, cost: 0.1, latency: 1 }, enabled: false },
     });
     expect(edited.json()).toMatchObject({ enabled: false, updatedBy: 'admin', objective: { latency: 1 } });
+    expect(await routesInMeta()).not.toContain('support');
     const one = (await api.app.inject({ url: '/api/routes/support', headers: auth })).json();
     expect(one.history.map((entry: { actor: string; action: string }) => `${entry.action}:${entry.actor}`)).toEqual(['route.save:admin', 'route.save:bob']);
     expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/support', headers: auth })).statusCode).toBe(200);
