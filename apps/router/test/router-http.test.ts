@@ -96,6 +96,7 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     expect(none.json.error).toMatchObject({ code: 'no_eligible_model', type: 'invalid_request_error' });
     expect(String(none.json.error?.message)).toContain('max_cost_per_mtok 0.6 excluded sim-openai/alpha ($1.25/MTok), sim-openai/beta');
     expect(none.headers.get('x-should-retry')).toBe('false');
+    expect(none.headers.get('x-switchyard-reason')).toBe('no eligible model');
   });
 
   it('skips models that cannot take the content, or 400 when none can', async () => {

@@ -208,7 +208,8 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       attempts: [],
       stream: chat.stream,
       apiKeyId: apiKey ? apiKey.id : null,
-      reason: 'direct',
+      // Replaced once a model is selected; an error before that says why none was.
+      reason: target.route ? 'no eligible model' : 'direct',
       unknownCategory: null,
     };
     request.routing = routing;
