@@ -41,8 +41,14 @@ describe('models, providers and session routes', () => {
       payload: { price: { inputPerMTok: 0.2, outputPerMTok: 0.6 } },
     });
     expect(priced.json()).toMatchObject({ price: { inputPerMTok: 0.2, outputPerMTok: 0.6 }, priceSource: 'user' });
+    // The id with its slash as is reaches the same model.
+    const plain = await api.app.inject({ url: '/api/models/sim-a/mini', headers: auth });
+    expect(plain.json()).toMatchObject({ id: 'sim-a/mini', enabled: false });
+    const enabled = await api.app.inject({ method: 'PATCH', url: '/api/models/sim-a/mini', headers: { ...auth, 'x-switchyard-actor': 'alice' }, payload: { enabled: true } });
+    expect(enabled.json()).toMatchObject({ id: 'sim-a/mini', enabled: true });
+    expect((await api.app.inject({ url: '/api/models/sim-a/nope', headers: auth })).statusCode).toBe(404);
     const audit = await listAudit(api.database.db, { target: 'model:sim-a/mini' });
-    expect(audit.map((entry) => `${entry.action}:${entry.actor}`)).toEqual(['model.price:admin', 'model.update:alice']);
+    expect(audit.map((entry) => `${entry.action}:${entry.actor}`)).toEqual(['model.update:alice', 'model.price:admin', 'model.update:alice']);
   });
 
   it('rejects bad patches and unknown models', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { blendedPricePerMTok, priceSchema, redisKeys, type LiveEvent } from '@switchyard/core';
 import { getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type Db, type ModelRow } from '@switchyard/db';
@@ -65,47 +65,57 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
     buildModelList(db, listQuery.parse(request.query)),
   );
 
-  app.get('/api/models/:id', documented({ tags: ['models'], summary: 'One model', params: modelParams }), async (request) => {
-    const { id } = modelParams.parse(request.params);
+  // A model id is `provider/model`: documented with the slash encoded (`%2F`), and answered
+  // with it as is too (`/api/models/sim-openai/swift-mini`), on an undocumented twin route.
+  const idOf = (request: FastifyRequest): string => {
+    const params = request.params as Record<string, string | undefined>;
+    return modelParams.parse({ id: params.id ?? params['*'] }).id;
+  };
+  const getOne = async (request: FastifyRequest) => {
+    const id = idOf(request);
     const row = await getModel(db, id);
     if (!row) throw notFound(`Model ${id}`);
     return modelView(row);
-  });
+  };
+  app.get('/api/models/:id', documented({ tags: ['models'], summary: 'One model', params: modelParams }), getOne);
+  app.get('/api/models/*', { schema: { hide: true } }, getOne);
 
+  const patchOne = async (request: FastifyRequest) => {
+    const id = idOf(request);
+    const patch = modelPatch.parse(request.body ?? {});
+    const before = await getModel(db, id);
+    if (!before) throw notFound(`Model ${id}`);
+    const row = await updateModel(db, id, {
+      ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
+      ...(patch.displayName === undefined ? {} : { display_name: patch.displayName }),
+      ...(patch.price
+        ? {
+            input_price_per_mtok: patch.price.inputPerMTok,
+            output_price_per_mtok: patch.price.outputPerMTok,
+            cached_input_price_per_mtok: patch.price.cachedInputPerMTok ?? null,
+            price_source: 'user',
+          }
+        : {}),
+    });
+    if (!row) throw notFound(`Model ${id}`);
+    const actor = actorOf(request);
+    await recordAudit(db, {
+      actor,
+      action: patch.price ? 'model.price' : 'model.update',
+      target: `model:${id}`,
+      detail: { before: modelView(before), patch },
+    });
+    const event: LiveEvent = { type: 'models', model: id };
+    const keys = redisKeys(config.redisPrefix);
+    await redis.publish(keys.eventsChannel, JSON.stringify(event)).catch(() => undefined);
+    // Routers reload on this channel: a model switched off stops getting traffic at once.
+    if (patch.enabled !== undefined && patch.enabled !== before.enabled) await redis.publish(keys.policyChannel, `model:${id}`).catch(() => undefined);
+    return modelView(row);
+  };
   app.patch(
     '/api/models/:id',
     documented({ tags: ['models'], summary: 'Enable/disable a model or set its price (audited)', params: modelParams, body: modelPatch }),
-    async (request) => {
-      const { id } = modelParams.parse(request.params);
-      const patch = modelPatch.parse(request.body ?? {});
-      const before = await getModel(db, id);
-      if (!before) throw notFound(`Model ${id}`);
-      const row = await updateModel(db, id, {
-        ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
-        ...(patch.displayName === undefined ? {} : { display_name: patch.displayName }),
-        ...(patch.price
-          ? {
-              input_price_per_mtok: patch.price.inputPerMTok,
-              output_price_per_mtok: patch.price.outputPerMTok,
-              cached_input_price_per_mtok: patch.price.cachedInputPerMTok ?? null,
-              price_source: 'user',
-            }
-          : {}),
-      });
-      if (!row) throw notFound(`Model ${id}`);
-      const actor = actorOf(request);
-      await recordAudit(db, {
-        actor,
-        action: patch.price ? 'model.price' : 'model.update',
-        target: `model:${id}`,
-        detail: { before: modelView(before), patch },
-      });
-      const event: LiveEvent = { type: 'models', model: id };
-      const keys = redisKeys(config.redisPrefix);
-      await redis.publish(keys.eventsChannel, JSON.stringify(event)).catch(() => undefined);
-      // Routers reload on this channel: a model switched off stops getting traffic at once.
-      if (patch.enabled !== undefined && patch.enabled !== before.enabled) await redis.publish(keys.policyChannel, `model:${id}`).catch(() => undefined);
-      return modelView(row);
-    },
+    patchOne,
   );
+  app.patch('/api/models/*', { schema: { hide: true } }, patchOne);
 }
