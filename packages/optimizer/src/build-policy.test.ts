@@ -236,6 +236,10 @@ describe('shouldPublish', () => {
     const reason = shouldPublish(removed, moves, 0.05).reason;
     expect(reason).toContain(`+${leaving.model} (auto/math)`);
     expect(reason).toContain(`−${leaving.model} (auto/${firstCategory})`);
+    // A new category is named as one, not as every model of it joining.
+    const grown = structuredClone(base);
+    grown.routes.auto!.categories.legal = structuredClone(grown.routes.auto!.categories.math!);
+    expect(shouldPublish(base, grown, 0.05).reason).toBe('categories changed (added: legal; removed: none)');
   });
 });
 

@@ -53,12 +53,25 @@ function calibrationChange(before: PolicyDocument['classifier'], after: PolicyDo
   return ratio >= 2 || ratio <= 0.5 ? `the classifier's temperature moved (${before.temperature} → ${after.temperature})` : null;
 }
 
+/** Categories that appeared in or left the routes (each of their models would otherwise read as a model change). */
+function categoryChange(current: PolicyDocument, candidate: PolicyDocument): string | null {
+  const names = (document: PolicyDocument) => new Set(Object.values(document.routes).flatMap((route) => Object.keys(route.categories)));
+  const before = names(current);
+  const after = names(candidate);
+  const added = [...after].filter((name) => !before.has(name)).sort();
+  const removed = [...before].filter((name) => !after.has(name)).sort();
+  if (added.length === 0 && removed.length === 0) return null;
+  return `categories changed (added: ${added.join(', ') || 'none'}; removed: ${removed.join(', ') || 'none'})`;
+}
+
 export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number): PublishDecision {
   if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
   const diff = diffPolicies(current, candidate);
   if (diff.routesAdded.length > 0 || diff.routesRemoved.length > 0) {
     return { publish: true, reason: `routes changed (added: ${diff.routesAdded.join(', ') || 'none'}; removed: ${diff.routesRemoved.join(', ') || 'none'})`, diff };
   }
+  const categories = categoryChange(current, candidate);
+  if (categories) return { publish: true, reason: categories, diff };
   if (diff.modelsAdded.length > 0 || diff.modelsRemoved.length > 0) {
     const changes = [...describeCells('+', diff.modelsAdded), ...describeCells('−', diff.modelsRemoved)];
     const shown = changes.slice(0, MAX_MODELS_NAMED).join('; ');
