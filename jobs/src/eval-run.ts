@@ -11,9 +11,11 @@
  * cannot drift. When every child has finished, the parent fills any gap with an error row,
  * aggregates with the evals package's statistics, marks the run completed and asks for an
  * optimize run. `cancelEvalRun` marks a run cancelled and removes its children that have not
- * started; a child already running finishes its call (its spend is recorded), children that
- * start later see the cancellation and skip, and the parent then summarizes what was done
- * and leaves the run cancelled.
+ * started; children that start later see the cancellation and skip without calling the model,
+ * and a model call in flight is aborted when its worker next looks (`CancelledRunWatch`, a few
+ * times a second) — an aborted item writes nothing and does not count as done. A call that
+ * returns before its worker sees the cancellation is kept (with its spend). The parent then
+ * summarizes what was done and leaves the run cancelled.
  */
 import { createHash } from 'node:crypto';
 import { Job, UnrecoverableError, Worker, type FlowJob, type Queue } from 'bullmq';
@@ -30,10 +32,12 @@ import {
   findDatasetVersion,
   getEvalRun,
   insertEvalResult,
+  listCancelledEvalRunIds,
   listDatasetItemIds,
   listDatasetItems,
   listEvalRunScores,
   listModels,
+  lockEvalRun,
   markEvalRunStarted,
   resultKey,
   setModelStatus,
@@ -186,8 +190,9 @@ export async function startEvalRun(deps: StartEvalRunDeps, input: StartEvalRunIn
 
 /**
  * Cancel a queued or running run: the row first (so every child that starts from now on
- * skips), then the children that have not started are removed from their queues. Returns
- * the cancelled run; a run that already finished is a conflict.
+ * skips, and workers abort the calls in flight), then the children that have not started
+ * are removed from their queues. Returns the cancelled run with its counts as they stand;
+ * a run that already finished is a conflict.
  */
 export async function cancelEvalRun(
   deps: StartEvalRunDeps & { live?: { redis: Redis; prefix: string } },
@@ -203,13 +208,79 @@ export async function cancelEvalRun(
   const parent = await Job.fromId(deps.queues.get(queueNames.evalRun), evalRunJobId(runId));
   // Children already picked up stay (they cannot be removed while locked) and skip on their own.
   await parent?.removeUnprocessedChildren();
+  // The counts on the row are refreshed at most every REPORT_EVERY_MS: report them as they are now.
+  const counts = await countEvalRunProgress(deps.db, runId);
+  await updateEvalRun(deps.db, runId, { done: counts.done, errors: counts.errors, spend_usd: counts.spendUsd });
+  const run: EvalRunRow = { ...cancelled, done: counts.done, errors: counts.errors, spend_usd: counts.spendUsd };
   // Dashboards and event streams following the run learn that it ended.
   if (deps.live) {
-    const progress = computeProgress(cancelled);
+    const progress = computeProgress(run);
     await publishLiveEvent(deps.live.redis, deps.live.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
   }
-  deps.logger?.info({ runId, reason }, 'eval run cancelled');
-  return cancelled;
+  deps.logger?.info({ runId, reason, done: counts.done }, 'eval run cancelled');
+  return run;
+}
+
+/** How often a worker asks whether the runs it is calling models for were cancelled. */
+const CANCELLATION_POLL_MS = 250;
+
+/**
+ * Aborts the model calls of runs cancelled while the calls are in flight. The cancellation
+ * may come from any process (the API, the CLI), so workers look in Postgres: one query per
+ * process and interval for all the runs it has calls in flight for, none while it has none.
+ */
+class CancelledRunWatch {
+  private readonly inFlight = new Map<string, Set<AbortController>>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** A signal aborted once `runId` is seen cancelled; call `release` when the call is over. */
+  watch(runId: string): { signal: AbortSignal; release: () => void } {
+    const controller = new AbortController();
+    let controllers = this.inFlight.get(runId);
+    if (!controllers) this.inFlight.set(runId, (controllers = new Set()));
+    controllers.add(controller);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.poll(), this.intervalMs);
+      this.timer.unref();
+    }
+    const release = () => {
+      controllers.delete(controller);
+      if (controllers.size === 0 && this.inFlight.get(runId) === controllers) this.inFlight.delete(runId);
+      if (this.inFlight.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    };
+    return { signal: controller.signal, release };
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.inFlight.size === 0) return;
+    this.polling = true;
+    try {
+      for (const runId of await listCancelledEvalRunIds(this.db, [...this.inFlight.keys()])) {
+        for (const controller of this.inFlight.get(runId) ?? []) controller.abort(new Error(`eval run ${runId} was cancelled`));
+      }
+    } catch {
+      // The database is briefly unreachable: the calls go on, and the next poll asks again.
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+const cancellationWatches = new WeakMap<Db, CancelledRunWatch>();
+
+function watchCancellation(db: Db, runId: string): { signal: AbortSignal; release: () => void } {
+  let watch = cancellationWatches.get(db);
+  if (!watch) cancellationWatches.set(db, (watch = new CancelledRunWatch(db, CANCELLATION_POLL_MS)));
+  return watch.watch(runId);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -263,6 +334,21 @@ export async function processEvalItem(
   job: Job<EvalItemJobData>,
   rateLimitQueue: Pick<Queue, 'rateLimit'>,
 ): Promise<EvalItemOutcome> {
+  // Watched from before the status check, so a cancellation at any later moment aborts the call.
+  const cancellation = watchCancellation(context.db, job.data.runId);
+  try {
+    return await evaluateItem(context, job, rateLimitQueue, cancellation.signal);
+  } finally {
+    cancellation.release();
+  }
+}
+
+async function evaluateItem(
+  context: JobsContext,
+  job: Job<EvalItemJobData>,
+  rateLimitQueue: Pick<Queue, 'rateLimit'>,
+  cancelled: AbortSignal,
+): Promise<EvalItemOutcome> {
   const data = job.data;
   const base = {
     run_id: data.runId,
@@ -276,10 +362,12 @@ export async function processEvalItem(
     await reportEvalProgress(context, data.runId, job.parent?.id);
     return { written, score: null, errorCode: code };
   };
+  const skipped: EvalItemOutcome = { written: false, score: null, errorCode: null };
 
-  const run = await getEvalRun(context.db, data.runId);
-  if (!run || run.status === 'cancelled') return { written: false, score: null, errorCode: null };
+  // The item first: on a cold cache loading takes a while, and the run may be cancelled meanwhile.
   const item = await loadItem(context.db, data.datasetVersionId, data.itemId);
+  const run = await getEvalRun(context.db, data.runId);
+  if (!run || run.status === 'cancelled' || cancelled.aborted) return skipped;
   if (!item) return writeError('general', 'not_found', `item ${data.itemId} is not in dataset version ${data.datasetVersionId}`);
   const binding = context.providers.find(data.modelId);
   if (!binding) return writeError(item.category, 'model_not_found', `model ${data.modelId} is not configured in this worker`);
@@ -290,9 +378,11 @@ export async function processEvalItem(
     call = await measuredCall(
       binding,
       { messages: promptMessages(item), temperature: data.settings.temperature, max_tokens: data.settings.maxTokens },
-      { stream: false },
+      { stream: false, signal: cancelled },
     );
   } catch (error) {
+    // Aborted because the run was cancelled: nothing is recorded, and there is nothing to retry.
+    if (cancelled.aborted) return skipped;
     const failure = classifyFailure(error);
     switch (failure.kind) {
       case 'misconfigured':
@@ -348,13 +438,16 @@ export interface EvalProgress {
   total: number;
   errors: number;
   spendUsd: number;
+  /** Time left at the pace so far; 0 when every item is done, null when unknown or the run has ended. */
   etaMs: number | null;
 }
+
+const terminalStatuses = new Set(['completed', 'cancelled', 'failed']);
 
 const lastReport = new Map<string, number>();
 const REPORT_EVERY_MS = 400;
 
-/** Progress of `run` from `counts` (default: the counts stored on the run row). */
+/** Progress of `run` from `counts` (default: the counts stored on the run row). A finished run has no ETA. */
 export function computeProgress(
   run: EvalRunRow,
   counts: { done: number; errors: number; spendUsd: number } = { done: run.done, errors: run.errors, spendUsd: run.spend_usd },
@@ -365,7 +458,8 @@ export function computeProgress(
   const measured = counts.done - reused;
   const remaining = Math.max(0, run.total - counts.done);
   let etaMs: number | null = null;
-  if (remaining === 0) etaMs = 0;
+  if (terminalStatuses.has(run.status)) etaMs = null;
+  else if (remaining === 0) etaMs = 0;
   else if (started !== null && measured > 0 && now > started) etaMs = Math.round(((now - started) / measured) * remaining);
   return { runId: run.id, status: run.status, done: counts.done, total: run.total, errors: counts.errors, spendUsd: counts.spendUsd, etaMs };
 }
@@ -430,63 +524,77 @@ export async function summarizeEvalRun(db: Db, run: EvalRunRow): Promise<EvalRun
   };
 }
 
-/** Summarize the run's results, store the summary (with `fields`), and report the final progress. */
-async function finishEvalRun(
-  context: JobsContext,
-  job: Job<EvalRunJobData>,
-  run: EvalRunRow,
-  fields: { status?: 'completed'; finished_at?: Date },
-): Promise<EvalRunSummary> {
-  const summary = await summarizeEvalRun(context.db, run);
-  await updateEvalRun(context.db, run.id, { ...fields, done: summary.done, errors: summary.errors, spend_usd: summary.spendUsd, summary: JSON.stringify(summary) });
-  const finished = await getEvalRun(context.db, run.id);
-  if (finished) {
-    const progress = computeProgress(finished, summary);
-    await job.updateProgress({ ...progress });
-    await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
-  }
+/** Summarize the run's results and store the summary (with `fields`) on the run. */
+async function storeEvalRunSummary(db: Db, run: EvalRunRow, fields: { status?: 'completed'; finished_at?: Date }): Promise<EvalRunSummary> {
+  const summary = await summarizeEvalRun(db, run);
+  await updateEvalRun(db, run.id, { ...fields, done: summary.done, errors: summary.errors, spend_usd: summary.spendUsd, summary: JSON.stringify(summary) });
   return summary;
 }
+
+/** Report a finished run's final progress on its job and to dashboards. */
+async function reportFinalProgress(context: JobsContext, job: Job<EvalRunJobData>, runId: string, summary: EvalRunSummary): Promise<void> {
+  const finished = await getEvalRun(context.db, runId);
+  if (!finished) return;
+  const progress = computeProgress(finished, summary);
+  await job.updateProgress({ ...progress });
+  await publishLiveEvent(context.redis, context.prefix, { type: 'eval-progress', ...progress }).catch(() => undefined);
+}
+
+const isOpen = (run: EvalRunRow) => run.status === 'queued' || run.status === 'running';
 
 export async function processEvalRun(context: JobsContext, job: Job<EvalRunJobData>): Promise<{ runId: string; done: number; errors: number }> {
   const { runId, itemIds } = job.data;
   const run = await getEvalRun(context.db, runId);
   if (!run) throw new UnrecoverableError(`eval run ${runId} does not exist`);
   if (run.status === 'completed') return { runId, done: run.done, errors: run.errors };
-  if (run.status === 'cancelled') {
+
+  // Completed under the run's row lock: a cancellation that comes meanwhile waits and then
+  // finds the run completed (409); one that came first is seen here and nothing is filled in.
+  const completed = isOpen(run)
+    ? await context.db.transaction().execute(async (trx) => {
+        const locked = await lockEvalRun(trx, runId);
+        if (!locked || !isOpen(locked)) return undefined;
+        // A child that failed without writing (e.g. the database was down) still counts, as an error.
+        const existing = await existingResultKeys(trx, runId);
+        const categories = new Map((await listDatasetItems(trx, locked.dataset_version_id, itemIds)).map((row) => [row.item_id, row.category]));
+        for (const modelId of locked.models) {
+          for (const itemId of itemIds) {
+            if (existing.has(resultKey(itemId, modelId))) continue;
+            await insertEvalResult(trx, {
+              run_id: runId,
+              dataset_version_id: locked.dataset_version_id,
+              item_id: itemId,
+              model_id: modelId,
+              category: categories.get(itemId) ?? 'general',
+              settings_hash: locked.settings_hash,
+              score: null,
+              error_code: 'internal',
+              explanation: 'the item job failed without recording a result',
+            });
+          }
+        }
+        await markEvalRunStarted(trx, runId);
+        return storeEvalRunSummary(trx, locked, { status: 'completed', finished_at: new Date() });
+      })
+    : undefined;
+
+  if (!completed) {
+    const latest = await getEvalRun(context.db, runId);
+    if (latest?.status !== 'cancelled') return { runId, done: latest?.done ?? 0, errors: latest?.errors ?? 0 };
     // What was done before the cancellation is kept and summarized; no gap is filled.
-    const summary = await finishEvalRun(context, job, run, {});
+    const summary = await storeEvalRunSummary(context.db, latest, {});
+    await reportFinalProgress(context, job, runId, summary);
     context.logger.info({ runId, done: summary.done }, 'eval run cancelled; partial results summarized');
     return { runId, done: summary.done, errors: summary.errors };
   }
 
-  // A child that failed without writing (e.g. the database was down) still counts, as an error.
-  const existing = await existingResultKeys(context.db, runId);
-  const categories = new Map((await listDatasetItems(context.db, run.dataset_version_id, itemIds)).map((row) => [row.item_id, row.category]));
-  for (const modelId of run.models) {
-    for (const itemId of itemIds) {
-      if (existing.has(resultKey(itemId, modelId))) continue;
-      await insertEvalResult(context.db, {
-        run_id: runId,
-        dataset_version_id: run.dataset_version_id,
-        item_id: itemId,
-        model_id: modelId,
-        category: categories.get(itemId) ?? 'general',
-        settings_hash: run.settings_hash,
-        score: null,
-        error_code: 'internal',
-        explanation: 'the item job failed without recording a result',
-      });
-    }
-  }
-  await markEvalRunStarted(context.db, runId);
-  const summary = await finishEvalRun(context, job, run, { status: 'completed', finished_at: new Date() });
+  await reportFinalProgress(context, job, runId, completed);
   for (const modelId of run.models) {
     await publishLiveEvent(context.redis, context.prefix, { type: 'eval-result', runId, model: modelId }).catch(() => undefined);
   }
   await requestOptimize(context.queues, 'eval-completed').catch((error: unknown) => context.logger.warn({ err: error }, 'could not request an optimize run'));
-  context.logger.info({ runId, done: summary.done, errors: summary.errors, spendUsd: summary.spendUsd }, 'eval run completed');
-  return { runId, done: summary.done, errors: summary.errors };
+  context.logger.info({ runId, done: completed.done, errors: completed.errors, spendUsd: completed.spendUsd }, 'eval run completed');
+  return { runId, done: completed.done, errors: completed.errors };
 }
 
 /** Per-model rows of a finished (or running) run, for the API. */

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { SwitchyardError } from '@switchyard/core';
 import { getEvalRun } from '@switchyard/db';
-import { cancelEvalRun, processEvalItem, startEvalRun, type EvalItemJobData } from '../src/eval-run';
+import { cancelEvalRun, computeProgress, processEvalItem, startEvalRun, type EvalItemJobData } from '../src/eval-run';
 import { evalItemQueueName, evalRunJobId, queueNames } from '../src/queues';
 import type { JobsRuntime } from '../src/runtime';
 import { bundledDataset, createJobsEnvironment, registerDatasetFile, waitFor, type JobsEnvironment } from './harness';
 
 const MODEL = 'sim-openai/swift-mini';
+/** Answers after about four seconds: its calls are still in flight when the run is cancelled. */
+const SLOW_MODEL = 'sim-openai/numeric-7b';
+const SLOW_MS = 4_000;
 const CONCURRENCY = 4;
 
 let env: JobsEnvironment;
@@ -18,6 +21,7 @@ beforeAll(async () => {
   // Real latencies, so the run is still going when it is cancelled.
   env = await createJobsEnvironment({ zeroLatency: false });
   await env.patchModel('swift-mini', { latency: { ttftMedianMs: 120, ttftSpread: 0.1 } });
+  await env.patchModel('numeric-7b', { latency: { ttftMedianMs: SLOW_MS, ttftSpread: 0.01 } });
   ({ versionId } = await registerDatasetFile(env.database.db, bundledDataset('gsm8k_test.jsonl'), 'gsm8k'));
   runtime = await env.start({ kinds: ['eval'], concurrency: CONCURRENCY });
 }, 60_000);
@@ -51,6 +55,8 @@ describe('cancelling an eval run', { timeout: 60_000 }, () => {
     expect(stored).toBeLessThan(150);
     expect(final?.done).toBe(stored);
     expect((final?.summary as { done?: number } | null)?.done).toBe(stored);
+    // A run that ended has no time left, however many items it did not do.
+    expect(computeProgress(final!).etaMs).toBeNull();
     const counts = await env.queues.get(evalItemQueueName('sim-openai')).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(0);
 
@@ -60,6 +66,31 @@ describe('cancelling an eval run', { timeout: 60_000 }, () => {
     const late = await processEvalItem(runtime.context, { data, opts: {}, attemptsMade: 0 } as unknown as Job<EvalItemJobData>, env.queues.get(evalItemQueueName('sim-openai')));
     expect(late).toEqual({ written: false, score: null, errorCode: null });
     expect(await resultCount(runId)).toBe(stored);
+  });
+
+  it('aborts the model calls in flight: a run cancelled before any answer came records nothing, spends nothing and never starts', async () => {
+    const runId = await startEvalRun(runtime.context, { datasetVersionId: versionId, models: [SLOW_MODEL], sample: 40, force: true });
+    const queue = env.queues.get(evalItemQueueName('sim-openai'));
+    // Every worker slot has picked an item and is waiting for the slow model.
+    await waitFor(async () => (await queue.getJobCounts('active')).active === CONCURRENCY, 10_000, 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await resultCount(runId)).toBe(0);
+
+    const cancelledAt = Date.now();
+    const cancelled = await cancelEvalRun(runtime.context, runId);
+    expect(cancelled).toMatchObject({ status: 'cancelled', done: 0, spend_usd: 0 });
+    const parent = await env.queues.get(queueNames.evalRun).getJob(evalRunJobId(runId));
+    await waitFor(async () => (await parent?.getState()) === 'completed', 10_000, 20);
+    // The parent ran as soon as the aborted items gave up, not when the model would have answered.
+    expect(Date.now() - cancelledAt).toBeLessThan(SLOW_MS / 2);
+
+    const final = await getEvalRun(env.database.db, runId);
+    expect(await resultCount(runId)).toBe(0);
+    expect(final).toMatchObject({ status: 'cancelled', done: 0, errors: 0, spend_usd: 0, started_at: null });
+    expect((final?.summary as { done?: number } | null)?.done).toBe(0);
+    expect(computeProgress(final!).etaMs).toBeNull();
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(0);
   });
 
   it('refuses to cancel a finished run (conflict) or an unknown one (not found)', async () => {

@@ -70,7 +70,7 @@ describe('eval-run', { timeout: 120_000 }, () => {
     await waitFor(async () => events.filter((event) => event.type === 'eval-result' && event.runId === runId).length === MODELS.length, 5_000);
     const progress = events.filter((event): event is Extract<LiveEvent, { type: 'eval-progress' }> => event.type === 'eval-progress' && event.runId === runId);
     expect(progress.some((event) => event.done < event.total)).toBe(true);
-    expect(progress.at(-1)).toMatchObject({ done: 1000, total: 1000, etaMs: 0 });
+    expect(progress.at(-1)).toMatchObject({ done: 1000, total: 1000, status: 'completed', etaMs: null });
     expect(events.filter((event) => event.type === 'eval-result' && event.runId === runId)).toHaveLength(MODELS.length);
     await subscriber.quit();
   });

@@ -146,6 +146,30 @@ describe('POST /api/eval-runs/:id/cancel', { timeout: 30_000 }, () => {
     expect((await cancel('nope')).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'POST', url: `/api/eval-runs/${run.id}/cancel` })).statusCode).toBe(401);
   });
+
+  it('shows no time left for a run that ended, however many items it did not do', async () => {
+    const run = (await start({ dataset: 'gsm8k', models: ['sim-a/mini'], sample: 6, force: true })).json();
+    // Running for a minute with 2 of 6 items done: the ETA is the pace times what is left.
+    const items = await api.database.db.selectFrom('dataset_items').select('item_id').where('version_id', '=', run.datasetVersionId).limit(2).execute();
+    for (const { item_id } of items) {
+      await insertEvalResult(api.database.db, { run_id: run.id, dataset_version_id: run.datasetVersionId, item_id, model_id: 'sim-a/mini', category: 'math', settings_hash: 'h', score: 1, error_code: null, cost_usd: 0.001 });
+    }
+    await updateEvalRun(api.database.db, run.id, { status: 'running', started_at: new Date(Date.now() - 60_000), done: 2, spend_usd: 0.002 });
+    const running = (await api.app.inject({ method: 'GET', url: `/api/eval-runs/${run.id}`, headers: auth })).json();
+    expect(running.etaMs).toBeGreaterThan(100_000);
+
+    const cancelled = (await api.app.inject({ method: 'POST', url: `/api/eval-runs/${run.id}/cancel`, headers: auth })).json();
+    expect(cancelled).toMatchObject({ status: 'cancelled', done: 2, etaMs: null });
+    expect((await api.app.inject({ method: 'GET', url: `/api/eval-runs/${run.id}`, headers: auth })).json()).toMatchObject({ status: 'cancelled', etaMs: null });
+    const listed = (await api.app.inject({ method: 'GET', url: '/api/eval-runs?status=cancelled', headers: auth })).json();
+    expect(listed.items.find((entry: { id: string }) => entry.id === run.id)).toMatchObject({ etaMs: null });
+
+    // The same for a failed run and a completed one.
+    await updateEvalRun(api.database.db, run.id, { status: 'failed' });
+    expect((await api.app.inject({ method: 'GET', url: `/api/eval-runs/${run.id}`, headers: auth })).json()).toMatchObject({ status: 'failed', etaMs: null });
+    await updateEvalRun(api.database.db, run.id, { status: 'completed' });
+    expect((await api.app.inject({ method: 'GET', url: `/api/eval-runs/${run.id}`, headers: auth })).json()).toMatchObject({ status: 'completed', etaMs: null });
+  });
 });
 
 describe('GET /api/eval-runs/:id/events', { timeout: 30_000 }, () => {

@@ -54,7 +54,8 @@ export function runView(run: EvalRunRow) {
     done: run.done,
     errors: run.errors,
     spendUsd: run.spend_usd,
-    etaMs: run.status === 'completed' ? 0 : progress.etaMs,
+    // Null once the run has ended (completed, cancelled or failed).
+    etaMs: progress.etaMs,
     settings,
     error: run.error,
     createdAt: run.created_at,

@@ -69,13 +69,36 @@ export async function cancelEvalRunRow(db: Db, id: string, reason: string): Prom
     .executeTakeFirst();
 }
 
-/** Mark a run running (first time only: `started_at` keeps its first value). */
+/**
+ * Mark a run running (first time only: `started_at` keeps its first value). A run that is
+ * already cancelled, failed or completed is left alone: an item that was in flight when it
+ * was cancelled must not give it a start time after its finish time.
+ */
 export async function markEvalRunStarted(db: Db, id: string): Promise<void> {
   await db
     .updateTable('eval_runs')
-    .set({ status: sql<EvalRunStatus>`case when status = 'queued' then 'running' else status end`, started_at: sql<Date>`coalesce(started_at, now())` })
+    .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())` })
     .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
     .execute();
+}
+
+/**
+ * The run, locked for the rest of the transaction (`select … for update`), so a cancellation
+ * waits until the run's completion is committed (and then finds it completed) instead of
+ * interleaving with it.
+ */
+export function lockEvalRun(db: Db, id: string): Promise<EvalRunRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(undefined);
+  return db.selectFrom('eval_runs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Which of these runs are cancelled (workers ask, to abort the model calls still in flight for them). */
+export async function listCancelledEvalRunIds(db: Db, ids: readonly string[]): Promise<string[]> {
+  const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (valid.length === 0) return [];
+  const rows = await db.selectFrom('eval_runs').select('id').where('id', 'in', valid).where('status', '=', 'cancelled').execute();
+  return rows.map((row) => row.id);
 }
 
 /**
