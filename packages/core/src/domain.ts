@@ -70,6 +70,23 @@ export const categorySchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'categories are lower-case words like "math" or "code"');
 export type Category = z.infer<typeof categorySchema>;
+
+/**
+ * A category as people write it ("Math Stuff", "MATH", " Café_Menu ") as a category name
+ * ("math-stuff", "math", "cafe_menu"): trimmed, lower-cased, accents dropped, and every run of
+ * spaces or other separators made one `-` (leading and trailing ones dropped). Undefined when
+ * what is left is not a valid name (empty, only punctuation or non-Latin script, over 64 characters).
+ */
+export function normalizeCategoryName(raw: string): Category | undefined {
+  const name = raw
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return categorySchema.safeParse(name).success ? name : undefined;
+}
 export const DEFAULT_CATEGORY: Category = 'general';
 
 export const capabilitiesSchema = z.object({

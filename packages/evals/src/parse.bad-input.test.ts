@@ -1,7 +1,9 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { escapeCsvCell, itemToCsvRow } from './export';
+import { categorySchema } from '@switchyard/core';
 import { DatasetRejectedError, inspectDataset, parseDataset } from './parse';
+import { issueText } from './report';
 
 async function* chunks(data: Buffer | string, size = 64 * 1024): AsyncGenerator<Buffer> {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -59,7 +61,7 @@ describe('files that are not datasets', () => {
     expect(result.report.rejected).toBe(false);
     expect(result.items.map((item) => item.id)).toEqual(['q1', 'q3']);
     expect(result.report.errors).toEqual([
-      { line: 2, message: 'line 2: the line is not valid UTF-8 (the file may be Latin-1 or Windows-1252): save the file as UTF-8' },
+      { line: 2, message: 'the line is not valid UTF-8 (the file may be Latin-1 or Windows-1252): save the file as UTF-8' },
     ]);
     const csv = await rejected(chunks(Buffer.from('question,answer\nCafé?,oui\n', 'latin1')), 'x.csv');
     expect(csv.rejectionReason).toMatch(/^line 2: the line is not valid UTF-8/);
@@ -76,7 +78,7 @@ describe('limits', { timeout: 30_000 }, () => {
   it('a 10 MB single line is skipped unread and reported with its length', async () => {
     const huge = `{"id": "big", "input": "${'x'.repeat(10 * 1024 * 1024)}", "ideal": "y"}`;
     const report = await rejected(chunks(huge));
-    expect(report.errors[0]!.message).toBe('line 1: the line is 10 MB long, over the 2 MB line length limit');
+    expect(report.errors[0]!.message).toBe('the line is 10 MB long, over the 2 MB line length limit');
     expect(report.rejectionReason).toBe('None of the 1 rows is valid');
     // Among good lines, the long line is just one bad row.
     const mixed = await inspectDataset(chunks([...Array.from({ length: 20 }, (_, index) => good(index)), huge].join('\n')));
@@ -96,7 +98,7 @@ describe('limits', { timeout: 30_000 }, () => {
     const result = await inspectDataset(chunks([good(1), line({ id: 'big', input: 'y'.repeat(5000), ideal: 'z' })].join('\n')), {
       limits: { maxItemBytes: 2000, maxBadRowShare: 0.5 },
     });
-    expect(result.report.errors[0]!.message).toMatch(/^line 2: the item is [\d.]+ KB, over the 2 KB item size limit$/);
+    expect(result.report.errors[0]!.message).toMatch(/^the item is [\d.]+ KB, over the 2 KB item size limit$/);
   });
 });
 
@@ -120,14 +122,14 @@ describe('row validation', () => {
     expect(result.report.rows).toBe(81);
     expect(result.report.invalidRows).toBe(7);
     expect(result.items).toHaveLength(74);
-    expect(result.report.errors.map((issue) => [issue.message, issue.field])).toEqual([
-      ['line 2: `ideal` is missing', 'ideal'],
-      [expect.stringMatching(/^line 3: not valid JSON \(/), undefined],
-      ['line 5: `input[0].role` must be one of system, developer, user, assistant (got "robot")', 'input[0].role'],
-      ['line 6: `grader` "fuzzy" is not a grader (use one of exact, includes, regex, choice, numeric, json, llm-judge, all)', 'grader'],
-      ['line 7: `ideal` "many" is not a number', 'ideal'],
-      ['line 8: `ideal` is E but there are only 2 choices', 'ideal'],
-      ['line 9: each line must be a JSON object', undefined],
+    expect(result.report.errors.map((issue) => [issue.line, issue.message, issue.field])).toEqual([
+      [2, '`ideal` is missing', 'ideal'],
+      [3, expect.stringMatching(/^not valid JSON \(/), undefined],
+      [5, '`input[0].role` must be one of system, developer, user, assistant (got "robot")', 'input[0].role'],
+      [6, '`grader` "fuzzy" is not a grader (use one of exact, includes, regex, choice, numeric, json, llm-judge, all)', 'grader'],
+      [7, '`ideal` "many" is not a number', 'ideal'],
+      [8, '`ideal` is E but there are only 2 choices', 'ideal'],
+      [9, 'each line must be a JSON object', undefined],
     ]);
   });
   it('an upload over the bad-row share is rejected whole, with the first errors', async () => {
@@ -153,11 +155,11 @@ describe('row validation', () => {
     const result = await inspectDataset(chunks(rows.join('\n')), { limits: { maxBadRowShare: 0.5 } });
     expect(result.items.map((item) => item.id)).toEqual(['q1', 'q2', expect.stringMatching(/^item-/)]);
     expect(result.report.duplicateRows).toBe(2);
-    expect(result.report.warnings.map((issue) => issue.message)).toEqual([
-      'line 3: duplicate of the item on line 1 (id `q1`); dropped',
-      expect.stringMatching(/^line 6: duplicate of the item on line 5/),
+    expect(result.report.warnings.map((issue) => [issue.line, issue.message])).toEqual([
+      [3, 'duplicate of the item on line 1 (id `q1`); dropped'],
+      [6, expect.stringMatching(/^duplicate of the item on line 5/)],
     ]);
-    expect(result.report.errors.map((issue) => issue.message)).toEqual(['line 4: duplicate id `q2` (first used on line 2) with different content; ids must be unique']);
+    expect(result.report.errors.map((issue) => [issue.line, issue.message])).toEqual([[4, 'duplicate id `q2` (first used on line 2) with different content; ids must be unique']]);
   });
   it('CSV missing columns are named, with what was found', async () => {
     const report = await rejected(chunks('question,category\nWhy?,misc\n'), 'x.csv');
@@ -170,20 +172,22 @@ describe('row validation', () => {
   it('CSV rows: ragged, empty cells and broken quotes are row errors with lines', async () => {
     const csv = ['question,answer', 'Q1,A1', 'Q2,', 'Q3,A3,extra', ...Array.from({ length: 30 }, (_, index) => `Q${index + 10},A`)].join('\n');
     const result = await inspectDataset(chunks(csv), { filename: 'x.csv' });
-    expect(result.report.errors.map((issue) => issue.message)).toEqual([
-      'line 3: `answer` is empty',
-      'line 4: the row has 3 cells but the header has 2 columns',
+    expect(result.report.errors.map((issue) => [issue.line, issue.message])).toEqual([
+      [3, '`answer` is empty'],
+      [4, 'the row has 3 cells but the header has 2 columns'],
     ]);
     expect(result.items[0]!.ideal).toEqual(['A1']);
     expect(result.items).toHaveLength(31);
     // An unterminated quote swallows the rest of the file, as in any CSV reader; the report says so.
     const broken = await inspectDataset(chunks('question,answer\nQ1,A1\nQ2,"unterminated\nQ3,A3\n'), { filename: 'x.csv', limits: { maxBadRowShare: 0.5 } });
     expect(broken.report.errors[0]!.message).toMatch(/could not be read as CSV: Quote Not Closed/);
+    // The parser's own "at line N" is dropped: the issue's line says it.
+    expect(broken.report.errors[0]).toMatchObject({ line: expect.any(Number), message: expect.not.stringMatching(/line/) });
   });
   it('promptfoo: unsupported assertion types are named', async () => {
     const yaml = '- vars: {question: hi}\n  assert:\n    - type: javascript\n      value: output.length > 3\n';
     const report = await rejected(chunks(yaml), 'tests.yaml');
-    expect(report.errors[0]!.message).toMatch(/^line 1: assertion type "javascript" is not supported \(supported: equals, contains/);
+    expect(report.errors[0]!.message).toMatch(/^assertion type "javascript" is not supported \(supported: equals, contains/);
     expect(report.errors[0]!.field).toBe('assert[0].type');
   });
   it('invalid YAML is reported with its line', async () => {
@@ -213,5 +217,68 @@ describe('content is data, never code', () => {
     for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(escapeCsvCell(`${start}x`).replace(/^"/, '')).toMatch(/^'/);
     expect(escapeCsvCell('plain')).toBe('plain');
     expect(escapeCsvCell('a,b')).toBe('"a,b"');
+  });
+});
+
+describe('each issue says its line once', () => {
+  it('the message leaves the line to `line`; the one-line forms (issueText, the rejection message) say it once', async () => {
+    const rows = [good(1), good(2), good(3), line({ id: 'q4', input: 'x', ideal: '1', grader: 'fuzzy' })];
+    const result = await inspectDataset(chunks(rows.join('\n')), { limits: { maxBadRowShare: 0 } });
+    const [issue] = result.report.errors;
+    expect(issue).toEqual({ line: 4, field: 'grader', message: expect.stringMatching(/^`grader` "fuzzy" is not a grader/) });
+    expect(issueText(issue!)).toMatch(/^line 4: `grader` "fuzzy"/);
+    expect(issueText({ line: 0, message: 'file-level' })).toBe('file-level');
+    const rejection: unknown = await parseDataset(chunks(rows.join('\n')), { limits: { maxBadRowShare: 0 } }).catch((caught: unknown) => caught);
+    expect(rejection).toBeInstanceOf(DatasetRejectedError);
+    expect((rejection as DatasetRejectedError).message.match(/line 4/g)).toHaveLength(1);
+  });
+});
+
+describe('categories', () => {
+  const categorized = (category: unknown, index: number) => line({ id: `c${index}`, input: `Question ${index}?`, ideal: 'A', category });
+
+  it('are stored as names the router accepts, and the report says which were renamed', async () => {
+    const rows = [categorized('Math Stuff', 1), categorized('MATH', 2), categorized('math', 3), categorized('Math Stuff', 4), categorized(' Code Review ', 5), categorized(7, 6), good(7)];
+    const result = await inspectDataset(chunks(rows.join('\n')));
+    expect(result.report.errorCount).toBe(0);
+    expect(result.items.map((item) => item.category)).toEqual(['math-stuff', 'math', 'math', 'math-stuff', 'code-review', '7', 'general']);
+    for (const item of result.items) expect(categorySchema.safeParse(item.category).success).toBe(true);
+    expect(result.report.categories).toEqual({ 'math-stuff': 2, math: 2, 'code-review': 1, '7': 1, general: 1 });
+    expect(result.report.normalizedCategories).toEqual({ 'Math Stuff': 'math-stuff', MATH: 'math', ' Code Review ': 'code-review' });
+    expect(result.report.warnings.map((issue) => [issue.line, issue.field, issue.message])).toEqual([
+      [1, 'category', 'category "Math Stuff" is stored as "math-stuff" (2 items, the first on this line): category names are lower-case words joined by - or _'],
+      [2, 'category', 'category "MATH" is stored as "math": category names are lower-case words joined by - or _'],
+      [5, 'category', 'category " Code Review " is stored as "code-review": category names are lower-case words joined by - or _'],
+    ]);
+  });
+
+  it('items that differ only in how their category is written are the same content', async () => {
+    const written = await parseDataset(chunks(line({ input: 'Same?', ideal: 'A', category: 'Math Stuff' })));
+    const named = await parseDataset(chunks(line({ input: 'Same?', ideal: 'A', category: 'math-stuff' })));
+    expect(written.items[0]!.id).toBe(named.items[0]!.id);
+    expect(written.versionId).toBe(named.versionId);
+  });
+
+  it('that cannot be made a name are row errors naming the line and the field', async () => {
+    const rows = [good(1), categorized('!!!', 2), categorized('', 3), categorized('数学', 4), categorized('x'.repeat(65), 5), categorized({ name: 'math' }, 6), good(7)];
+    const result = await inspectDataset(chunks(rows.join('\n')), { limits: { maxBadRowShare: 1 } });
+    expect(result.items.map((item) => item.id)).toEqual(['q1', 'q7']);
+    expect(result.report.errors.map((issue) => [issue.line, issue.field, issue.message])).toEqual([
+      [2, 'category', expect.stringMatching(/^`category` "!!!" cannot be made a category name: use letters a-z and digits/)],
+      [3, 'category', '`category` is empty: leave it out (the item is then "general") or name one, like "math"'],
+      [4, 'category', expect.stringMatching(/^`category` "数学" cannot be made a category name/)],
+      [5, 'category', `\`category\` "${'x'.repeat(65)}" is longer than 64 characters, the limit for a category name`],
+      [6, 'category', '`category` must be text, got an object'],
+    ]);
+  });
+
+  it('are normalized the same way in CSV and promptfoo YAML', async () => {
+    const csv = await parseDataset(chunks('question,answer,category\nQ1,A1,Math Stuff\nQ2,A2,\n'), { filename: 'x.csv' });
+    expect(csv.items.map((item) => item.category)).toEqual(['math-stuff', 'general']);
+    expect(csv.report.normalizedCategories).toEqual({ 'Math Stuff': 'math-stuff' });
+    const yaml = '- vars: {question: hi}\n  metadata: {category: Word Play}\n  assert:\n    - type: equals\n      value: ho\n';
+    const promptfoo = await parseDataset(chunks(yaml), { filename: 'tests.yaml' });
+    expect(promptfoo.items[0]!.category).toBe('word-play');
+    expect(promptfoo.report.warnings[0]).toMatchObject({ line: 1, field: 'category' });
   });
 });

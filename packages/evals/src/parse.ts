@@ -11,8 +11,9 @@
  */
 import { isRecord, SwitchyardError } from '@switchyard/core';
 import { VersionHasher, itemContentJson, sha256, type DatasetFormat, type EvalItem } from './item';
-import { ReportBuilder, RowError, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
+import { ReportBuilder, RowError, issueText, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
 import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
+import { categoryAsWritten } from './formats/common';
 import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
 import { CsvHeaderError, csvRows, detectDelimiter } from './formats/csv';
 import { YamlFileError, yamlRows } from './formats/yaml';
@@ -55,7 +56,7 @@ const tooLarge = (report: ValidationReport) => report.rejectionReason?.includes(
 /** The rejection reason followed by the first few row errors, for a one-line API error. */
 export function rejectionMessage(report: ValidationReport, listed = 5): string {
   const reason = report.rejectionReason ?? 'The upload was rejected';
-  const errors = report.errors.slice(0, listed).map((issue) => issue.message);
+  const errors = report.errors.slice(0, listed).map(issueText);
   if (errors.length === 0) return reason;
   const more = report.errorCount > errors.length ? `; … ${report.errorCount - errors.length} more` : '';
   return `${reason}. ${errors.join('; ')}${more}`;
@@ -108,6 +109,8 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
   const items: EvalItem[] = [];
   const seen = new Map<string, { hash: string; line: number }>();
   const version = new VersionHasher();
+  // Categories written differently from their stored name: the first line and how many items.
+  const renamed = new Map<string, { name: string; line: number; items: number }>();
   const counter = { bytes: 0 };
   // The source is consumed through one iterator that format parsers cannot close early, so
   // whatever they leave unread is drained at the end (an HTTP upload must be read to its end).
@@ -150,6 +153,12 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     seen.set(item.id, { hash, line });
     version.add(item.id, hash);
     items.push(item);
+    const written = categoryAsWritten(item);
+    if (written !== undefined) {
+      const entry = renamed.get(written);
+      if (entry) entry.items += 1;
+      else renamed.set(written, { name: item.category, line, items: 1 });
+    }
   };
 
   try {
@@ -200,6 +209,11 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
   for (const item of items) {
     report.categories[item.category] = (report.categories[item.category] ?? 0) + 1;
     report.graders[item.grader] = (report.graders[item.grader] ?? 0) + 1;
+  }
+  for (const [written, { name, line, items: count }] of renamed) {
+    (report.normalizedCategories ??= {})[written] = name;
+    const where = count > 1 ? ` (${count} items, the first on this line)` : '';
+    builder.warn(line, `category ${JSON.stringify(written)} is stored as "${name}"${where}: category names are lower-case words joined by - or _`, 'category');
   }
   return { items, report, format: report.format ?? 'jsonl', versionId: version.digest() };
 }

@@ -26,7 +26,10 @@ export interface RowIssue {
   line: number;
   /** The field at fault, when there is one (`ideal`, `input[1].content`, `__expected`). */
   field?: string;
-  /** Ready to show: "line 14: `ideal` is missing". */
+  /**
+   * What is wrong, without the line (clients show `line` next to it, so the line is said
+   * once): "`ideal` is missing". `issueText` gives the one-line form "line 14: `ideal` is missing".
+   */
   message: string;
 }
 
@@ -48,6 +51,12 @@ export interface ValidationReport {
   warnings: RowIssue[];
   warningCount: number;
   categories: Record<string, number>;
+  /**
+   * Categories the file wrote differently from the name they are stored under, as written →
+   * stored ("Math Stuff" → "math-stuff", "MATH" → "math"); each also has a warning. Absent
+   * from reports stored before categories were normalized.
+   */
+  normalizedCategories?: Record<string, string>;
   graders: Record<string, number>;
   /** True when the upload must not be stored; `rejectionReason` says why. */
   rejected: boolean;
@@ -67,6 +76,7 @@ export class ReportBuilder {
     warnings: [],
     warningCount: 0,
     categories: {},
+    normalizedCategories: {},
     graders: {},
     rejected: false,
     rejectionReason: null,
@@ -94,9 +104,13 @@ export class ReportBuilder {
     const counter = kind === 'errors' ? 'errorCount' : 'warningCount';
     this.report[counter] += 1;
     if (this.report[kind].length >= this.maxListed) return;
-    const text = line > 0 ? `line ${line}: ${message}` : message;
-    this.report[kind].push(field === undefined ? { line, message: text } : { line, field, message: text });
+    this.report[kind].push(field === undefined ? { line, message } : { line, field, message });
   }
+}
+
+/** An issue as one line of text, for messages that list issues: "line 14: `ideal` is missing". */
+export function issueText(issue: RowIssue): string {
+  return issue.line > 0 ? `line ${issue.line}: ${issue.message}` : issue.message;
 }
 
 /** A row-level problem raised by a format's normalizer; the parser turns it into a report line. */

@@ -57,6 +57,74 @@ describe('dataset routes', { timeout: 30_000 }, () => {
     expect(again.json()).toMatchObject({ created: false, version: { id: body.version.id }, dataset: { id: body.dataset.id, name: 'numbers' } });
   });
 
+  it('the same content under a chosen name that another dataset holds is a 409 naming it; nothing is stored or renamed', async () => {
+    const good = await upload([{ filename: 'good.jsonl', content: jsonl(6, 'g') }], { name: 'good' });
+    expect(good.statusCode).toBe(201);
+    const { dataset, version } = good.json();
+
+    for (const attempt of [
+      () => upload([{ filename: 'good.jsonl', content: jsonl(6, 'g') }], {}, '?name=mine'),
+      () => upload([{ filename: 'good.jsonl', content: jsonl(6, 'g') }], { name: 'mine' }),
+    ]) {
+      const response = await attempt();
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error).toMatchObject({ code: 'conflict', param: 'name' });
+      expect(response.json().error.message).toBe(
+        `Nothing was stored as "mine": the same content is already version ${version.id.slice(0, 12)} of dataset "good" (id ${dataset.id}), and a version belongs to one dataset. Evaluate that dataset, or change the file to make a new version`,
+      );
+    }
+    const names = (await api.app.inject({ url: '/api/datasets?limit=500', headers: auth })).json().items.map((row: { name: string }) => row.name);
+    expect(names).toContain('good');
+    expect(names).not.toContain('mine');
+
+    // Under its own name, or with no name chosen, the same content is the existing version.
+    const same = await upload([{ filename: 'other-file.jsonl', content: jsonl(6, 'g') }], { name: 'good' });
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toMatchObject({ created: false, dataset: { id: dataset.id, name: 'good' }, version: { id: version.id } });
+    expect((await upload([{ filename: 'other-file.jsonl', content: jsonl(6, 'g') }])).json()).toMatchObject({ created: false, dataset: { name: 'good' } });
+
+    // Deleted, the dataset holding the content is named too, with how to get it back.
+    await api.app.inject({ method: 'DELETE', url: `/api/datasets/${dataset.id}`, headers: auth });
+    const deleted = await upload([{ filename: 'good.jsonl', content: jsonl(6, 'g') }], { name: 'mine' });
+    expect(deleted.statusCode).toBe(409);
+    expect(deleted.json().error.message).toMatch(/already version \w{12} of dataset "good", since deleted \(upload it as "good" or without a name to restore it\)/);
+    const restored = await upload([{ filename: 'good.jsonl', content: jsonl(6, 'g') }], { name: 'good' });
+    expect(restored.json()).toMatchObject({ created: false, dataset: { id: dataset.id, name: 'good' } });
+  });
+
+  it('stores categories as names the router accepts, says which it renamed, and rejects rows whose category cannot be one', async () => {
+    const rows = [
+      line({ id: 'c1', input: '1 + 1?', ideal: '2', category: 'Math Stuff' }),
+      line({ id: 'c2', input: '2 + 2?', ideal: '4', category: 'MATH' }),
+      line({ id: 'c3', input: '3 + 3?', ideal: '6', category: 'math' }),
+      ...Array.from({ length: 10 }, (_, index) => line({ id: `w${index}`, input: `Word ${index}?`, ideal: 'w', category: 'Word Play' })),
+      line({ id: 'bad', input: '?', ideal: '?', category: '!!!' }),
+    ];
+    const response = await upload([{ filename: 'categories.jsonl', content: rows.join('\n') }]);
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.dataset.categories).toEqual(['math', 'math-stuff', 'word-play']);
+    expect(body.report.categories).toEqual({ 'math-stuff': 1, math: 2, 'word-play': 10 });
+    expect(body.report.normalizedCategories).toEqual({ 'Math Stuff': 'math-stuff', MATH: 'math', 'Word Play': 'word-play' });
+    expect(body.report.warnings).toEqual([
+      { line: 1, field: 'category', message: 'category "Math Stuff" is stored as "math-stuff": category names are lower-case words joined by - or _' },
+      { line: 2, field: 'category', message: 'category "MATH" is stored as "math": category names are lower-case words joined by - or _' },
+      { line: 4, field: 'category', message: 'category "Word Play" is stored as "word-play" (10 items, the first on this line): category names are lower-case words joined by - or _' },
+    ]);
+    expect(body.report.errors).toEqual([{ line: 14, field: 'category', message: expect.stringMatching(/^`category` "!!!" cannot be made a category name/) }]);
+    const items = (await api.app.inject({ url: `/api/datasets/${body.dataset.id}/items?limit=3`, headers: auth })).json().items;
+    expect(items.map((item: { category: string }) => item.category)).toEqual(['math-stuff', 'math', 'math']);
+  });
+
+  it('shows a stored report written before messages dropped their line prefix with each line said once', async () => {
+    const created = (await upload([{ filename: 'old-report.jsonl', content: jsonl(3, 'old') }])).json();
+    const oldReport = { ...created.report, errors: [{ line: 4, field: 'ideal', message: 'line 4: `ideal` is missing' }], warnings: [{ line: 0, message: 'line 0 is file-level' }] };
+    await api.database.db.updateTable('dataset_versions').set({ report: JSON.stringify(oldReport) }).where('id', '=', created.version.id).execute();
+    const detail = (await api.app.inject({ url: `/api/datasets/${created.dataset.id}`, headers: auth })).json();
+    expect(detail.versions[0].report.errors).toEqual([{ line: 4, field: 'ideal', message: '`ideal` is missing' }]);
+    expect(detail.versions[0].report.warnings).toEqual([{ line: 0, message: 'line 0 is file-level' }]);
+  });
+
   it('lists (paginated), shows one dataset with versions, and adds versions under the same name', async () => {
     await upload([{ filename: 'a.jsonl', content: jsonl(3, 'a') }], { name: 'alpha' });
     const second = await upload([{ filename: 'a2.jsonl', content: jsonl(5, 'a') }], { name: 'alpha' });
@@ -151,7 +219,8 @@ describe('dataset routes', { timeout: 30_000 }, () => {
     const response = await upload([{ filename: 'dry.jsonl', content: `${jsonl(9, 'dry')}\n{"input": "no ideal"}` }], {}, '?dryRun=true');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ dryRun: true, name: 'dry', items: 9, report: { invalidRows: 1, rejected: false } });
-    expect(response.json().report.errors[0].message).toBe('line 10: `ideal` is missing');
+    // The line is said once: in `line`, not again in the message.
+    expect(response.json().report.errors[0]).toEqual({ line: 10, field: 'ideal', message: '`ideal` is missing' });
     const listed = await api.app.inject({ url: '/api/datasets?limit=500', headers: auth });
     expect(listed.json().items.map((row: { name: string }) => row.name)).not.toContain('dry');
   });

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SwitchyardError } from '@switchyard/core';
+import { isRecord, SwitchyardError } from '@switchyard/core';
 import {
   getDataset,
   getDatasetVersion,
@@ -88,6 +88,23 @@ function asEvalItem(item: StoredDatasetItem): EvalItem {
   return evalItemSchema.parse(item);
 }
 
+/**
+ * A stored validation report as the API shows it. Reports stored before issue messages
+ * dropped their "line N: " prefix still say each line once.
+ */
+function storedReportView(report: Record<string, unknown> | null) {
+  if (!report) return report;
+  const issues = (value: unknown) =>
+    Array.isArray(value)
+      ? value.map((issue: unknown) => {
+          if (!isRecord(issue) || typeof issue.message !== 'string' || typeof issue.line !== 'number' || issue.line <= 0) return issue;
+          const prefix = `line ${issue.line}: `;
+          return issue.message.startsWith(prefix) ? { ...issue, message: issue.message.slice(prefix.length) } : issue;
+        })
+      : value;
+  return { ...report, errors: issues(report.errors), warnings: issues(report.warnings) };
+}
+
 const safeFilename = (name: string) => name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 100) || 'dataset';
 
 const datasetDocs = z.object({
@@ -157,12 +174,15 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
 
     const uploadDocs = documented({
       tags: ['datasets'],
-      summary: 'Upload a dataset file (multipart field `file`)',
+      summary: 'Upload a dataset file (multipart field `file`); content already stored under another name than the `name` given is a 409 naming that dataset',
       description:
         'Formats are detected: native JSONL, OpenAI evals JSONL, promptfoo CSV/YAML, plain CSV with a header. The file is streamed into the parser. ' +
-        'Bad rows are dropped and listed in `report` (line, field, message); an upload with too many bad rows, or over a limit, is rejected with 422/413. ' +
-        'Re-uploading the same content returns the existing version (`created: false`). Optional form fields (or query parameters): `name`, `description`. ' +
-        '`dryRun=true` validates without storing and always answers 200 with the report.',
+        'Bad rows are dropped and listed in `report` (line, field, message — the message does not repeat the line); an upload with too many bad rows, or over a limit, is rejected with 422/413. ' +
+        'Categories are stored as lower-case names the router accepts ("Math Stuff" → "math-stuff", "MATH" → "math"; each renaming is a warning and is listed in `report.normalizedCategories`); ' +
+        'a category that cannot be made a name (empty, no letters or digits, over 64 characters) is a row error. ' +
+        'Optional form fields (or query parameters): `name`, `description`. A version is identified by its content and belongs to one dataset: re-uploading the same content ' +
+        'returns the existing version (`created: false`), except when a `name` is given that differs from the dataset holding it — then nothing is stored and the answer is ' +
+        '409 naming that dataset (nothing is renamed or lost). `dryRun=true` validates without storing and always answers 200 with the report.',
       querystring: uploadQuery,
     });
     // OpenAPI: the upload is a multipart form (the handler reads it as a stream, not as a body).
@@ -209,7 +229,8 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
           if (part.file.truncated) throw tooLarge();
         }
         if (!parsed) throw new SwitchyardError('bad_request', '`file` is missing: send the dataset in a multipart field named `file`', { param: 'file' });
-        const name = nameSchema.parse(fields.name ?? query.name ?? filename?.replace(/\.[^.]+$/, '') ?? '');
+        const chosenName = fields.name ?? query.name;
+        const name = nameSchema.parse(chosenName ?? filename?.replace(/\.[^.]+$/, '') ?? '');
         const description = z.string().max(2000).optional().parse(fields.description ?? query.description);
 
         if (query.dryRun === 'true') {
@@ -225,6 +246,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
           filename: filename ?? null,
           report: parsed.report as unknown as Record<string, unknown>,
           items: parsed.items.map((item) => ({ ...item, contentHash: itemContentHash(item) })),
+          nameChosen: chosenName !== undefined,
         });
         const detail = await getDataset(db, outcome.dataset.id);
         return reply.code(outcome.created ? 201 : 200).send(uploadView(outcome.created, detail?.dataset, outcome.version, parsed.report));
@@ -250,7 +272,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
       const { id } = idParams.parse(request.params);
       const found = await getDataset(db, id);
       if (!found) throw notFound('Dataset');
-      return { ...datasetView(found.dataset), versions: found.versions.map((version) => ({ ...versionView(version), report: version.report })) };
+      return { ...datasetView(found.dataset), versions: found.versions.map((version) => ({ ...versionView(version), report: storedReportView(version.report) })) };
     },
   );
 

@@ -43,6 +43,12 @@ export interface SaveDatasetVersionInput {
    * dataset; false (bundled registration) leaves the user's deletion alone.
    */
   restoreDeleted?: boolean;
+  /**
+   * The caller chose `name` (it is not just the file's name): when the content is already
+   * stored as a dataset of another name, saving is a conflict (409) naming that dataset,
+   * instead of answering with it as if the name had been used.
+   */
+  nameChosen?: boolean;
 }
 
 export interface SaveDatasetVersionOutcome {
@@ -95,9 +101,10 @@ export function toStoredItem(row: DatasetItemRow): StoredDatasetItem {
 
 /**
  * Store a parsed upload as a dataset version, in one transaction. The version id is the
- * content hash, so storing the same items again is a no-op returning the existing version
- * (even under another name). A new name creates the dataset; an existing live name gets a
- * new version.
+ * content hash and a version belongs to one dataset, so storing the same items again is a
+ * no-op returning the existing version — under another name too, unless that name was
+ * chosen (`nameChosen`): then it is a conflict naming the dataset that holds the content.
+ * A new name creates the dataset; an existing live name gets a new version.
  */
 export async function saveDatasetVersion(db: Db, input: SaveDatasetVersionInput): Promise<SaveDatasetVersionOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -107,6 +114,16 @@ export async function saveDatasetVersion(db: Db, input: SaveDatasetVersionInput)
     const existing = await trx.selectFrom('dataset_versions').selectAll().where('id', '=', input.versionId).executeTakeFirst();
     if (existing) {
       let dataset = await trx.selectFrom('datasets').selectAll().where('id', '=', existing.dataset_id).executeTakeFirstOrThrow();
+      if (input.nameChosen && dataset.name !== input.name) {
+        const where = dataset.deleted_at
+          ? `dataset "${dataset.name}", since deleted (upload it as "${dataset.name}" or without a name to restore it)`
+          : `dataset "${dataset.name}" (id ${dataset.id})`;
+        throw new SwitchyardError(
+          'conflict',
+          `Nothing was stored as "${input.name}": the same content is already version ${existing.id.slice(0, 12)} of ${where}, and a version belongs to one dataset. Evaluate that dataset, or change the file to make a new version`,
+          { param: 'name' },
+        );
+      }
       if (dataset.deleted_at && input.restoreDeleted !== false) {
         const clash = await trx.selectFrom('datasets').select('id').where('name', '=', dataset.name).where('deleted_at', 'is', null).executeTakeFirst();
         if (clash) {

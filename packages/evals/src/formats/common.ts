@@ -1,4 +1,4 @@
-import { DEFAULT_CATEGORY, isRecord } from '@switchyard/core';
+import { DEFAULT_CATEGORY, isRecord, normalizeCategoryName } from '@switchyard/core';
 import { graderNames, itemContentHash, type EvalItem, type EvalMessage, type GraderName } from '../item';
 import { RowError } from '../report';
 import { parseNumber } from '../graders/numeric';
@@ -68,6 +68,28 @@ export function toGrader(value: unknown, field = 'grader'): GraderName | undefin
   return parsed.data;
 }
 
+/** Items whose category was written differently in the file (the original, as written). */
+const categoriesAsWritten = new WeakMap<EvalItem, string>();
+
+/** The category as the file wrote it, when it was normalized to store it (see `categoryName`). */
+export function categoryAsWritten(item: EvalItem): string | undefined {
+  return categoriesAsWritten.get(item);
+}
+
+/**
+ * A category as written in a file, as a name the router can be asked for ("Math Stuff" →
+ * "math-stuff", "MATH" → "math"); a row error when nothing usable is left.
+ */
+export function categoryName(raw: string, field = 'category'): string {
+  const name = normalizeCategoryName(raw);
+  if (name !== undefined) return name;
+  if (raw.trim() === '') throw new RowError(`\`${field}\` is empty: leave it out (the item is then "${DEFAULT_CATEGORY}") or name one, like "math"`, field);
+  const shown = JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+  // Normalizing fails for one of two reasons: nothing usable is left, or too much is.
+  if (/[a-z0-9]/i.test(raw.normalize('NFKD'))) throw new RowError(`\`${field}\` ${shown} is longer than 64 characters, the limit for a category name`, field);
+  throw new RowError(`\`${field}\` ${shown} cannot be made a category name: use letters a-z and digits (with spaces, - or _), like "math" or "code review"`, field);
+}
+
 export interface DraftItem {
   id?: string;
   input: EvalMessage[];
@@ -104,7 +126,7 @@ export function finishItem(draft: DraftItem, defaults: { grader: GraderName }): 
     }
   }
   if (grader === 'choice') ideal = ideal.map((value) => choiceLetter(value, draft.choices));
-  const category = draft.category?.trim() || DEFAULT_CATEGORY;
+  const category = draft.category === undefined ? DEFAULT_CATEGORY : categoryName(draft.category);
   const item: Omit<EvalItem, 'id'> = {
     input: draft.input,
     ideal,
@@ -116,7 +138,9 @@ export function finishItem(draft: DraftItem, defaults: { grader: GraderName }): 
   };
   const id = draft.id?.trim() || `item-${itemContentHash(item).slice(0, 16)}`;
   if (id.length > 256) throw new RowError('`id` is longer than 256 characters', 'id');
-  return { id, ...item };
+  const finished: EvalItem = { id, ...item };
+  if (draft.category !== undefined && draft.category !== category) categoriesAsWritten.set(finished, draft.category);
+  return finished;
 }
 
 /** A choice item's ideal as a letter: a letter within range, or the text of one of the choices. */

@@ -161,7 +161,9 @@ export async function* csvRows(
     info: true,
     on_skip: (error: CsvError | undefined) => {
       const line = typeof error?.lines === 'number' ? error.lines : 0;
-      skipped.push({ line, build: null, error: `the record could not be read as CSV: ${error?.message ?? 'unknown error'}` });
+      // The parser's message names the line too; the report gives it once, next to the message.
+      const reason = (error?.message ?? 'unknown error').replace(/ (?:at|on) line \d+/g, '');
+      skipped.push({ line, build: null, error: `the record could not be read as CSV: ${reason}` });
       return undefined;
     },
   });

@@ -1,7 +1,7 @@
 import { isRecord } from '@switchyard/core';
 import type { EvalItem } from '../item';
 import { RowError } from '../report';
-import { finishItem, toChoices, toGrader, toId, toIdeal, toMessages, toRecord } from './common';
+import { asText, finishItem, toChoices, toGrader, toId, toIdeal, toMessages, toRecord } from './common';
 
 const nativeKeys = new Set(['id', 'input', 'ideal', 'grader', 'grader_options', 'graderOptions', 'category', 'choices', 'meta']);
 
@@ -27,7 +27,7 @@ export function nativeItem(record: unknown, defaultGrader: 'exact' | 'includes')
       ideal: toIdeal(record.ideal),
       grader: toGrader(record.grader),
       graderOptions: toRecord(record.grader_options ?? record.graderOptions, 'grader_options'),
-      category: typeof record.category === 'string' ? record.category : undefined,
+      category: record.category === undefined || record.category === null ? undefined : asText(record.category, 'category'),
       choices: toChoices(record.choices),
       meta,
     },

@@ -86,7 +86,7 @@ export function yamlRows(text: string, onFormat: (format: DatasetFormat) => void
             vars: { ...defaultVars, ...varsAsText(value.vars) },
             assertions: [...defaults, ...assertList.flatMap((raw, index) => toAssertions(raw, `assert[${index}]`))],
             description: typeof value.description === 'string' ? value.description : undefined,
-            category: typeof metadata.category === 'string' ? metadata.category : undefined,
+            category: metadata.category === undefined || metadata.category === null ? undefined : asText(metadata.category, 'metadata.category'),
             id: value.id === undefined ? undefined : asText(value.id, 'id'),
             meta: Object.keys(metadata).length > 0 ? { metadata } : undefined,
           },
