@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { blendedPricePerMTok, priceSchema, redisKeys, type LiveEvent } from '@switchyard/core';
 import { getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type Db, type ModelRow } from '@switchyard/db';
 import type { ApiContext } from '../context';
-import { actorOf, documented, notFound } from './route-schema';
+import { actorOf, documented, notFound, undocumented } from './route-schema';
 
 const modelParams = z.object({ id: z.string().min(3).max(200) });
 const listQuery = z.object({
@@ -78,9 +78,7 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
     return modelView(row);
   };
   app.get('/api/models/:id', documented({ tags: ['models'], summary: 'One model', params: modelParams }), getOne);
-  // Kept out of the OpenAPI document (a variable, not a literal: @fastify/swagger's `hide` is not in every consumer's FastifySchema type).
-  const undocumented = { schema: { hide: true } };
-  app.get('/api/models/*', undocumented, getOne);
+  app.get('/api/models/*', undocumented(), getOne);
 
   const patchOne = async (request: FastifyRequest) => {
     const id = idOf(request);
@@ -119,5 +117,5 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
     documented({ tags: ['models'], summary: 'Enable/disable a model or set its price (audited)', params: modelParams, body: modelPatch }),
     patchOne,
   );
-  app.patch('/api/models/*', undocumented, patchOne);
+  app.patch('/api/models/*', undocumented(), patchOne);
 }

@@ -45,6 +45,12 @@ export function documented(docs: RouteDocs): RouteShorthandOptions {
   };
 }
 
+/** Options of a route kept out of the OpenAPI document (an alias of a documented one). */
+export function undocumented(): RouteShorthandOptions {
+  const schema: Record<string, unknown> = { hide: true };
+  return { schema };
+}
+
 /** Who made a change: the `x-switchyard-actor` header the dashboard sends, else `admin`. */
 export function actorOf(request: FastifyRequest): string {
   const header = request.headers['x-switchyard-actor'];
