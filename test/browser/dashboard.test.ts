@@ -55,6 +55,10 @@ describe('dashboard in headless Chromium against npm start', () => {
     // The finance set uploaded above (the bundled copy has the same content, so it may carry the bundled name).
     await page.getByRole('button', { name: /finance/ }).first().click();
     await page.getByRole('heading', { name: /Run an eval on .*finance/ }).waitFor();
+    // The form says what it preselected (never the priciest models by default); pick one model to be sure.
+    await page.getByTestId('preselection').waitFor();
+    for (const box of await page.locator('fieldset.models input[type=checkbox]').all()) if (await box.isChecked()) await box.uncheck();
+    await page.getByLabel('sim-openai/swift-mini').check();
     await page.getByLabel('Sample (items, empty = all)').fill('6');
     await page.getByRole('button', { name: 'Run eval' }).click();
     await page.getByRole('progressbar', { name: 'Eval progress' }).waitFor({ timeout: 30_000 });
@@ -65,6 +69,27 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(await page.getByRole('progressbar', { name: 'Eval progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(await page.locator('[data-testid=run-results]').textContent()).toMatch(/\d+\.\d%/);
     await screenshot(page, 'datasets-eval-run');
+
+    // The run list has this run and the first-start ones; opening another shows its results.
+    const runs = page.getByTestId('eval-runs');
+    const rows = runs.locator('tbody tr[data-run]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=eval-runs] tbody tr[data-run]').length >= 2, undefined, { timeout: 30_000 });
+    const ids = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-run')!));
+    // First-start runs may still be starting, so the API can have newer ones than the page loaded.
+    const api = (await (await fetch(`${system.apiUrl}/api/eval-runs?limit=100`)).json()) as { items: Array<{ id: string }> };
+    expect(api.items.map((run) => run.id)).toEqual(expect.arrayContaining(ids));
+    const shown = (await page.locator('[data-testid=run-view] h2 code').textContent())!;
+    expect(ids.some((id) => id.startsWith(shown))).toBe(true);
+    const other = ids.filter((id) => !id.startsWith(shown)).at(-1)!;
+    await runs.getByRole('button', { name: `Open run ${other.slice(0, 8)}` }).click();
+    await page.waitForFunction((id) => document.querySelector('[data-testid=run-view] h2')?.textContent?.includes(id.slice(0, 8)), other, { timeout: 30_000 });
+    await page.locator('[data-testid=run-results] tbody tr').first().waitFor({ timeout: 30_000 });
+    expect(await runs.locator(`tr[data-run="${other}"]`).getAttribute('aria-current')).toBe('true');
+    await screenshot(page, 'datasets-eval-runs');
+    // The run list scrolls inside its panel on a phone instead of widening the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
     expect(problems).toEqual([]);
     await context.close();
   }, 240_000);
@@ -97,6 +122,16 @@ describe('dashboard in headless Chromium against npm start', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${system.apiUrl}/#/tradeoffs`);
     await page.locator('figure.chart svg').first().waitFor({ timeout: 30_000 });
+    // Point labels (models and routes) never overlap one another.
+    const overlapping = await page.evaluate(() =>
+      [...document.querySelectorAll('figure.chart svg')].flatMap((svg) => {
+        const boxes = [...svg.querySelectorAll('g[aria-label=text] text')].map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }));
+        return boxes.flatMap((a, index) =>
+          boxes.slice(index + 1).filter((b) => a.box.left < b.box.right - 1 && b.box.left < a.box.right - 1 && a.box.top < b.box.bottom - 1 && b.box.top < a.box.bottom - 1).map((b) => `${a.text} / ${b.text}`),
+        );
+      }),
+    );
+    expect(overlapping).toEqual([]);
     await screenshot(page, 'tradeoffs');
     expect(problems).toEqual([]);
     await context.close();
@@ -129,6 +164,17 @@ describe('dashboard in headless Chromium against npm start', () => {
     const classifier = page.getByTestId('classifier');
     await classifier.waitFor();
     expect(await classifier.textContent()).toMatch(/Held-out accuracy \d+(\.\d)?%.*Below \d+% confidence \(calibrated, temperature [\d.]+\)/s);
+    // Versions, diff and rollback come first, within the first screen; one route card at a time, picked by a button.
+    const versions = page.getByTestId('policy-versions');
+    const card = page.getByTestId('route-card');
+    await card.waitFor();
+    expect(await versions.evaluate((element, other) => Boolean(element.compareDocumentPosition(other!) & Node.DOCUMENT_POSITION_FOLLOWING), await card.elementHandle())).toBe(true);
+    expect((await versions.boundingBox())!.y).toBeLessThan(300);
+    expect(await card.count()).toBe(1);
+    await card.getByRole('button', { name: 'fast', exact: true }).click();
+    expect(await card.getByRole('heading').first().textContent()).toMatch(/Route fast/);
+    await page.getByTestId('diff-summary').waitFor({ timeout: 30_000 }).catch(() => undefined);
+    if (await page.getByTestId('diff-summary').count()) expect(await page.getByTestId('diff-summary').textContent()).not.toMatch(/\(L1\)|[1-9]\d{2,}\.\d%/);
     await screenshot(page, 'policy');
     expect(problems).toEqual([]);
     await context.close();
@@ -137,6 +183,13 @@ describe('dashboard in headless Chromium against npm start', () => {
   it('sends a prompt in the playground and shows the routed model', async () => {
     const { context, page, problems } = await newPage(browser);
     await page.goto(`${system.apiUrl}/#/playground`);
+    // Any price is a valid hint, not only multiples of 0.1.
+    const hint = page.getByLabel('Max $/MTok hint');
+    for (const value of ['0.0001', '0.25']) {
+      await hint.fill(value);
+      expect(await hint.evaluate((input: HTMLInputElement) => input.checkValidity())).toBe(true);
+    }
+    await hint.fill('');
     await page.getByLabel('Prompt').fill('What is 17 times 23?');
     await page.getByRole('button', { name: 'Send' }).click();
     const routed = page.getByTestId('routed-model');
@@ -150,4 +203,20 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('shows the published expected point for an unchanged route, and a labelled estimate once it is edited', async () => {
+    const { context, page, problems } = await newPage(browser);
+    await page.goto(`${system.apiUrl}/#/routes`);
+    const preview = page.getByTestId('route-preview');
+    await preview.waitFor({ timeout: 60_000 });
+    expect(await preview.getAttribute('data-kind')).toBe('published');
+    expect(await preview.textContent()).toMatch(/Published policy .*expected quality \d+\.\d%/s);
+    for (const input of await page.locator('fieldset input[type=number]').all()) expect(await input.getAttribute('step')).toBe('any');
+    await page.getByLabel('Max $/MTok').fill('0.25');
+    await page.waitForFunction(() => document.querySelector('[data-testid=route-preview]')?.getAttribute('data-kind') === 'estimate');
+    expect(await preview.textContent()).toMatch(/Estimate, not yet optimized/);
+    await screenshot(page, 'routes-estimate');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

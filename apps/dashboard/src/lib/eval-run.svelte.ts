@@ -1,5 +1,6 @@
 import { getJson, sendJson } from './api';
 import { live, type LiveFeed } from './live.svelte';
+import { runFinished } from './eval-runs.svelte';
 import type { EvalRun, EvalRunDetail, EvalRunResult, LiveEvent } from './types';
 
 /** Progress of a run, from its `eval-progress` events or from the run itself. */
@@ -15,18 +16,20 @@ const progressOf = (source: Omit<RunProgress, 'etaMs'> & { etaMs?: number | null
   etaMs: source.etaMs ?? null,
 });
 
-const finished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
+const finished = runFinished;
 
 /**
- * One eval run followed live: POST /api/eval-runs, then its progress events on the
- * dashboard's live stream until it ends, then the per-model results with intervals
- * from GET /api/eval-runs/:id.
+ * One eval run followed live: POST /api/eval-runs (or `open` an existing run), then its
+ * progress events on the dashboard's live stream until it ends, then the per-model results
+ * with intervals from GET /api/eval-runs/:id.
  */
 export class EvalRunWatch {
   runId = $state<string | null>(null);
   progress = $state.raw<RunProgress | null>(null);
   results = $state.raw<EvalRunResult[]>([]);
   error = $state<string | null>(null);
+  /** The run as last read (dataset, models, times), null until then. */
+  detail = $state.raw<EvalRunDetail | null>(null);
   private offLive: (() => void) | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
 
@@ -39,6 +42,7 @@ export class EvalRunWatch {
     this.stop();
     this.error = null;
     this.results = [];
+    this.detail = null;
     try {
       const run = await sendJson<EvalRun>('POST', '/api/eval-runs', input);
       this.runId = run.id;
@@ -47,6 +51,23 @@ export class EvalRunWatch {
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /**
+   * Show an existing run (from the run list): its progress and results so far, followed live
+   * until it ends when it is still queued or running.
+   */
+  async open(runId: string): Promise<void> {
+    this.stop();
+    this.error = null;
+    this.results = [];
+    this.progress = null;
+    this.detail = null;
+    this.runId = runId;
+    await this.refresh();
+    // Another run may have been opened while this one loaded.
+    const progress = this.progress as RunProgress | null;
+    if (this.runId === runId && progress && !finished(progress.status)) this.follow(runId);
   }
 
   /** Cancel the followed run: items not started are dropped, what was done is kept. */
@@ -88,11 +109,14 @@ export class EvalRunWatch {
   }
 
   async refresh(): Promise<void> {
-    if (!this.runId) return;
+    const runId = this.runId;
+    if (!runId) return;
     try {
-      const run = await getJson<EvalRunDetail>(`/api/eval-runs/${this.runId}`);
+      const run = await getJson<EvalRunDetail>(`/api/eval-runs/${runId}`);
+      if (this.runId !== runId) return;
       this.progress = progressOf(run);
       this.results = run.results;
+      this.detail = run;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }

@@ -17,8 +17,33 @@ export function usd(value: number | null | undefined): string {
   return `$${value.toFixed(2)}`;
 }
 
+/**
+ * A price per million tokens with the digits that matter and no float noise
+ * (0.26249999999999996 → "$0.262/M", 24 → "$24.00/M", 0.0001 → "$0.0001/M").
+ */
 export function perMTok(value: number | null | undefined): string {
-  return value === null || value === undefined ? dash : `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}/M`;
+  if (value === null || value === undefined || !Number.isFinite(value)) return dash;
+  if (value === 0) return '$0/M';
+  const magnitude = Math.abs(value);
+  const text = magnitude >= 1 ? value.toFixed(2) : magnitude >= 0.01 ? value.toFixed(3) : String(Number(value.toPrecision(2)));
+  return `$${text}/M`;
+}
+
+/** A route constraint's value in its unit (the keys of the route config's `constraints`). */
+export function constraint(key: string, value: number | null | undefined): string {
+  switch (key) {
+    case 'maxCostPerMTok':
+      return perMTok(value);
+    case 'maxCostPerRequestUsd':
+    case 'budgetPer1kUsd':
+      return usd(value);
+    case 'maxTtftMs':
+      return ms(value);
+    case 'minQuality':
+      return percent(value, 0);
+    default:
+      return value === null || value === undefined ? dash : String(Number(value.toPrecision(6)));
+  }
 }
 
 export function number(value: number | null | undefined, digits = 0): string {

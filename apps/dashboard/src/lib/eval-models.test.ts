@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { defaultEvalModels } from './eval-models';
+import type { LeaderboardRow, ModelItem } from './types';
+
+const model = (id: string, inputPerMTok: number, outputPerMTok: number, enabled = true) => ({ id, enabled, price: { inputPerMTok, outputPerMTok } }) as ModelItem;
+const evidence = (id: string, n: number) => ({ model: id, quality: { n, mean: n > 0 ? 0.5 : null, interval: null } }) as LeaderboardRow;
+const models = [
+  model('anthropic/titan', 12, 60),
+  model('anthropic/sage', 3, 15),
+  model('anthropic/coder', 2, 8),
+  model('gemini/flash', 0.15, 0.6),
+  model('openai/mini', 0.08, 0.3),
+  model('openai/off', 0.01, 0.01, false),
+];
+
+describe('defaultEvalModels', () => {
+  it('never starts with the priciest models: the cheapest few without quality evidence', () => {
+    const preset = defaultEvalModels(models, []);
+    expect(preset.models).toEqual(['openai/mini', 'gemini/flash', 'anthropic/coder']);
+    expect(preset.reason).toMatch(/3 cheapest of the 5 models with no quality evidence/);
+  });
+  it('only models that still lack evidence, and none when every enabled model has some', () => {
+    const rows = ['anthropic/titan', 'anthropic/coder', 'gemini/flash', 'openai/mini'].map((id) => evidence(id, 50));
+    expect(defaultEvalModels(models, [...rows, evidence('anthropic/sage', 0)])).toMatchObject({ models: ['anthropic/sage'], reason: expect.stringMatching(/the model with no quality evidence/) });
+    expect(defaultEvalModels(models, [...rows, evidence('anthropic/sage', 20)])).toEqual({ models: [], reason: expect.stringMatching(/Nothing preselected/) });
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { constraint, perMTok } from './format';
+
+describe('perMTok', () => {
+  it('shows a blended price without float noise', () => {
+    expect(perMTok(0.26249999999999996)).toBe('$0.262/M');
+    expect(perMTok((3 * 0.15 + 0.6) / 4)).toBe('$0.262/M');
+    expect(perMTok(24)).toBe('$24.00/M');
+    expect(perMTok(3.4499999999999997)).toBe('$3.45/M');
+  });
+  it('keeps the digits of a tiny price instead of rounding it to zero', () => {
+    expect(perMTok(0.0001)).toBe('$0.0001/M');
+    expect(perMTok(0.00012345)).toBe('$0.00012/M');
+    expect(perMTok(0)).toBe('$0/M');
+    expect(perMTok(null)).toBe('–');
+    expect(perMTok(Number.NaN)).toBe('–');
+  });
+});
+
+describe('constraint', () => {
+  it('formats each route constraint in its unit', () => {
+    expect(constraint('maxCostPerMTok', 0.26249999999999996)).toBe('$0.262/M');
+    expect(constraint('maxTtftMs', 1500)).toBe('1500 ms');
+    expect(constraint('minQuality', 0.3)).toBe('30%');
+    expect(constraint('budgetPer1kUsd', 0.5)).toBe('$0.50');
+    expect(constraint('somethingNew', 0.1 + 0.2)).toBe('0.3');
+  });
+});
