@@ -123,6 +123,21 @@ describe('buildPolicy', () => {
     expect(slow.routes.auto!.excluded.find((entry) => entry.model === 'openai/mini')?.reason).toMatch(/2500 ms \(p95\) exceeds the route's maxTtftMs 1000 ms/);
   });
 
+  it('applies minQuality per category: a specialist weak overall still serves its strong category', () => {
+    const specialistStats: EvalStat[] = [
+      ...evalStats,
+      { model: 'groq/fast', category: 'code', n: 400, meanScore: 0.1, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:code' },
+      { model: 'openai/mini', category: 'code', n: 400, meanScore: 0.7, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:code' },
+    ];
+    const boosted = specialistStats.map((stat) => (stat.model === 'groq/fast' && stat.category === 'math' ? { ...stat, meanScore: 0.95 } : stat));
+    const policy = buildPolicy(input({ evalStats: boosted, routes: [route({ constraints: { minQuality: 0.5 } })] }));
+    const modelsIn = (category: string) => policy.routes.auto!.categories[category]!.models.map((entry) => entry.model).sort();
+    expect(modelsIn('math')).toContain('groq/fast');
+    expect(modelsIn('code')).not.toContain('groq/fast');
+    expect(modelsIn('general')).not.toContain('groq/fast');
+    expect(policy.routes.auto!.excluded).toEqual(expect.arrayContaining([{ model: 'groq/fast', reason: expect.stringMatching(/^in code: expected quality 0\.1\d* is below the route's minQuality 0\.5$/) }]));
+  });
+
   it('with decay, follows a model that degrades; without decay, it would not', () => {
     const routes = [route({ objective: { quality: 1, cost: 0, latency: 0 } })];
     // anthropic/pro was excellent a week ago, and fails most graded requests in the last hours.

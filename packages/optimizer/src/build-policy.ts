@@ -251,7 +251,9 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
   const routes: Record<string, RoutePolicy> = {};
   for (const route of input.routes) {
     const candidates = candidatesOf(route, input.models);
+    const { minQuality, ...routeWideConstraints } = route.constraints;
     const excluded: Exclusion[] = [];
+    const excludedInCategories: Exclusion[] = [];
     const eligible: string[] = [];
     for (const id of candidates) {
       const model = modelsById.get(id);
@@ -260,7 +262,9 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
         continue;
       }
       const belief = evidence.belief(model, DEFAULT_CATEGORY);
-      const violation = constraintViolation(route.constraints, model, belief, evidence.hasQualityEvidence(belief));
+      // minQuality is a per-category matter (a math specialist can be weak overall and strong
+      // on math): it is applied below, per category, with the category's belief.
+      const violation = constraintViolation(routeWideConstraints, model, belief, evidence.hasQualityEvidence(belief));
       if (violation) excluded.push({ model: id, reason: violation });
       else eligible.push(id);
     }
@@ -276,7 +280,17 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
 
     const categories: Record<string, CategoryPolicy> = {};
     for (const category of categoriesSorted) {
-      const beliefs = pool.map((id) => evidence.belief(modelsById.get(id) as ModelInput, category));
+      const categoryPool =
+        minQuality === undefined
+          ? pool
+          : pool.filter((id) => {
+              const model = modelsById.get(id) as ModelInput;
+              const belief = evidence.belief(model, category);
+              const violation = constraintViolation({ minQuality }, model, belief, evidence.hasQualityEvidence(belief));
+              if (violation) excludedInCategories.push({ model: id, reason: `in ${category}: ${violation}` });
+              return violation === null;
+            });
+      const beliefs = categoryPool.map((id) => evidence.belief(modelsById.get(id) as ModelInput, category));
       const reference = normalizationReference(beliefs);
       const penalties = beliefs.map((belief) => utilityPenalty(route.objective, belief, reference));
       const weights = thompsonWeights(
@@ -328,11 +342,15 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
         .map((entry) => entry.model);
       const categoryPolicy: CategoryPolicy = { models: entries, fallbackOrder };
       const fit = fits.get(category);
-      if (fit && pool.length > 1) {
-        const penaltyByModel = new Map(pool.map((id, index) => [id, (penalties[index] as number) / (route.objective.quality || 1)]));
-        categoryPolicy.contextual = contextualPolicyFromFit(fit, penaltyByModel, tuning.contextualStrength, new Set(pool));
+      if (fit && categoryPool.length > 1) {
+        const penaltyByModel = new Map(categoryPool.map((id, index) => [id, (penalties[index] as number) / (route.objective.quality || 1)]));
+        categoryPolicy.contextual = contextualPolicyFromFit(fit, penaltyByModel, tuning.contextualStrength, new Set(categoryPool));
       }
       categories[category] = categoryPolicy;
+    }
+    excluded.push(...excludedInCategories);
+    if (pool.length > 0 && Object.values(categories).every((category) => category.models.length === 0)) {
+      fallbackNote = 'No model meets minQuality in any category, so the route has no model: its requests are refused with the reasons above until one does.';
     }
     routes[route.name] = {
       objective: route.objective,
