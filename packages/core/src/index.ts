@@ -11,3 +11,4 @@ export * from './random';
 export * from './net';
 export * from './evidence';
 export * from './guards';
+export * from './ranking';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { wilsonInterval } from '@switchyard/db';
+import { wilsonInterval } from '@switchyard/core';
 import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harness';
 
 describe('leaderboard, probes and decisions routes', () => {

@@ -1,16 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  listModels,
-  probeStats,
-  qualityCells,
-  rankWithTies,
-  refreshEvalRollup,
-  trafficShare,
-  wilsonInterval,
-  type Db,
-  type QualityCell,
-} from '@switchyard/db';
+import { rankWithTies, wilsonInterval } from '@switchyard/core';
+import { listModels, probeStats, qualityCells, refreshEvalRollup, trafficShare, type Db, type QualityCell } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 import { modelView } from './models.routes';

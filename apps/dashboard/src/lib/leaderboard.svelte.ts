@@ -1,3 +1,4 @@
+import { rankWithTies, wilsonInterval } from '@switchyard/core/ranking';
 import { getJson } from './api';
 import type { Leaderboard, LeaderboardRow } from './types';
 
@@ -20,30 +21,14 @@ const value = (row: LeaderboardRow, key: SortKey): number | string | null => {
   }
 };
 
-/** Quality of a row restricted to one dataset and/or category (pooled over matching cells). */
+/** Quality of a row restricted to one dataset and/or category (pooled over matching cells, Wilson interval as the API's). */
 export function cellQuality(row: LeaderboardRow, dataset: string, category: string): LeaderboardRow['quality'] {
   if (!dataset && !category) return row.quality;
   const cells = row.cells.filter((cell) => (!dataset || cell.dataset === dataset) && (!category || cell.category === category));
   const n = cells.reduce((sum, cell) => sum + cell.n, 0);
   if (n === 0) return { n: 0, mean: null, interval: null };
   const mean = cells.reduce((sum, cell) => sum + (cell.mean ?? 0) * cell.n, 0) / n;
-  const z = 1.96;
-  const denominator = 1 + (z * z) / n;
-  const centre = (mean + (z * z) / (2 * n)) / denominator;
-  const half = (z * Math.sqrt((mean * (1 - mean)) / n + (z * z) / (4 * n * n))) / denominator;
-  return { n, mean, interval: [Math.max(0, centre - half), Math.min(1, centre + half)] };
-}
-
-/** Rank with ties: 1 + number of rows whose interval lies entirely above this row's. */
-export function rankWithTies(rows: LeaderboardRow[]): LeaderboardRow[] {
-  const ranks = rows.map((row) => {
-    const own = row.quality.interval;
-    return own === null ? null : 1 + rows.filter((other) => other.quality.interval !== null && other.quality.interval[0] > own[1]).length;
-  });
-  return rows.map((row, index) => {
-    const rank = ranks[index] ?? null;
-    return { ...row, rank, tied: rank !== null && ranks.some((other, otherIndex) => otherIndex !== index && other === rank) };
-  });
+  return { n, mean, interval: wilsonInterval(mean, n) };
 }
 
 /**
@@ -73,7 +58,8 @@ export class LeaderboardState {
     return filtered.sort((a, b) => {
       const left = value(a, this.sortKey);
       const right = value(b, this.sortKey);
-      if (left === right) return a.model.localeCompare(b.model);
+      // Equal keys (a shared rank) keep the ranking's order: by mean quality, then model.
+      if (left === right) return (b.quality.mean ?? -Infinity) - (a.quality.mean ?? -Infinity) || a.model.localeCompare(b.model);
       if (left === null) return 1;
       if (right === null) return -1;
       return (left < right ? -1 : 1) * direction;

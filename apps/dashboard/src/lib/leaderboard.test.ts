@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
-import { LeaderboardState, cellQuality, rankWithTies } from './leaderboard.svelte';
+import { LeaderboardState, cellQuality } from './leaderboard.svelte';
 import type { Leaderboard, LeaderboardRow } from './types';
 
 function row(model: string, overrides: Partial<LeaderboardRow> = {}): LeaderboardRow {
@@ -84,13 +84,27 @@ describe('LeaderboardState', () => {
     expect(state.rows.map((entry) => entry.model)).toEqual(['a/strong']);
     state.search = '';
     state.category = 'code';
-    // On code the two overlap: both rank 1, tied.
+    // On code the two overlap: both rank 1, tied, the higher mean on code first.
     const code = state.rows.filter((entry) => entry.rank !== null);
     expect(code.map((entry) => [entry.model, entry.rank, entry.tied])).toEqual([
-      ['a/strong', 1, true],
       ['b/cheap', 1, true],
+      ['a/strong', 1, true],
     ]);
-    expect(code[1]!.quality.mean).toBeCloseTo(0.9);
+    expect(code[0]!.quality.mean).toBeCloseTo(0.9);
+    expect(code[0]!.quality.mean!).toBeGreaterThan(code[1]!.quality.mean!);
+  });
+
+  it('lists models sharing a rank by mean quality, not by name (as the API ranks them)', async () => {
+    const tied = {
+      ...data,
+      items: [
+        row('sage/think', { rank: 1, tied: true, quality: { n: 60, mean: 0.826, interval: [0.71, 0.9] } }),
+        row('titan/ultra', { rank: 1, tied: true, quality: { n: 300, mean: 0.864, interval: [0.82, 0.9] } }),
+      ],
+    };
+    const state = new LeaderboardState(async () => tied);
+    await state.load();
+    expect(state.rows.map((entry) => entry.model)).toEqual(['titan/ultra', 'sage/think']);
   });
 
   it('keeps the error when loading fails', async () => {
@@ -104,7 +118,7 @@ describe('LeaderboardState', () => {
   });
 });
 
-describe('cellQuality and rankWithTies', () => {
+describe('cellQuality', () => {
   it('pools matching cells with a Wilson interval', () => {
     const pooled = cellQuality(data.items[0]!, 'math', '');
     expect(pooled.n).toBe(100);
@@ -114,16 +128,4 @@ describe('cellQuality and rankWithTies', () => {
     expect(cellQuality(data.items[0]!, 'nope', '')).toEqual({ n: 0, mean: null, interval: null });
   });
 
-  it('ranks separated intervals apart and overlapping ones together', () => {
-    const ranked = rankWithTies([
-      row('x/1', { quality: { n: 1, mean: 0.9, interval: [0.8, 0.95] } }),
-      row('x/2', { quality: { n: 1, mean: 0.85, interval: [0.75, 0.9] } }),
-      row('x/3', { quality: { n: 1, mean: 0.3, interval: [0.2, 0.4] } }),
-    ]);
-    expect(ranked.map((entry) => [entry.rank, entry.tied])).toEqual([
-      [1, true],
-      [1, true],
-      [3, false],
-    ]);
-  });
 });
