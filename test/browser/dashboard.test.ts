@@ -176,6 +176,31 @@ describe('dashboard in headless Chromium against npm start', () => {
     await page.getByTestId('diff-summary').waitFor({ timeout: 30_000 }).catch(() => undefined);
     if (await page.getByTestId('diff-summary').count()) expect(await page.getByTestId('diff-summary').textContent()).not.toMatch(/\(L1\)|[1-9]\d{2,}\.\d%/);
     await screenshot(page, 'policy');
+    // The Portkey export holds one route: the picker chooses it.
+    await page.getByLabel('Route to export for Portkey').selectOption('cheap');
+    expect(await page.getByTestId('export-portkey').getAttribute('href')).toMatch(/format=portkey&route=cheap$/);
+
+    // A policy published by hand is pinned: the page says so, and resuming learning lifts the pin.
+    const shownNow = (await (await fetch(`${system.apiUrl}/api/policies/current`)).json()) as { hash: string; document: Record<string, unknown> };
+    const handPublished = await fetch(`${system.apiUrl}/api/policies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ document: { ...shownNow.document, createdAt: new Date().toISOString(), parentHash: shownNow.hash }, note: 'by hand' }),
+    });
+    expect(handPublished.status).toBe(201);
+    await page.reload();
+    const pin = page.getByTestId('policy-pin');
+    await pin.waitFor({ timeout: 15_000 });
+    expect(await pin.textContent()).toMatch(/Pinned:.*publishes nothing until learning resumes/s);
+    await page.getByTestId('resume-learning').click();
+    await pin.waitFor({ state: 'detached', timeout: 15_000 });
+    expect(((await (await fetch(`${system.apiUrl}/api/policies`)).json()) as { pin: unknown }).pin).toBeNull();
+    // A rollback from the version list pins the version rolled back to.
+    await page.getByRole('button', { name: 'Roll back to this' }).first().click();
+    await page.getByRole('button', { name: 'Roll back', exact: true }).click();
+    await pin.waitFor({ timeout: 15_000 });
+    await page.getByTestId('resume-learning').click();
+    await pin.waitFor({ state: 'detached', timeout: 15_000 });
     expect(problems).toEqual([]);
     await context.close();
   }, 240_000);

@@ -39,7 +39,7 @@ describe('DatasetUpload', () => {
 
   it('asks for a dry run to show line errors when the file is rejected', async () => {
     const urls: string[] = [];
-    const rejected = report({ items: 0, invalidRows: 3, errors: [{ line: 2, field: 'ideal', message: 'line 2: `ideal` is missing' }], errorCount: 3, rejected: true, rejectionReason: 'Too many invalid rows' });
+    const rejected = report({ items: 0, invalidRows: 3, errors: [{ line: 2, field: 'ideal', message: '`ideal` is missing' }], errorCount: 3, rejected: true, rejectionReason: 'Too many invalid rows' });
     const upload = new DatasetUpload(async (_file, url) => {
       urls.push(url);
       if (url.includes('dryRun')) return { status: 200, body: JSON.stringify({ dryRun: true, report: rejected }) };
