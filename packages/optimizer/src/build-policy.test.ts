@@ -123,6 +123,16 @@ describe('buildPolicy', () => {
     expect(slow.routes.auto!.excluded.find((entry) => entry.model === 'openai/mini')?.reason).toMatch(/2500 ms \(p95\) exceeds the route's maxTtftMs 1000 ms/);
   });
 
+  it('rates general by general requests and evals: grades of the category a specialist was routed for stay there', () => {
+    // groq/fast is graded well on the math it was routed; on general it has only its evals (0.5 on math).
+    const liveStats: LiveStat[] = [{ model: 'groq/fast', category: 'math', at: hoursAgo(1), requests: 500, errors: 0, feedbackCount: 500, feedbackSum: 480 }];
+    const policy = buildPolicy(input({ liveStats }));
+    const expectedIn = (category: string) => policy.routes.auto!.categories[category]!.models.find((entry) => entry.model === 'groq/fast')!.expected.quality;
+    expect(expectedIn('math')).toBeGreaterThan(0.8);
+    expect(expectedIn('general')).toBeLessThan(0.6);
+    expect(policy.routes.auto!.categories.general!.models.find((entry) => entry.model === 'groq/fast')!.evidence.feedbackSamples).toBe(0);
+  });
+
   it('applies minQuality per category: a specialist weak overall still serves its strong category', () => {
     const specialistStats: EvalStat[] = [
       ...evalStats,

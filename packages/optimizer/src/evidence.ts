@@ -142,8 +142,11 @@ export class EvidenceModel {
       }
       return accumulator;
     };
+    // Categories some eval dataset defines: live quality graded there stays there (see below).
+    const evalCategories = new Set<string>();
     for (const stat of evidence.evalStats) {
       if (!(stat.n > 0)) continue;
+      evalCategories.add(stat.category);
       const score = Math.min(1, Math.max(0, stat.meanScore));
       for (const accumulator of [get(this.byKey, `${stat.model}\u0000${stat.category}`), get(this.byModel, stat.model)]) {
         accumulator.evalN += stat.n;
@@ -166,14 +169,20 @@ export class EvidenceModel {
     for (const stat of evidence.liveStats) {
       const ageHours = (nowMs - timeOf(stat.at)) / 3_600_000;
       const weight = decayWeight(ageHours, settings.halfLifeHours);
-      for (const accumulator of [get(this.byKey, `${stat.model}\u0000${stat.category}`), get(this.byModel, stat.model)]) {
+      const own = get(this.byKey, `${stat.model}\u0000${stat.category}`);
+      for (const accumulator of [own, get(this.byModel, stat.model)]) {
         accumulator.liveRequests += weight * stat.requests;
         accumulator.liveErrors += weight * Math.min(stat.errors, stat.requests);
         const feedbackCount = stat.feedbackCount ?? 0;
         const judgeCount = stat.judgeCount ?? 0;
-        accumulator.qualityN += weight * (feedbackCount + judgeCount);
-        accumulator.qualitySum += weight * ((stat.feedbackSum ?? 0) + (stat.judgeSum ?? 0));
-        accumulator.feedbackN += weight * feedbackCount;
+        // Live grades follow the routing: a math specialist is graded on the math it was sent.
+        // Pooled into `general` they would rate it on everything, so only grades of general (or
+        // unknown-category) requests count there; errors, latency and tokens are model-wide.
+        if (accumulator === own || !evalCategories.has(stat.category)) {
+          accumulator.qualityN += weight * (feedbackCount + judgeCount);
+          accumulator.qualitySum += weight * ((stat.feedbackSum ?? 0) + (stat.judgeSum ?? 0));
+          accumulator.feedbackN += weight * feedbackCount;
+        }
         if (stat.inputTokensSum != null && stat.outputTokensSum != null) {
           accumulator.liveInputSum += weight * stat.inputTokensSum;
           accumulator.liveOutputSum += weight * stat.outputTokensSum;
