@@ -35,6 +35,8 @@ export interface ModelEntry {
   capabilities: Capabilities;
   /** Context window in tokens, when known. */
   contextWindow?: number | undefined;
+  /** Most output tokens the model produces per request, when known. */
+  maxOutputTokens?: number | undefined;
 }
 
 export interface CategoryTable {
@@ -57,6 +59,12 @@ export interface RouteTable {
   categories: Map<string, CategoryTable>;
   /** `general`, or the first category when the policy has no `general`. */
   fallbackCategory: CategoryTable;
+  /**
+   * Categories of the policy with no model to serve them here, and why: their requests are
+   * refused rather than served by the fallback category's models, which the route's constraints
+   * may exclude for them.
+   */
+  closedCategories: Map<string, string>;
 }
 
 export interface RoutingTable {
@@ -101,6 +109,7 @@ function modelEntries(providerSet: CompileInput['providerSet'], disabled: Readon
       blendedPrice: blendedPricePerMTok(model.price),
       capabilities: model.capabilities,
       contextWindow: model.contextWindow,
+      maxOutputTokens: model.maxOutputTokens,
     });
   }
   return entries;
@@ -147,15 +156,25 @@ function policyCategory(
   };
 }
 
+/** Why a category of the policy has no model here. */
+function closedReason(category: string, policy: RoutePolicy, categoryPolicy: RoutePolicy['categories'][string]): string {
+  if (categoryPolicy.models.length > 0) return `none of its models (${categoryPolicy.models.map((entry) => entry.model).join(', ')}) is enabled here`;
+  const prefix = `in ${category}: `;
+  const reasons = policy.excluded.filter((entry) => entry.reason.startsWith(prefix)).map((entry) => `${entry.model} (${entry.reason.slice(prefix.length)})`);
+  return reasons.length > 0 ? `no model meets the route's constraints there: ${reasons.join('; ')}` : 'the policy has no model for it';
+}
+
 function policyRoute(name: string, config: RouteConfig, policy: RoutePolicy, models: Map<string, ModelEntry>, source: RouteTable['source']): RouteTable | undefined {
   const categories = new Map<string, CategoryTable>();
+  const closedCategories = new Map<string, string>();
   for (const [category, categoryPolicy] of Object.entries(policy.categories)) {
     const table = policyCategory(category, categoryPolicy, models, source === 'cold-start');
     if (table) categories.set(category, table);
+    else closedCategories.set(category, closedReason(category, policy, categoryPolicy));
   }
   const fallbackCategory = categories.get(DEFAULT_CATEGORY) ?? categories.values().next().value;
   if (!fallbackCategory) return undefined;
-  return { name, config, source, categories, fallbackCategory };
+  return { name, config, source, categories, fallbackCategory, closedCategories };
 }
 
 function routeConfigFromPolicy(name: string, policy: RoutePolicy): RouteConfig {
@@ -202,7 +221,7 @@ export function compileRoutingTable(input: CompileInput): RoutingTable {
     direct.set(entry.id, directTable(entry, index >= 0 ? auto?.fallbackCategory.expected[index] : undefined));
   }
   const categories = new Set<string>([DEFAULT_CATEGORY]);
-  for (const route of routes.values()) for (const name of route.categories.keys()) categories.add(name);
+  for (const route of routes.values()) for (const name of [...route.categories.keys(), ...route.closedCategories.keys()]) categories.add(name);
   const created = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
   for (const name of routes.keys()) data.push({ id: name === 'auto' ? 'auto' : `auto:${name}`, object: 'model', created, owned_by: 'switchyard' });

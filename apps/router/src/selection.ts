@@ -54,7 +54,8 @@ type Exclusion =
   | 'max_cost_usd'
   | 'max_ttft_ms'
   | 'min_quality'
-  | 'context_length';
+  | 'context_length'
+  | 'max_tokens';
 
 function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion; detail?: string } | undefined {
   const entry = input.table.entries[index] as ModelEntry;
@@ -69,6 +70,9 @@ function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion;
   if (needs.tools && !entry.capabilities.tools) return { reason: 'tools' };
   if (input.stream && !entry.capabilities.streaming) return { reason: 'streaming' };
   const context = input.context;
+  if (context && entry.maxOutputTokens !== undefined && context.outputTokens > entry.maxOutputTokens) {
+    return { reason: 'max_tokens', detail: `at most ${entry.maxOutputTokens.toLocaleString('en-US')} output tokens` };
+  }
   const window = entry.contextWindow;
   if (context && window !== undefined && context.bound > window && context.tokens() > window) {
     return { reason: 'context_length', detail: `context window ${window.toLocaleString('en-US')} tokens` };
@@ -117,6 +121,8 @@ function hintValue(input: SelectionInput, reason: Exclusion): string {
       return `max_ttft_ms ${hints.maxTtftMs}`;
     case 'min_quality':
       return `min_quality ${hints.minQuality}`;
+    case 'max_tokens':
+      return `max_tokens ${input.context?.outputTokens.toLocaleString('en-US')}`;
     case 'context_length': {
       const context = input.context;
       const output = context && context.outputTokens > 0 ? ` + max_tokens ${context.outputTokens.toLocaleString('en-US')}` : '';
@@ -137,7 +143,16 @@ function noEligibleModel(input: SelectionInput): SwitchyardError {
   }
   const parts = [...groups].map(([reason, models]) => `${hintValue(input, reason)} excluded ${models.join(', ')}`);
   const only = groups.size === 1 ? [...groups.keys()][0] : undefined;
-  const param = only === 'content' || only === 'context_length' ? 'messages' : only === 'tools' ? 'tools' : only === 'streaming' ? 'stream' : 'switchyard';
+  const param =
+    only === 'content' || only === 'context_length'
+      ? 'messages'
+      : only === 'tools'
+        ? 'tools'
+        : only === 'streaming'
+          ? 'stream'
+          : only === 'max_tokens'
+            ? 'max_tokens'
+            : 'switchyard';
   const category = input.table.category ? ` (category "${input.table.category}")` : '';
   return new SwitchyardError('no_eligible_model', `No model of ${input.routeLabel}${category} can take this request: ${parts.join('; ')}`, { param, retryable: false });
 }

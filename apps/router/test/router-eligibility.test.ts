@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
-import { updateModel, upsertModels, upsertProviders } from '@switchyard/db';
+import { publishAndAnnounce, updateModel, upsertModels, upsertProviders } from '@switchyard/db';
+import { policyHash, type PolicyDocumentInput } from '@switchyard/policy';
 import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
 
 let harness: Harness;
@@ -35,9 +36,16 @@ describe('eligibility', { timeout: 30_000 }, () => {
     const direct = await post({ ...long, model: BETA });
     expect(direct.status).toBe(400);
     expect(String(direct.json.error?.message)).toContain(`excluded ${BETA} (context window 128,000 tokens)`);
-    // max_tokens counts against the window too.
-    const roomy = await post({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 200_000 });
-    expect(String(roomy.json.error?.message)).toContain('+ max_tokens 200,000');
+    // max_tokens counts against the window too: ~125k prompt tokens fit 128k, not with 8,000 more.
+    const nearly = { messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(25_000) }] };
+    expect((await post({ ...nearly, model: BETA })).status).toBe(200);
+    const withOutput = await post({ ...nearly, model: BETA, max_tokens: 8_000 });
+    expect(String(withOutput.json.error?.message)).toMatch(/\(~[\d,]+ prompt tokens \+ max_tokens 8,000\) excluded sim-openai\/beta \(context window 128,000 tokens\)/);
+    // …and against each model's output limit (8,192 in this fleet).
+    const tooLong = await post({ ...hello, max_tokens: 20_000 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.error).toMatchObject({ code: 'no_eligible_model', param: 'max_tokens' });
+    expect(String(tooLong.json.error?.message)).toContain(`max_tokens 20,000 excluded ${ALPHA} (at most 8,192 output tokens)`);
     expect((await post({ ...hello, max_tokens: 1_000 })).status).toBe(200);
   });
 
@@ -55,6 +63,46 @@ describe('eligibility', { timeout: 30_000 }, () => {
     expect(response.status).toBe(400);
     expect(response.json.error).toMatchObject({ code: 'no_eligible_model', param: 'model' });
     expect(String(response.json.error?.message)).toMatch(/^Route "auto:cheap" has no model to route to: it has no enabled candidate model\./);
+  });
+
+  it('refuses a category the policy has no model for, instead of serving it with the fallback category', async () => {
+    const document: PolicyDocumentInput = {
+      schemaVersion: 1,
+      parentHash: harness.router.table.policyHash,
+      createdAt: new Date().toISOString(),
+      generator: { algorithm: 'manual', settings: {} },
+      routes: {
+        auto: {
+          objective: { quality: 1, cost: 0.3, latency: 0.1 },
+          constraints: { minQuality: 0.85 },
+          candidates: [ALPHA, BETA],
+          categories: {
+            general: { models: [{ model: BETA, weight: 1, expected: { quality: 0.9, costPerRequestUsd: 0.001, ttftP50Ms: 100, ttftP95Ms: 200, latencyP50Ms: 300, latencyP95Ms: 600 } }], fallbackOrder: [BETA] },
+            finance: { models: [], fallbackOrder: [] },
+          },
+          excluded: [{ model: ALPHA, reason: "in finance: expected quality 0.544 is below the route's minQuality 0.85" }],
+          why: 'test policy',
+        },
+      },
+    };
+    const hash = policyHash(document);
+    await publishAndAnnounce(harness.database.db, harness.redis.redis, harness.redis.prefix, {
+      hash,
+      schemaVersion: 1,
+      parentHash: document.parentHash ?? null,
+      document: document as unknown as Record<string, unknown>,
+      createdBy: 'test',
+    });
+    await waitFor(() => harness.router.table.policyHash === hash);
+    const refused = await post({ ...hello, switchyard: { category: 'finance' } });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatchObject({ code: 'no_eligible_model', param: 'switchyard.category' });
+    expect(String(refused.json.error?.message)).toBe(
+      `No model of "auto" can take requests of category "finance" (by hint): no model meets the route's constraints there: ${ALPHA} (expected quality 0.544 is below the route's minQuality 0.85)`,
+    );
+    const general = await post(hello);
+    expect(general.status).toBe(200);
+    expect(general.json.model).toBe(BETA);
   });
 
   it('stops routing to a model switched off in the catalog as soon as it is announced', async () => {

@@ -53,7 +53,7 @@ function resolveTarget(table: RoutingTable, model: string): Target {
   const direct = table.direct.get(model);
   if (direct) return { direct };
   if (table.disabled.has(model)) {
-    throw new SwitchyardError('model_not_found', `The model \`${model}\` is disabled. Enable it on the dashboard's leaderboard (or PATCH /api/models/{id}) to call it.`, {
+    throw new SwitchyardError('model_not_found', `The model \`${model}\` is disabled. Enable it again (PATCH /api/models/{id} with {"enabled": true}) to call it.`, {
       param: 'model',
       retryable: false,
     });
@@ -63,6 +63,11 @@ function resolveTarget(table: RoutingTable, model: string): Target {
     `The model \`${model}\` does not exist here. Use "auto", "auto:<route>" or a configured "provider/model" (GET /v1/models lists them).`,
     { param: 'model', retryable: false },
   );
+}
+
+/** `"auto"` or `"auto:<route>"`, as a client names the route. */
+function routeLabelOf(route: string): string {
+  return route === 'auto' ? '"auto"' : `"auto:${route}"`;
 }
 
 function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
@@ -217,6 +222,14 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     let categoryTable: CategoryTable;
     if (target.route) {
       const named = target.route.categories.get(category.category);
+      const closed = named ? undefined : target.route.closedCategories.get(category.category);
+      if (closed !== undefined) {
+        throw new SwitchyardError(
+          'no_eligible_model',
+          `No model of ${routeLabelOf(routeName)} can take requests of category "${category.category}" (by ${category.source}): ${closed}`,
+          { param: category.source === 'hint' ? 'switchyard.category' : 'model', retryable: false },
+        );
+      }
       categoryTable = named ?? target.route.fallbackCategory;
       // The record says which category routed: a hint the policy does not know is not a category.
       if (!named && category.source === 'hint') routing.unknownCategory = category.category;
@@ -238,7 +251,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     const selection = selectModels({
       weights,
       table: categoryTable,
-      routeLabel: target.route ? (routeName === 'auto' ? '"auto"' : `"auto:${routeName}"`) : `"${directId}"`,
+      routeLabel: target.route ? routeLabelOf(routeName) : `"${directId}"`,
       hints,
       needs: chat.needs,
       stream: chat.stream,
