@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { redisKeys } from '@switchyard/core';
+import { publishPolicy, unpinPolicy } from '@switchyard/db';
 import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harness';
 
 describe('route management routes', () => {
@@ -48,6 +50,20 @@ describe('route management routes', () => {
     expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/support', headers: auth })).statusCode).toBe(200);
     expect((await api.app.inject({ url: '/api/routes/support', headers: auth })).statusCode).toBe(404);
     expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/support', headers: auth })).statusCode).toBe(404);
+  });
+
+  it('says when a route change waits for a pinned policy, and tells routers at once', async () => {
+    await publishPolicy(api.database.db, { hash: 'pinned-1', schemaVersion: 1, parentHash: null, document: { schemaVersion: 1 }, createdBy: 'carol' }, { pinnedBy: 'carol' });
+    const subscriber = api.redis.redis.duplicate();
+    const announced: string[] = [];
+    await subscriber.subscribe(redisKeys(api.redis.prefix).policyChannel);
+    subscriber.on('message', (_channel, message: string) => announced.push(message));
+    const created = await api.app.inject({ method: 'POST', url: '/api/routes', headers: auth, payload: { name: 'later' } });
+    expect(created.json()).toMatchObject({ name: 'later', optimize: 'pinned', pinnedBy: 'carol' });
+    await vi.waitFor(() => expect(announced).toEqual(['routes:route later created']));
+    await subscriber.quit();
+    await unpinPolicy(api.database.db, 'carol');
+    expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/later', headers: auth })).json()).toMatchObject({ optimize: 'requested' });
   });
 
   it('validates names, weights and constraints', async () => {

@@ -71,8 +71,13 @@ export class RouteEditor {
     this.saving = true;
     this.error = null;
     try {
-      const answer = await sendJson<{ optimize?: string }>('PUT', `/api/routes/${this.draft.name}`, bodyOf(this.draft));
-      this.saved = answer.optimize === 'requested' ? 'Saved. The optimizer runs now and publishes a new policy if the weights move.' : 'Saved.';
+      const answer = await sendJson<{ optimize?: string; pinnedBy?: string }>('PUT', `/api/routes/${this.draft.name}`, bodyOf(this.draft));
+      this.saved =
+        answer.optimize === 'requested'
+          ? 'Saved. The optimizer runs now and publishes a new policy if the weights move.'
+          : answer.optimize === 'pinned'
+            ? `Saved. The current policy is pinned (by ${answer.pinnedBy ?? 'someone'}), so the optimizer publishes nothing until learning resumes on the Policy page. Meanwhile a new route serves by the cold-start rule (the cheapest eligible model) and an edited one keeps the pinned policy's weights.`
+            : 'Saved.';
       this.isNew = false;
       return true;
     } catch (error) {
