@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSystem, type RunningSystem } from '../support/system';
 import { launchBrowser, newPage, screenshot } from './browser-harness';
@@ -199,6 +199,10 @@ describe('dashboard in headless Chromium against npm start', () => {
     await page.getByRole('button', { name: 'Roll back to this' }).first().click();
     await page.getByRole('button', { name: 'Roll back', exact: true }).click();
     await pin.waitFor({ timeout: 15_000 });
+    // The diff follows the pointer: the version rolled back to, against the one it replaced.
+    const afterRollback = (await (await fetch(`${system.apiUrl}/api/policies`)).json()) as { currentHash: string; events: Array<{ hash: string }> };
+    await vi.waitFor(async () => expect(await page.getByTestId('diff-to').inputValue()).toBe(afterRollback.currentHash), { timeout: 15_000 });
+    expect(await page.getByTestId('diff-from').inputValue()).toBe(afterRollback.events.find((event) => event.hash !== afterRollback.currentHash)?.hash);
     await page.getByTestId('resume-learning').click();
     await pin.waitFor({ state: 'detached', timeout: 15_000 });
     expect(problems).toEqual([]);
