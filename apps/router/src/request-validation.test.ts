@@ -60,7 +60,10 @@ describe('parseHints', () => {
       fallback: true,
     });
     expect(() => parseHints({ min_quality: 3 }, {})).toThrow(/min_quality/);
-    expect(() => parseHints({ category: 'Not A Category' }, {})).toThrow(/category/);
+    // Category names are normalised as dataset categories are.
+    expect(parseHints({ category: 'Math Stuff' }, {}).category).toBe('math-stuff');
+    expect(parseHints(undefined, { 'x-switchyard-category': 'MATH' }).category).toBe('math');
+    expect(() => parseHints({ category: 42 }, {})).toThrow(/category/);
   });
 
   it('names the hint as the client sent it: the body field, or the header', () => {
@@ -75,7 +78,8 @@ describe('parseHints', () => {
     expect(paramOf({ min_quality: 3 }, {})).toBe('switchyard.min_quality | `switchyard.min_quality` must be a number in [0, 1], got 3');
     expect(paramOf(undefined, { 'x-switchyard-min-quality': '3' })).toBe('x-switchyard-min-quality | `x-switchyard-min-quality` must be a number in [0, 1], got "3"');
     expect(paramOf(undefined, { 'x-switchyard-fallback': 'maybe' })).toBe('x-switchyard-fallback | `x-switchyard-fallback` must be a boolean');
-    expect(paramOf({ category: 'Math' }, { 'x-switchyard-category': 'math' })).toMatch(/^switchyard.category \| /);
+    expect(paramOf({ category: '!!!' }, { 'x-switchyard-category': 'math' })).toMatch(/^switchyard.category \| /);
+    expect(paramOf({ maxcost: 1 }, {})).toBe('switchyard.maxcost | Unknown routing hint `switchyard.maxcost`. Hints: category, max_cost_per_mtok, max_cost_usd, max_ttft_ms, min_quality, only, exclude, fallback');
     expect(paramOf(undefined, { 'x-switchyard-only': 'a/b' })).toBe('no error');
   });
 });

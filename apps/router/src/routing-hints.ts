@@ -3,7 +3,7 @@
  * (the body wins when both set one). Hints only narrow what the route allows.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { categorySchema, SwitchyardError } from '@switchyard/core';
+import { normalizeCategoryName, SwitchyardError } from '@switchyard/core';
 
 export interface RoutingHints {
   category?: string;
@@ -16,6 +16,9 @@ export interface RoutingHints {
   /** `false`: try only the drawn model. */
   fallback: boolean;
 }
+
+/** The keys of the `switchyard` body object. */
+const hintKeys = new Set(['category', 'max_cost_per_mtok', 'max_cost_usd', 'max_ttft_ms', 'min_quality', 'only', 'exclude', 'fallback']);
 
 const headerNames = [
   'x-switchyard-category',
@@ -78,13 +81,16 @@ export function parseHints(body: Record<string, unknown> | undefined, headers: I
     param = headerName;
     return header(headers, headerName);
   };
+  for (const key of Object.keys(source)) {
+    if (!hintKeys.has(key)) throw bad(`switchyard.${key}`, `Unknown routing hint \`switchyard.${key}\`. Hints: ${[...hintKeys].join(', ')}`);
+  }
   const hints: RoutingHints = { fallback: true };
   const category = pick('category', 'x-switchyard-category');
   if (category !== undefined) {
-    if (!categorySchema.safeParse(category).success) {
-      throw bad(param, `\`${param}\` must be a lower-case category name like "math"`);
-    }
-    hints.category = category as string;
+    // Named as datasets name them: "Math" is `math`, "Math Stuff" is `math-stuff`.
+    const name = typeof category === 'string' ? normalizeCategoryName(category) : undefined;
+    if (name === undefined) throw bad(param, `\`${param}\` must be a category name like "math"`);
+    hints.category = name;
   }
   const maxCostPerMTok = positiveNumber(pick('max_cost_per_mtok', 'x-switchyard-max-cost-per-mtok'), param);
   if (maxCostPerMTok !== undefined) hints.maxCostPerMTok = maxCostPerMTok;

@@ -142,6 +142,9 @@ function noEligibleModel(input: SelectionInput): SwitchyardError {
     groups.set(exclusion.reason, list);
   }
   const parts = [...groups].map(([reason, models]) => `${hintValue(input, reason)} excluded ${models.join(', ')}`);
+  // A model `only` names that is not here at all (unknown, disabled, or not a candidate of the route).
+  const absent = input.hints.only?.filter((id) => !input.table.entries.some((entry) => entry.id === id)) ?? [];
+  if (absent.length > 0) parts.push(`only names ${absent.join(', ')}, which ${absent.length === 1 ? 'is' : 'are'} not among them (unknown, disabled or not a candidate)`);
   const only = groups.size === 1 ? [...groups.keys()][0] : undefined;
   const param =
     only === 'content' || only === 'context_length'

@@ -55,6 +55,8 @@ describe('eligibility', { timeout: 30_000 }, () => {
     expect(String(capped.json.error?.message)).toMatch(/^No model of "sim-openai\/gamma" can take this request: max_cost_usd 1e-9 excluded sim-openai\/gamma \(est\. \$/);
     const outside = await post({ ...hello, model: GAMMA, switchyard: { only: [BETA] } });
     expect(String(outside.json.error?.message)).toContain(`only [${BETA}] excluded ${GAMMA}`);
+    const unknown = await post({ ...hello, switchyard: { only: ['nope/x'] } });
+    expect(String(unknown.json.error?.message)).toMatch(/; only names nope\/x, which is not among them \(unknown, disabled or not a candidate\)$/);
     expect((await post({ ...hello, model: GAMMA, switchyard: { only: [GAMMA] } })).status).toBe(200);
   });
 

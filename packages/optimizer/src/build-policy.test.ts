@@ -59,7 +59,7 @@ describe('buildPolicy', () => {
     expect(everyFloor.models.every((entry) => entry.weight >= 0.02 - 1e-9)).toBe(true);
     expect(a.routes.auto!.categories.general).toBeDefined();
     expect(a.routes.auto!.why).toMatch(/For math, .+ takes \d+%/);
-    expect(a.routes.auto!.excluded).toEqual([{ model: 'openai/off', reason: 'disabled in config' }]);
+    expect(a.routes.auto!.excluded).toEqual([{ model: 'openai/off', reason: 'disabled' }]);
     const pro = math.models.find((entry) => entry.model === 'anthropic/pro')!;
     expect(pro.evidence.evalSamples).toBe(50);
     expect(pro.evidence.sources).toContain('eval:gsm8k_test');
@@ -220,7 +220,7 @@ describe('coldStartPolicy', () => {
     expect(policy.routes.capped!.excluded.map((entry) => entry.model)).toEqual(['anthropic/pro']);
     const listed = coldStartPolicy([route({ candidates: ['openai/off', 'groq/fast', 'nope/x'] })], models);
     expect(listed.routes.auto!.excluded).toEqual([
-      { model: 'openai/off', reason: 'disabled in config' },
+      { model: 'openai/off', reason: 'disabled' },
       { model: 'nope/x', reason: 'not in the model catalog' },
     ]);
     expect(listed.routes.auto!.categories.general!.models.map((entry) => [entry.model, entry.weight])).toEqual([['groq/fast', 1]]);

@@ -37,7 +37,7 @@ export function coldStartPolicy(routes: readonly RouteConfig[], models: readonly
         continue;
       }
       if (!model.enabled) {
-        excluded.push({ model: id, reason: 'disabled in config' });
+        excluded.push({ model: id, reason: 'disabled' });
         continue;
       }
       const blended = blendedPricePerMTok(model.price);

@@ -75,7 +75,7 @@ export function constraintViolation(
   belief: ModelBelief,
   hasQualityEvidence: boolean,
 ): string | null {
-  if (!model.enabled) return 'disabled in config';
+  if (!model.enabled) return 'disabled';
   if (constraints.maxCostPerMTok !== undefined) {
     const blended = blendedPricePerMTok(model.price);
     if (blended > constraints.maxCostPerMTok) {
