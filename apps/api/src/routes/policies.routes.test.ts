@@ -46,6 +46,7 @@ describe('policy routes', () => {
     const history = (await api.app.inject({ url: '/api/policies', headers: auth })).json();
     expect(history.items.map((item: { hash: string }) => item.hash)).toEqual([secondHash, firstHash]);
     expect(history.currentHash).toBe(secondHash);
+    expect(history.items[1]).toEqual({ hash: firstHash, schemaVersion: 1, parentHash: null, createdBy: 'alice', note: 'first', createdAt: expect.any(String), publishedAt: expect.any(String) });
     expect(history.events[1]).toMatchObject({ hash: firstHash, action: 'publish', actor: 'alice' });
 
     const diff = (await api.app.inject({ url: `/api/policies/diff?from=${firstHash}`, headers: auth })).json();

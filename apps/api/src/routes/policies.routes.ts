@@ -88,7 +88,16 @@ export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQu
   ]);
   const items = rows.slice(0, query.limit);
   return {
-    items,
+    // camelCase, as every other answer of the API (and GET /api/policies/:hash without its document).
+    items: items.map((row) => ({
+      hash: row.hash,
+      schemaVersion: row.schema_version,
+      parentHash: row.parent_hash,
+      createdBy: row.created_by,
+      note: row.note,
+      createdAt: row.created_at,
+      publishedAt: row.published_at,
+    })),
     currentHash: current?.hash ?? null,
     pin: pin ? { hash: pin.hash, by: pin.by, at: pin.at } : null,
     events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
