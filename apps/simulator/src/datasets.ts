@@ -105,7 +105,8 @@ export function loadDatasetDirs(dirs: readonly string[]): DatasetItem[] {
 }
 
 /** Read uploaded items from Switchyard's database; a missing table just means none yet. */
-export async function loadDatabaseItems(pool: pg.Pool): Promise<DatasetItem[]> {
+/** Every uploaded item that parses, and how many rows were read (parsing or not). */
+export async function loadDatabaseItems(pool: pg.Pool): Promise<{ items: DatasetItem[]; rows: number }> {
   try {
     const result = await pool.query<{ item_id: string; input: unknown; ideal: unknown; grader: string; category: string; choices: unknown }>(
       'select item_id, input, ideal, grader, category, choices from dataset_items',
@@ -115,9 +116,20 @@ export async function loadDatabaseItems(pool: pg.Pool): Promise<DatasetItem[]> {
       const parsed = datasetItemSchema.safeParse({ ...row, id: row.item_id });
       if (parsed.success) items.push(parsed.data);
     }
-    return items;
+    return { items, rows: result.rows.length };
   } catch (error) {
-    if ((error as { code?: string }).code === '42P01') return [];
+    if ((error as { code?: string }).code === '42P01') return { items: [], rows: 0 };
+    throw error;
+  }
+}
+
+/** How many uploaded items the database holds (a cheap check whether a full read is due). */
+export async function countDatabaseItems(pool: pg.Pool): Promise<number> {
+  try {
+    const result = await pool.query<{ count: string }>('select count(*) as count from dataset_items');
+    return Number(result.rows[0]?.count ?? 0);
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return 0;
     throw error;
   }
 }

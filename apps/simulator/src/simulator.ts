@@ -17,7 +17,7 @@ import { seededRandom } from '@switchyard/core';
 import { loadFleet, type Fleet, type FleetModel } from '@switchyard/providers';
 import { composeOutcome, type SimOutcome, type SimRequest } from './answers';
 import { registerControlRoutes } from './control';
-import { createDatabasePool, DatasetIndex, loadDatabaseItems, loadDatasetDirs } from './datasets';
+import { countDatabaseItems, createDatabasePool, DatasetIndex, loadDatabaseItems, loadDatasetDirs } from './datasets';
 import { drawFault, parseFaultHeader, FAULT_HEADER, type Fault } from './faults';
 import { streamPlan, type StreamPiece } from './pacing';
 import { FleetState } from './fleet-state';
@@ -64,6 +64,8 @@ export interface RunningSimulator extends Simulator {
 
 /** Longest a "timeout" fault holds a connection before dropping it. */
 const HANG_LIMIT_MS = 10 * 60_000;
+/** How often a prompt no item matches may trigger a check for newly uploaded items. */
+const MISS_CHECK_MS = 1_000;
 const NEVER_ABORTED = new AbortController().signal;
 
 /** One chat call, decided (outcome, fault, time to first token) and ready to be answered. */
@@ -102,13 +104,40 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
     logController: new LogController({ disableRequestLogging: true }),
   });
 
-  const refreshDatasets = async (): Promise<void> => {
-    if (!pool) return;
-    try {
-      datasets.replaceDatabaseItems(await loadDatabaseItems(pool));
-    } catch (error) {
-      app.log.warn({ err: error }, 'simulator: could not read uploaded dataset items');
-    }
+  let refreshing: Promise<void> | undefined;
+  let loadedRows = 0;
+  const refreshDatasets = (): Promise<void> => {
+    if (!pool) return Promise.resolve();
+    const source = pool;
+    // Concurrent callers share one read.
+    refreshing ??= (async () => {
+      try {
+        const loaded = await loadDatabaseItems(source);
+        datasets.replaceDatabaseItems(loaded.items);
+        loadedRows = loaded.rows;
+      } catch (error) {
+        app.log.warn({ err: error }, 'simulator: could not read uploaded dataset items');
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  };
+  /**
+   * The item a prompt comes from. A prompt no item matches may be from a dataset uploaded since
+   * the last read: check (at most every MISS_CHECK_MS) and read again before answering it as unknown,
+   * so a new dataset's first eval is not answered with filler (and its zeros reused later).
+   */
+  let checkedAt = 0;
+  const matchItem = async (lastText: string, fullText: string) => {
+    const item = datasets.match(lastText, fullText);
+    if (item || !pool || Date.now() - checkedAt < MISS_CHECK_MS) return item;
+    checkedAt = Date.now();
+    // A count first: ordinary prompts miss all the time, and a full read is only due when items were added.
+    const count = await countDatabaseItems(pool).catch(() => loadedRows);
+    if (count === loadedRows) return item;
+    await refreshDatasets();
+    return datasets.match(lastText, fullText);
   };
   if (options.databaseUrl) {
     pool = createDatabasePool(options.databaseUrl);
@@ -186,7 +215,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Si
         break;
     }
 
-    const item = datasets.match(sim.lastText, sim.texts.join('\n'));
+    const item = await matchItem(sim.lastText, sim.texts.join('\n'));
     const callId = `call_sim${nextId()}`;
     const outcome = composeOutcome(sim, { model, seed, item, random, callId });
     const context: StreamContext = {

@@ -52,12 +52,14 @@ describe('uploaded dataset items', () => {
     expect(content.endsWith('Answer: 51')).toBe(correct);
   });
 
-  it('picks up items uploaded after start on refresh', async () => {
+  it('answers an item uploaded after start at its first prompt, without waiting for the periodic read', async () => {
+    await simulator.app.inject({ method: 'POST', url: '/control/models/numeric-7b', headers: { authorization: `Bearer ${TEST_CONTROL_TOKEN}` }, payload: { skill: 1 } });
+    // Past the one-second spacing of checks after a miss (the first test's prompts matched, but be safe).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const question = 'A train has 12 cars of 10 seats. How many seats? End with "Answer: <number>".';
     await insertItem('upload-2', question, '120');
-    expect(await ask(question)).not.toMatch(/Answer:/);
-    await simulator.app.inject({ method: 'POST', url: '/control/models/numeric-7b', headers: { authorization: `Bearer ${TEST_CONTROL_TOKEN}` }, payload: { skill: 1 } });
-    await simulator.refreshDatasets();
     expect(await ask(question)).toMatch(/\nAnswer: 120$/);
+    // An ordinary prompt still gets an ordinary answer.
+    expect(await ask('Tell me about trains.')).not.toMatch(/Answer:/);
   });
 });
