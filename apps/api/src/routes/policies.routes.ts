@@ -54,8 +54,8 @@ const exportQuery = z.object({
  */
 const storedDocument = (row: PolicyRow): PolicyDocumentInput => row.document as PolicyDocumentInput;
 
-/** A policy version as GET /api/policies/current and /api/policies/:hash answer it. */
-export function versionView(row: PolicyRow) {
+/** A policy version without its document, as GET /api/policies lists it. */
+function versionSummary(row: Omit<PolicyRow, 'document'>) {
   return {
     hash: row.hash,
     schemaVersion: row.schema_version,
@@ -64,8 +64,12 @@ export function versionView(row: PolicyRow) {
     note: row.note,
     createdAt: row.created_at,
     publishedAt: row.published_at,
-    document: storedDocument(row),
   };
+}
+
+/** A policy version as GET /api/policies/current and /api/policies/:hash answer it. */
+export function versionView(row: PolicyRow) {
+  return { ...versionSummary(row), document: storedDocument(row) };
 }
 
 /** A version by hash, or the current one for `current`; 404 when there is none. */
@@ -88,16 +92,7 @@ export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQu
   ]);
   const items = rows.slice(0, query.limit);
   return {
-    // camelCase, as every other answer of the API (and GET /api/policies/:hash without its document).
-    items: items.map((row) => ({
-      hash: row.hash,
-      schemaVersion: row.schema_version,
-      parentHash: row.parent_hash,
-      createdBy: row.created_by,
-      note: row.note,
-      createdAt: row.created_at,
-      publishedAt: row.published_at,
-    })),
+    items: items.map(versionSummary),
     currentHash: current?.hash ?? null,
     pin: pin ? { hash: pin.hash, by: pin.by, at: pin.at } : null,
     events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
