@@ -219,6 +219,10 @@ describe('dashboard in headless Chromium against npm start', () => {
       expect(await hint.evaluate((input: HTMLInputElement) => input.checkValidity())).toBe(true);
     }
     await hint.fill('');
+    // The category hints offered are the policy's categories, not a fixed list.
+    const policy = (await (await fetch(`${system.apiUrl}/api/policies/current`)).json()) as { document: { routes: Record<string, { categories: Record<string, unknown> }> } };
+    const policyCategories = [...new Set(['general', ...Object.values(policy.document.routes).flatMap((route) => Object.keys(route.categories))])].sort();
+    await vi.waitFor(async () => expect(await page.getByLabel('Category hint').locator('option').allTextContents()).toEqual(['let the router decide', ...policyCategories]), { timeout: 15_000 });
     await page.getByLabel('Prompt').fill('What is 17 times 23?');
     await page.getByRole('button', { name: 'Send' }).click();
     const routed = page.getByTestId('routed-model');
