@@ -102,7 +102,7 @@ export async function processOptimize(context: OptimizeContext, options: { now?:
   }
   // A fixed seed: the same evidence gives the same weights, so Monte Carlo noise alone never causes a publish.
   const candidate = buildPolicy({ ...input, seed: options.seed ?? 1 });
-  const decision = shouldPublish(input.parent, candidate, context.config.optimizer.publishThreshold);
+  const decision = shouldPublish(input.parent, candidate, context.config.optimizer.publishThreshold, context.config.optimizer.publishMinGain);
   if (!decision.publish) {
     context.logger.debug({ reason: decision.reason }, 'optimize: no material change, not publishing');
     return { published: false, reason: decision.reason, hash: null, previousHash: parentHash, evidence };

@@ -165,8 +165,10 @@ export const optimizerConfigSchema = z.object({
   explorationFloor: z.number().min(0).max(0.2).default(0.02),
   /** How many live samples an offline eval result is worth as a prior. */
   evalPriorSamples: z.number().positive().default(50),
-  /** Publish only when some weight moved by more than this (L1 per route/category). */
+  /** Publish only when some weight moved by more than this (L1 per route/category)… */
   publishThreshold: z.number().min(0).default(0.05),
+  /** …and the move raises some route/category's expected utility (quality units) by at least this. */
+  publishMinGain: z.number().min(0).default(0.005),
   monteCarloSamples: z.number().int().positive().default(2000),
   /** Opt-in: share of live responses graded by an LLM judge. */
   judgeSampleRate: z.number().min(0).max(1).default(0),

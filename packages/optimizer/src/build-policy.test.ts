@@ -241,6 +241,17 @@ describe('shouldPublish', () => {
     const decision = shouldPublish(base, moved, 0.05);
     expect(decision.publish).toBe(true);
     expect(decision.reason).toMatch(/weights moved by up to 0\.400/);
+    // With a minimum gain: moving traffic to the better model is published, away from it is not,
+    // and nor is trading traffic between two models of the same expected utility.
+    const [top, second] = [math.models[0]!, math.models[1]!];
+    expect(top.expected.utility!).toBeGreaterThan(second.expected.utility!);
+    expect(shouldPublish(moved, base, 0.05, 0.005)).toMatchObject({ publish: true, reason: expect.stringMatching(/expected utility \+0\.\d+ in auto\/math/) });
+    expect(shouldPublish(base, moved, 0.05, 0.005)).toMatchObject({ publish: false, reason: expect.stringMatching(/nearly tied/) });
+    const tied = structuredClone(moved);
+    for (const entry of tied.routes.auto!.categories.math!.models) entry.expected.utility = 0.5;
+    const tiedBase = structuredClone(base);
+    for (const entry of tiedBase.routes.auto!.categories.math!.models) entry.expected.utility = 0.5;
+    expect(shouldPublish(tiedBase, tied, 0.05, 0.005).publish).toBe(false);
     const jitter = structuredClone(base);
     jitter.routes.auto!.categories.math!.models[0]!.weight -= 0.01;
     jitter.routes.auto!.categories.math!.models[1]!.weight += 0.01;

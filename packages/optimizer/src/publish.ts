@@ -5,8 +5,13 @@
  * two weight vectors. The candidate is published when there is no current policy, when a
  * route or a model appears or disappears, when a route's objective or constraints changed,
  * when the classifier's categories or its calibration changed materially or a classifier
- * appeared, or when some (route, category) moved more than `threshold` of its traffic. Small Monte Carlo jitter and
- * refreshed contextual coefficients alone do not cause a publish.
+ * appeared, or when some (route, category) moved more than `threshold` of its traffic and
+ * that move is worth it: under the candidate's own estimates, routing by the candidate's weights
+ * instead of the current ones must raise some (route, category)'s expected utility by at least
+ * `minGain`. Weights swinging between models that are nearly tied (young evidence, Thompson
+ * draws) move a lot of traffic for no expected gain, and are not published; a model that
+ * degrades or a better one found is. Small Monte Carlo jitter and refreshed contextual
+ * coefficients alone do not cause a publish either.
  */
 import { canonicalize, diffPolicies, type PolicyDiff, type PolicyDocument } from '@switchyard/policy';
 
@@ -64,7 +69,27 @@ function categoryChange(current: PolicyDocument, candidate: PolicyDocument): str
   return `categories changed (added: ${added.join(', ') || 'none'}; removed: ${removed.join(', ') || 'none'})`;
 }
 
-export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number): PublishDecision {
+/**
+ * The largest expected-utility gain, over the (route, category) cells both policies have, of
+ * routing by the candidate's weights rather than the current ones, both valued with the
+ * candidate's utility estimates.
+ */
+function largestGain(current: PolicyDocument, candidate: PolicyDocument): { gain: number; cell: string | null } {
+  let best = { gain: -Infinity, cell: null as string | null };
+  for (const [routeName, route] of Object.entries(candidate.routes)) {
+    for (const [categoryName, category] of Object.entries(route.categories)) {
+      const before = current.routes[routeName]?.categories[categoryName];
+      if (!before) continue;
+      const weightBefore = new Map(before.models.map((entry) => [entry.model, entry.weight]));
+      let gain = 0;
+      for (const entry of category.models) gain += (entry.weight - (weightBefore.get(entry.model) ?? 0)) * (entry.expected.utility ?? entry.expected.quality);
+      if (gain > best.gain) best = { gain, cell: `${routeName}/${categoryName}` };
+    }
+  }
+  return best;
+}
+
+export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number, minGain = 0): PublishDecision {
   if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
   const diff = diffPolicies(current, candidate);
   if (diff.routesAdded.length > 0 || diff.routesRemoved.length > 0) {
@@ -92,10 +117,18 @@ export function shouldPublish(current: PolicyDocument | null, candidate: PolicyD
   const calibration = calibrationChange(current.classifier, candidate.classifier);
   if (calibration) return { publish: true, reason: calibration, diff };
   if (diff.maxL1 > threshold) {
+    const { gain, cell } = largestGain(current, candidate);
+    if (gain < minGain) {
+      return {
+        publish: false,
+        reason: `weights moved by up to ${diff.maxL1.toFixed(3)} (L1), but the expected utility would rise by at most ${Math.max(0, gain).toFixed(4)} (< ${minGain}): the models traded are nearly tied`,
+        diff,
+      };
+    }
     const top = diff.weightChanges[0];
     return {
       publish: true,
-      reason: `weights moved by up to ${diff.maxL1.toFixed(3)} (L1) > threshold ${threshold}${top ? `; largest: ${top.route}/${top.category} ${top.model} ${top.from.toFixed(3)} → ${top.to.toFixed(3)}` : ''}`,
+      reason: `weights moved by up to ${diff.maxL1.toFixed(3)} (L1) > threshold ${threshold}, expected utility +${gain.toFixed(4)} in ${cell}${top ? `; largest: ${top.route}/${top.category} ${top.model} ${top.from.toFixed(3)} → ${top.to.toFixed(3)}` : ''}`,
       diff,
     };
   }
