@@ -48,6 +48,11 @@ export interface CategoryTable {
   expected: Array<ExpectedOutcome | undefined>;
   /** `{model, weight}` list for decision records; shared, never mutated. */
   candidates: Array<{ model: string; weight: number }>;
+  /**
+   * The smallest context window and output limit among the entries (Infinity when none is
+   * known): a request within both skips the per-model limit checks, and the tokenizer.
+   */
+  limits: { contextWindow: number; maxOutputTokens: number };
   /** Per-prompt adjustment of the weights, when the policy has a contextual model here. */
   contextual?: { policy: ContextualPolicy; entryIndex: Int32Array } | undefined;
 }
@@ -115,9 +120,20 @@ function modelEntries(providerSet: CompileInput['providerSet'], disabled: Readon
   return entries;
 }
 
+/** The smallest known context window and output limit of `entries`. */
+function limitsOf(entries: readonly ModelEntry[]): CategoryTable['limits'] {
+  let contextWindow = Infinity;
+  let maxOutputTokens = Infinity;
+  for (const entry of entries) {
+    if (entry.contextWindow !== undefined) contextWindow = Math.min(contextWindow, entry.contextWindow);
+    if (entry.maxOutputTokens !== undefined) maxOutputTokens = Math.min(maxOutputTokens, entry.maxOutputTokens);
+  }
+  return { contextWindow, maxOutputTokens };
+}
+
 /** A one-model table for direct requests to `entry`, with the expectations `expected` has for it. */
 function directTable(entry: ModelEntry, expected: ExpectedOutcome | undefined): CategoryTable {
-  return { category: '', entries: [entry], weights: [1], expected: [expected], candidates: [{ model: entry.id, weight: 1 }] };
+  return { category: '', entries: [entry], weights: [1], expected: [expected], candidates: [{ model: entry.id, weight: 1 }], limits: limitsOf([entry]) };
 }
 
 /** Why a route of the policy has no model: its exclusions, or that it has no candidate. */
@@ -150,6 +166,7 @@ function policyCategory(
     weights,
     expected: order.map((id) => (coldStart ? undefined : weightOf.get(id)?.expected)),
     candidates: entries.map((entry, index) => ({ model: entry.id, weight: weights[index] as number })),
+    limits: limitsOf(entries),
     contextual: contextual
       ? { policy: contextual, entryIndex: Int32Array.from(contextual.models.map((model) => order.indexOf(model.model))) }
       : undefined,

@@ -22,6 +22,7 @@ const table: CategoryTable = {
     { quality: 0.4, costPerRequestUsd: 0.0002, ttftP50Ms: 100, ttftP95Ms: null, latencyP50Ms: null, latencyP95Ms: null },
   ],
   candidates: [],
+  limits: { contextWindow: Infinity, maxOutputTokens: Infinity },
 };
 
 const noNeeds: ContentNeeds = { vision: false, audio: false, file: false, tools: false };

@@ -57,6 +57,15 @@ type Exclusion =
   | 'context_length'
   | 'max_tokens';
 
+/** The request parameter to blame when one kind of exclusion ruled out every model (hints otherwise). */
+const PARAM_OF: Partial<Record<Exclusion, string>> = {
+  content: 'messages',
+  context_length: 'messages',
+  tools: 'tools',
+  streaming: 'stream',
+  max_tokens: 'max_tokens',
+};
+
 function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion; detail?: string } | undefined {
   const entry = input.table.entries[index] as ModelEntry;
   const { hints, needs } = input;
@@ -146,16 +155,7 @@ function noEligibleModel(input: SelectionInput): SwitchyardError {
   const absent = input.hints.only?.filter((id) => !input.table.entries.some((entry) => entry.id === id)) ?? [];
   if (absent.length > 0) parts.push(`only names ${absent.join(', ')}, which ${absent.length === 1 ? 'is' : 'are'} not among them (unknown, disabled or not a candidate)`);
   const only = groups.size === 1 ? [...groups.keys()][0] : undefined;
-  const param =
-    only === 'content' || only === 'context_length'
-      ? 'messages'
-      : only === 'tools'
-        ? 'tools'
-        : only === 'streaming'
-          ? 'stream'
-          : only === 'max_tokens'
-            ? 'max_tokens'
-            : 'switchyard';
+  const param = (only && PARAM_OF[only]) ?? 'switchyard';
   const category = input.table.category ? ` (category "${input.table.category}")` : '';
   return new SwitchyardError('no_eligible_model', `No model of ${input.routeLabel}${category} can take this request: ${parts.join('; ')}`, { param, retryable: false });
 }

@@ -20,7 +20,7 @@ import { decideCategory } from '../category';
 import { contextualWeights } from '../contextual-weights';
 import { drawFromRequestId } from '../deterministic-draw';
 import { chatWithFailover, openStreamWithFailover, type FailoverContext } from '../failover';
-import { validateChatBody } from '../request-validation';
+import { validateChatBody, type ValidatedChat } from '../request-validation';
 import type { RouterContext, RoutingState } from '../router-context';
 import { hasHints, noHints, parseHints } from '../routing-hints';
 import type { CategoryTable, ModelEntry, RouteTable, RoutingTable } from '../routing-table';
@@ -65,19 +65,25 @@ function resolveTarget(table: RoutingTable, model: string): Target {
   );
 }
 
+/** The request's prompt tokens, estimated once on first use. */
+function requestTokenEstimate(request: ValidatedChat['request']): () => number {
+  let estimate: number | undefined;
+  return () => (estimate ??= estimateRequestTokens(request));
+}
+
 /** `"auto"` or `"auto:<route>"`, as a client names the route. */
 function routeLabelOf(route: string): string {
   return route === 'auto' ? '"auto"' : `"auto:${route}"`;
 }
 
 function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
-  if (source === 'direct') return 'direct';
+  const unknown = routing.unknownCategory ? `; hinted category "${routing.unknownCategory}" is not in the policy` : '';
+  if (source === 'direct') return `direct${unknown}`;
   let reason = `weight ${formatWeight(selection.weight)} of ${selection.eligible} eligible`;
   if (source === 'cold-start') reason = `cold-start; ${reason}`;
   if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
   if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
-  if (routing.unknownCategory) reason += `; hinted category "${routing.unknownCategory}" is not in the policy`;
-  return reason;
+  return reason + unknown;
 }
 
 function withFallbackReason(reason: string, routing: RoutingState): string {
@@ -244,10 +250,12 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     routing.candidates = categoryTable.candidates;
     const weights = categoryTable.contextual ? contextualWeights(categoryTable, chat.promptText) : undefined;
     const outputTokens = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? 0;
-    let requestTokens: number | undefined;
-    // Tokenized once, and only when a hint or a model's context window needs it.
-    const tokens = (): number => (requestTokens ??= estimateRequestTokens(chat.request));
+    // A BPE token is at least one byte, so the body's size bounds the prompt's tokens: a request
+    // within every model's limits (the common case) builds no context and never tokenizes.
     const bodyBytes = Number(request.headers['content-length']);
+    const bound = (Number.isFinite(bodyBytes) ? bodyBytes : Infinity) + outputTokens;
+    const limits = categoryTable.limits;
+    const tokens = bound > limits.contextWindow || outputTokens > limits.maxOutputTokens || hints.maxCostUsd !== undefined ? requestTokenEstimate(chat.request) : undefined;
     const selection = selectModels({
       weights,
       table: categoryTable,
@@ -258,10 +266,11 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       allowedModels: apiKey?.models,
       draw: drawFromRequestId(request.id),
       isOpen,
-      // A BPE token is at least one byte, so the body's size bounds the prompt's tokens.
-      context: { bound: (Number.isFinite(bodyBytes) ? bodyBytes : Infinity) + outputTokens, tokens: () => tokens() + outputTokens, outputTokens },
-      // Only a `max_cost_usd` hint needs the cost estimate; the common path builds no closure.
-      ...(hints.maxCostUsd === undefined
+      ...(tokens === undefined || (bound <= limits.contextWindow && outputTokens <= limits.maxOutputTokens)
+        ? {}
+        : { context: { bound, tokens: () => tokens() + outputTokens, outputTokens } }),
+      // Only a `max_cost_usd` hint needs the cost estimate.
+      ...(tokens === undefined || hints.maxCostUsd === undefined
         ? {}
         : {
             estimateCostUsd: (entry: ModelEntry) => {
@@ -271,12 +280,8 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
             },
           }),
     });
-    if (target.route) {
-      routing.reason = reasonOf(routing, selection, target.route.source);
-      if (weights) routing.reason += '; contextual';
-    } else if (routing.unknownCategory) {
-      routing.reason = `direct; hinted category "${routing.unknownCategory}" is not in the policy`;
-    }
+    routing.reason = reasonOf(routing, selection, target.route ? target.route.source : 'direct');
+    if (weights) routing.reason += '; contextual';
     routing.chosen = (selection.chain[0] as ModelEntry).id;
     const failover: FailoverContext = {
       breakers,
