@@ -58,17 +58,6 @@ function calibrationChange(before: PolicyDocument['classifier'], after: PolicyDo
   return ratio >= 2 || ratio <= 0.5 ? `the classifier's temperature moved (${before.temperature} → ${after.temperature})` : null;
 }
 
-/** Categories that appeared in or left the routes (each of their models would otherwise read as a model change). */
-function categoryChange(current: PolicyDocument, candidate: PolicyDocument): string | null {
-  const names = (document: PolicyDocument) => new Set(Object.values(document.routes).flatMap((route) => Object.keys(route.categories)));
-  const before = names(current);
-  const after = names(candidate);
-  const added = [...after].filter((name) => !before.has(name)).sort();
-  const removed = [...before].filter((name) => !after.has(name)).sort();
-  if (added.length === 0 && removed.length === 0) return null;
-  return `categories changed (added: ${added.join(', ') || 'none'}; removed: ${removed.join(', ') || 'none'})`;
-}
-
 /**
  * The largest expected-utility gain, over the (route, category) cells both policies have, of
  * routing by the candidate's weights rather than the current ones, both valued with the
@@ -95,8 +84,10 @@ export function shouldPublish(current: PolicyDocument | null, candidate: PolicyD
   if (diff.routesAdded.length > 0 || diff.routesRemoved.length > 0) {
     return { publish: true, reason: `routes changed (added: ${diff.routesAdded.join(', ') || 'none'}; removed: ${diff.routesRemoved.join(', ') || 'none'})`, diff };
   }
-  const categories = categoryChange(current, candidate);
-  if (categories) return { publish: true, reason: categories, diff };
+  // Categories that appeared or left, named as such (each of their models would otherwise read as a model change).
+  if (diff.categoriesAdded.length > 0 || diff.categoriesRemoved.length > 0) {
+    return { publish: true, reason: `categories changed (added: ${diff.categoriesAdded.join(', ') || 'none'}; removed: ${diff.categoriesRemoved.join(', ') || 'none'})`, diff };
+  }
   if (diff.modelsAdded.length > 0 || diff.modelsRemoved.length > 0) {
     const changes = [...describeCells('+', diff.modelsAdded), ...describeCells('−', diff.modelsRemoved)];
     const shown = changes.slice(0, MAX_MODELS_NAMED).join('; ');

@@ -14,6 +14,9 @@ export interface PolicyDiff {
   modelsRemoved: Array<{ route: string; category: string; model: string; weight: number }>;
   routesAdded: string[];
   routesRemoved: string[];
+  /** Category names in some route of one version and in no route of the other. */
+  categoriesAdded: string[];
+  categoriesRemoved: string[];
   /** Largest total absolute weight movement (L1) of any (route, category). */
   maxL1: number;
 }
@@ -28,16 +31,24 @@ function weights(policy: PolicyDocument): Map<string, Map<string, number>> {
   return out;
 }
 
-/** What moved between two policy versions: weights, models added/removed, routes added/removed. */
+function categoryNames(policy: PolicyDocument): Set<string> {
+  return new Set(Object.values(policy.routes).flatMap((route) => Object.keys(route.categories)));
+}
+
+/** What moved between two policy versions: weights, models, categories and routes added/removed. */
 export function diffPolicies(before: PolicyDocument, after: PolicyDocument, epsilon = 1e-4): PolicyDiff {
   const a = weights(before);
   const b = weights(after);
+  const categoriesBefore = categoryNames(before);
+  const categoriesAfter = categoryNames(after);
   const diff: PolicyDiff = {
     weightChanges: [],
     modelsAdded: [],
     modelsRemoved: [],
     routesAdded: Object.keys(after.routes).filter((route) => !(route in before.routes)),
     routesRemoved: Object.keys(before.routes).filter((route) => !(route in after.routes)),
+    categoriesAdded: [...categoriesAfter].filter((name) => !categoriesBefore.has(name)).sort(),
+    categoriesRemoved: [...categoriesBefore].filter((name) => !categoriesAfter.has(name)).sort(),
     maxL1: 0,
   };
   for (const key of new Set([...a.keys(), ...b.keys()])) {

@@ -48,5 +48,10 @@ describe('policy document', () => {
     ]);
     expect(diff.modelsAdded).toEqual([{ route: 'auto', category: 'general', model: 'sim-gemini/flash', weight: 0.2 }]);
     expect(diff.maxL1).toBeCloseTo(0.6);
+    expect(diff).toMatchObject({ categoriesAdded: [], categoriesRemoved: [] });
+    const grown = structuredClone(after);
+    grown.routes.auto!.categories.legal = structuredClone(general);
+    expect(diffPolicies(before, grown)).toMatchObject({ categoriesAdded: ['legal'], categoriesRemoved: [] });
+    expect(diffPolicies(grown, before)).toMatchObject({ categoriesAdded: [], categoriesRemoved: ['legal'] });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { largestShift, trafficMoved } from './policy-diff';
 import type { PolicyDiff } from './types';
 
-const empty: PolicyDiff = { weightChanges: [], modelsAdded: [], modelsRemoved: [], routesAdded: [], routesRemoved: [], maxL1: 0 };
+const empty: PolicyDiff = { weightChanges: [], modelsAdded: [], modelsRemoved: [], routesAdded: [], routesRemoved: [], categoriesAdded: [], categoriesRemoved: [], maxL1: 0 };
 
 describe('trafficMoved', () => {
   it('is half the L1 distance, so it never reads over 100%', () => {
