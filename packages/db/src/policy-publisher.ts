@@ -24,6 +24,14 @@ export async function announcePolicy(redis: Redis, prefix: string, policy: Publi
   await redis.publish(keys.eventsChannel, JSON.stringify(event));
 }
 
+/**
+ * Tell routers that what they route by changed outside a policy (a model switched on or off, a
+ * route saved): they reload on the policy channel. Best effort: their periodic check catches up.
+ */
+export async function announceRoutingChange(redis: Redis, prefix: string, what: string): Promise<void> {
+  await redis.publish(redisKeys(prefix).policyChannel, what).catch(() => undefined);
+}
+
 export async function publishAndAnnounce(
   db: Db,
   redis: Redis,

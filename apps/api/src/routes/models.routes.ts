@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { blendedPricePerMTok, priceSchema, redisKeys, type LiveEvent } from '@switchyard/core';
-import { getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type Db, type ModelRow } from '@switchyard/db';
+import { announceRoutingChange, getModel, listModels, listProviders, probeStats, recordAudit, updateModel, type Db, type ModelRow } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound, undocumented } from './route-schema';
 
@@ -106,10 +106,9 @@ export async function modelRoutes(app: FastifyInstance, context: ApiContext): Pr
       detail: { before: modelView(before), patch },
     });
     const event: LiveEvent = { type: 'models', model: id };
-    const keys = redisKeys(config.redisPrefix);
-    await redis.publish(keys.eventsChannel, JSON.stringify(event)).catch(() => undefined);
-    // Routers reload on this channel: a model switched off stops getting traffic at once.
-    if (patch.enabled !== undefined && patch.enabled !== before.enabled) await redis.publish(keys.policyChannel, `model:${id}`).catch(() => undefined);
+    await redis.publish(redisKeys(config.redisPrefix).eventsChannel, JSON.stringify(event)).catch(() => undefined);
+    // A model switched off stops getting traffic at once.
+    if (patch.enabled !== undefined && patch.enabled !== before.enabled) await announceRoutingChange(redis, config.redisPrefix, `model:${id}`);
     return modelView(row);
   };
   app.patch(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { constraintsSchema, modelIdSchema, objectiveSchema, redisKeys, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
-import { deleteRoute, getPolicyPin, getRoute, listAudit, listModels, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
+import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
+import { announceRoutingChange, deleteRoute, getPolicyPin, getRoute, listAudit, listModels, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
 import { requestOptimize, type QueueSet } from '@switchyard/jobs';
 import type { ApiContext, RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
@@ -46,7 +46,7 @@ async function checkCandidates(db: Db, candidates: readonly string[]): Promise<v
  */
 async function askForOptimize(context: ApiContext, queues: QueueSet, reason: string): Promise<{ optimize: 'requested' | 'unavailable' | 'pinned'; pinnedBy?: string }> {
   // Routers pick the route change up now (a new route serves by the cold-start rule until a policy covers it).
-  await context.redis.publish(redisKeys(context.config.redisPrefix).policyChannel, `routes:${reason}`).catch(() => undefined);
+  await announceRoutingChange(context.redis, context.config.redisPrefix, `routes:${reason}`);
   // A pinned policy is left alone: the change waits for learning to resume.
   const pin = await getPolicyPin(context.db);
   if (pin) return { optimize: 'pinned', pinnedBy: pin.by };
