@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { SwitchyardError } from '@switchyard/core';
 import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, revokeApiKey, type Db } from '@switchyard/db';
-import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
+import { exportFormats, exportPolicy, parsePolicyDocument, publicRouteName, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
 
 export const usage = `Usage: switchyard <command>
 
@@ -47,7 +47,7 @@ export async function policyShow(db: Db, options: { hash?: string }): Promise<st
   const { hash, document } = await policyDocument(db, options.hash);
   const lines = [`policy ${hash.slice(0, 12)}  created ${document.createdAt}  by ${document.generator.algorithm}`];
   for (const [route, routePolicy] of Object.entries(document.routes)) {
-    lines.push('', `route ${route === 'auto' ? 'auto' : `auto:${route}`}: ${routePolicy.why}`);
+    lines.push('', `route ${publicRouteName(route)}: ${routePolicy.why}`);
     for (const [category, categoryPolicy] of Object.entries(routePolicy.categories)) {
       const weights = categoryPolicy.models
         .filter((entry) => entry.weight >= 0.005)

@@ -21,7 +21,7 @@
  */
 import { blendedPricePerMTok, DEFAULT_CATEGORY, type Capabilities, type RouteConfig } from '@switchyard/core';
 import { coldStartPolicy } from '@switchyard/optimizer';
-import type { ContextualPolicy, ExpectedOutcome, PolicyDocument, RoutePolicy } from '@switchyard/policy';
+import { publicRouteName, type ContextualPolicy, type ExpectedOutcome, type PolicyDocument, type RoutePolicy } from '@switchyard/policy';
 import type { ModelBinding, ProviderSet } from '@switchyard/providers';
 
 export const COLD_START_EXPLORATION = 0.2;
@@ -241,7 +241,7 @@ export function compileRoutingTable(input: CompileInput): RoutingTable {
   for (const route of routes.values()) for (const name of [...route.categories.keys(), ...route.closedCategories.keys()]) categories.add(name);
   const created = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
-  for (const name of routes.keys()) data.push({ id: name === 'auto' ? 'auto' : `auto:${name}`, object: 'model', created, owned_by: 'switchyard' });
+  for (const name of routes.keys()) data.push({ id: publicRouteName(name), object: 'model', created, owned_by: 'switchyard' });
   for (const entry of models.values()) data.push({ id: entry.id, object: 'model', created, owned_by: entry.binding.model.providerId });
   return {
     policyHash: input.policy?.hash ?? null,

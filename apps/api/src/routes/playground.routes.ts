@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { routeNameSchema, SwitchyardError } from '@switchyard/core';
 import { createApiKey, listRoutes } from '@switchyard/db';
+import { publicRouteName } from '@switchyard/policy';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 
@@ -84,7 +85,7 @@ export async function playgroundRoutes(app: FastifyInstance, context: ApiContext
         if (!reply.raw.writableFinished) controller.abort();
       });
       const upstreamBody = {
-        model: body.route === 'auto' ? 'auto' : `auto:${body.route}`,
+        model: publicRouteName(body.route),
         messages: body.messages,
         stream: body.stream,
         ...(body.stream ? { stream_options: { include_usage: true } } : {}),

@@ -15,6 +15,7 @@ import {
   type StreamEvent,
   type Usage,
 } from '@switchyard/core';
+import { publicRouteName } from '@switchyard/policy';
 import { estimateRequestTokens } from '@switchyard/providers';
 import { decideCategory } from '../category';
 import { contextualWeights } from '../contextual-weights';
@@ -45,7 +46,7 @@ function resolveTarget(table: RoutingTable, model: string): Target {
         retryable: false,
       });
     }
-    throw new SwitchyardError('model_not_found', `Unknown route "${model}". Routes: ${[...table.routes.keys()].map((key) => (key === 'auto' ? 'auto' : `auto:${key}`)).join(', ')}`, {
+    throw new SwitchyardError('model_not_found', `Unknown route "${model}". Routes: ${[...table.routes.keys()].map(publicRouteName).join(', ')}`, {
       param: 'model',
       retryable: false,
     });
@@ -71,9 +72,9 @@ function requestTokenEstimate(request: ValidatedChat['request']): () => number {
   return () => (estimate ??= estimateRequestTokens(request));
 }
 
-/** `"auto"` or `"auto:<route>"`, as a client names the route. */
+/** `"auto"` or `"auto:<route>"`, quoted, as a client names the route. */
 function routeLabelOf(route: string): string {
-  return route === 'auto' ? '"auto"' : `"auto:${route}"`;
+  return `"${publicRouteName(route)}"`;
 }
 
 function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
