@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { defaultEvalModels } from './eval-models';
 import type { LeaderboardRow, ModelItem } from './types';
 
-const model = (id: string, inputPerMTok: number, outputPerMTok: number, enabled = true) => ({ id, enabled, price: { inputPerMTok, outputPerMTok } }) as ModelItem;
+const model = (id: string, blendedPricePerMTok: number, enabled = true) => ({ id, enabled, blendedPricePerMTok }) as ModelItem;
 const evidence = (id: string, n: number) => ({ model: id, quality: { n, mean: n > 0 ? 0.5 : null, interval: null } }) as LeaderboardRow;
 const models = [
-  model('anthropic/titan', 12, 60),
-  model('anthropic/sage', 3, 15),
-  model('anthropic/coder', 2, 8),
-  model('gemini/flash', 0.15, 0.6),
-  model('openai/mini', 0.08, 0.3),
-  model('openai/off', 0.01, 0.01, false),
+  model('anthropic/titan', 24),
+  model('anthropic/sage', 6),
+  model('anthropic/coder', 3.5),
+  model('gemini/flash', 0.2625),
+  model('openai/mini', 0.135),
+  model('openai/off', 0.01, false),
 ];
 
 describe('defaultEvalModels', () => {

@@ -1,7 +1,5 @@
 import type { LeaderboardRow, ModelItem } from './types';
 
-const blended = (model: ModelItem) => (3 * model.price.inputPerMTok + model.price.outputPerMTok) / 4;
-
 /**
  * The models the eval form starts with checked, and a sentence saying why: the cheapest few
  * enabled models with no quality evidence yet (an eval is what gives them a quality), or none
@@ -11,7 +9,7 @@ export function defaultEvalModels(models: readonly ModelItem[], rows: readonly L
   const evidence = new Map(rows.map((row) => [row.model, row.quality.n]));
   const enabled = models.filter((model) => model.enabled);
   if (enabled.length === 0) return { models: [], reason: 'No enabled models.' };
-  const unmeasured = enabled.filter((model) => (evidence.get(model.id) ?? 0) === 0).sort((a, b) => blended(a) - blended(b) || a.id.localeCompare(b.id));
+  const unmeasured = enabled.filter((model) => (evidence.get(model.id) ?? 0) === 0).sort((a, b) => a.blendedPricePerMTok - b.blendedPricePerMTok || a.id.localeCompare(b.id));
   if (unmeasured.length === 0) {
     return { models: [], reason: 'Nothing preselected: every enabled model already has quality evidence. Check the models to compare on this dataset.' };
   }

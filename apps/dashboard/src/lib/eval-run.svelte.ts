@@ -16,8 +16,6 @@ const progressOf = (source: Omit<RunProgress, 'etaMs'> & { etaMs?: number | null
   etaMs: source.etaMs ?? null,
 });
 
-const finished = runFinished;
-
 /**
  * One eval run followed live: POST /api/eval-runs (or `open` an existing run), then its
  * progress events on the dashboard's live stream until it ends, then the per-model results
@@ -36,7 +34,7 @@ export class EvalRunWatch {
   constructor(private readonly feed: LiveFeed = live) {}
 
   fraction = $derived(this.progress && this.progress.total > 0 ? Math.min(1, this.progress.done / this.progress.total) : 0);
-  running = $derived(this.progress !== null && !finished(this.progress.status));
+  running = $derived(this.progress !== null && !runFinished(this.progress.status));
 
   async start(input: { datasetVersionId: string; models: string[]; sample?: number; force?: boolean }): Promise<void> {
     this.stop();
@@ -67,7 +65,7 @@ export class EvalRunWatch {
     await this.refresh();
     // Another run may have been opened while this one loaded.
     const progress = this.progress as RunProgress | null;
-    if (this.runId === runId && progress && !finished(progress.status)) this.follow(runId);
+    if (this.runId === runId && progress && !runFinished(progress.status)) this.follow(runId);
   }
 
   /** Cancel the followed run: items not started are dropped, what was done is kept. */
@@ -91,14 +89,14 @@ export class EvalRunWatch {
     this.offLive = this.feed.on(['eval-progress', 'eval-result'], (event) => {
       if (event.type === 'eval-progress' && event.runId === runId) {
         this.progress = progressOf(event);
-        if (finished(event.status)) void this.complete();
+        if (runFinished(event.status)) void this.complete();
       } else if (event.type === 'eval-result' && event.runId === runId) {
         void this.refresh();
       }
     });
     this.poll = setInterval(() => {
       void this.refresh().then(() => {
-        if (this.progress && finished(this.progress.status)) void this.complete();
+        if (this.progress && runFinished(this.progress.status)) void this.complete();
       });
     }, 3000);
   }

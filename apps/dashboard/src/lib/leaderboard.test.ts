@@ -127,5 +127,4 @@ describe('cellQuality', () => {
     expect(pooled.interval![1]).toBeGreaterThan(0.95);
     expect(cellQuality(data.items[0]!, 'nope', '')).toEqual({ n: 0, mean: null, interval: null });
   });
-
 });

@@ -4,6 +4,7 @@
  * where edited objective weights would land before the optimizer runs, and label placement
  * that keeps crowded chart labels readable.
  */
+import { percent } from './format';
 import type { LeaderboardRow, PolicyDocument, RoutePolicy } from './types';
 
 export interface TradeoffPoint {
@@ -96,7 +97,7 @@ export function sameRouteSettings(draft: RouteSettings, published: RouteSettings
 }
 
 /** The blended price per model the charts use: the leaderboard's, so every page agrees. */
-export function pricesOf(rows: readonly LeaderboardRow[]): Map<string, number> {
+function pricesOf(rows: readonly LeaderboardRow[]): Map<string, number> {
   return new Map(rows.map((row) => [row.model, row.blendedPricePerMTok]));
 }
 
@@ -176,7 +177,7 @@ function violation(row: LeaderboardRow, constraints: RouteSettings['constraints'
   const ttft = row.ttftP95Ms ?? row.ttftP50Ms;
   if (maxTtft !== undefined && ttft !== null && ttft > maxTtft) return `TTFT ${Math.round(ttft)} ms > max ${maxTtft} ms`;
   const minQuality = set.get('minQuality');
-  if (minQuality !== undefined && row.quality.mean !== null && row.quality.mean < minQuality) return `quality ${(row.quality.mean * 100).toFixed(1)}% < min ${(minQuality * 100).toFixed(0)}%`;
+  if (minQuality !== undefined && row.quality.mean !== null && row.quality.mean < minQuality) return `quality ${percent(row.quality.mean)} < min ${percent(minQuality, 0)}`;
   return null;
 }
 
@@ -231,7 +232,7 @@ export interface LabelOffset {
 }
 
 /** The candidate positions around a point, in the order they are tried, `gap` px from its centre. */
-export function labelOffsets(gap: number, lineHeight: number): LabelOffset[] {
+function labelOffsets(gap: number, lineHeight: number): LabelOffset[] {
   const diagonal = Math.round(gap * 0.7);
   const half = lineHeight / 2;
   return [
