@@ -114,6 +114,45 @@ export interface BufferedResponse {
   text: string;
 }
 
+/*
+ * The dispatch handlers are classes: one object per call with its methods defined once,
+ * instead of five closures per call (each also named at run time by the TypeScript loader).
+ */
+
+class BufferedHandler implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly parts: Buffer[] = [];
+
+  constructor(
+    private readonly scope: CallScope,
+    private readonly resolve: (response: BufferedResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    abortWith(this.scope, controller);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.parts.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, text: joined(this.parts) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.statusCode >= 400) this.resolve({ statusCode: this.statusCode, headers: this.headers, text: this.parts.length > 0 ? joined(this.parts) : '' });
+    else this.reject(error);
+  }
+}
+
 /**
  * Dispatch a request and read its whole body: one promise, settled at the response's end
  * (the lean path of a non-streamed call). An error response (status ≥ 400) whose body is cut
@@ -126,25 +165,42 @@ export function dispatchBuffered(pool: Pool, options: Dispatcher.DispatchOptions
       reject(scope.reason);
       return;
     }
-    let statusCode = 0;
-    let headers: IncomingHttpHeaders = {};
-    const parts: Buffer[] = [];
-    pool.dispatch(options, {
-      onRequestStart: (controller) => abortWith(scope, controller),
-      onResponseStart: (_controller, status, responseHeaders) => {
-        statusCode = status;
-        headers = responseHeaders;
-      },
-      onResponseData: (_controller, chunk) => {
-        parts.push(chunk);
-      },
-      onResponseEnd: () => resolve({ statusCode, headers, text: joined(parts) }),
-      onResponseError: (_controller, error) => {
-        if (statusCode >= 400) resolve({ statusCode, headers, text: parts.length > 0 ? joined(parts) : '' });
-        else reject(error);
-      },
-    });
+    pool.dispatch(options, new BufferedHandler(scope, resolve, reject));
   });
+}
+
+class StreamedHandler implements Dispatcher.DispatchHandler {
+  private readonly body = new ResponseBody();
+  private started = false;
+
+  constructor(
+    private readonly scope: CallScope,
+    private readonly resolve: (response: StreamedResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.body.controller = controller;
+    abortWith(this.scope, controller);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.started = true;
+    this.resolve({ statusCode, headers, body: this.body });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.body.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.body.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.started) this.body.fail(error);
+    else this.reject(error);
+  }
 }
 
 /**
@@ -156,23 +212,6 @@ export function dispatchStreamed(pool: Pool, options: Dispatcher.DispatchOptions
       reject(scope.reason);
       return;
     }
-    const body = new ResponseBody();
-    let started = false;
-    pool.dispatch(options, {
-      onRequestStart: (controller) => {
-        body.controller = controller;
-        abortWith(scope, controller);
-      },
-      onResponseStart: (_controller, statusCode, headers) => {
-        started = true;
-        resolve({ statusCode, headers, body });
-      },
-      onResponseData: (_controller, chunk) => body.push(chunk),
-      onResponseEnd: () => body.end(),
-      onResponseError: (_controller, error) => {
-        if (started) body.fail(error);
-        else reject(error);
-      },
-    });
+    pool.dispatch(options, new StreamedHandler(scope, resolve, reject));
   });
 }
