@@ -114,6 +114,9 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.router.bodyLimitBytes,
     genReqId: () => randomUUID(),
+    // No child logger per request (pino builds one with its bindings and redaction each time):
+    // the router logs per request only on internal errors, and names the request id there.
+    childLoggerFactory: (logger) => logger,
     routerOptions: { ignoreTrailingSlash: true },
   });
   // JSON only: a text/plain body is a 415, not a string that fails validation later.
@@ -139,7 +142,7 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
       recorder.record(decisionRecord(request.id, routing, { status: response.status, errorCode: response.error.code, servedModel: served, ttftMs: null, usage: undefined }));
     }
     metrics.error(response.error.code);
-    if (response.status >= 500 && response.error.code === 'internal') request.log.error({ err: error }, 'request failed');
+    if (response.status >= 500 && response.error.code === 'internal') request.log.error({ err: error, reqId: request.id }, 'request failed');
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
   app.setNotFoundHandler((request, reply) => {
