@@ -2,9 +2,11 @@
  * Decision records go to a Redis stream without the response ever waiting on it: `record`
  * pushes onto a bounded in-memory buffer and schedules a flush `FLUSH_DELAY_MS` later (so that
  * under load one round trip carries many records instead of one or two); a flush sends up to
- * `batchSize` records in one pipeline of `XADD key MAXLEN ~ N * record <json>`. While Redis
+ * `batchSize` records in one command, a script that runs `XADD key MAXLEN ~ N * record <json>`
+ * for each (one command per batch, not one per record, keeps the client's work per record to
+ * serializing it). While Redis
  * is not ready the buffer keeps filling up to `maxBuffered`, past which records are dropped
- * and counted; a failed pipeline drops its batch (counted) rather than retrying forever.
+ * and counted; a failed batch is dropped (counted) rather than retried forever.
  */
 import type { Redis } from 'ioredis';
 import type { DecisionRecord } from '@switchyard/core';
@@ -13,6 +15,8 @@ import type { DecisionRecord } from '@switchyard/core';
 export const DECISION_FIELD = 'record';
 /** How long a record may wait for others to share its round trip. */
 const FLUSH_DELAY_MS = 10;
+/** KEYS[1] = stream, ARGV[1] = MAXLEN, ARGV[2..] = records; returns how many were added. */
+const XADD_BATCH = `for i = 2, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${DECISION_FIELD}', ARGV[i]) end return #ARGV - 1`;
 
 export interface DecisionRecorderOptions {
   redis: Redis | undefined;
@@ -77,16 +81,13 @@ export class DecisionRecorder {
       while (this.buffer.length > 0 && redis.status === 'ready') {
         const batch = this.buffer.length <= this.batchSize ? this.buffer : this.buffer.slice(0, this.batchSize);
         this.buffer = batch === this.buffer ? [] : this.buffer.slice(this.batchSize);
-        const pipeline = redis.pipeline();
-        const maxLen = String(this.options.maxLen);
-        for (const record of batch) pipeline.xadd(this.options.streamKey, 'MAXLEN', '~', maxLen, '*', DECISION_FIELD, JSON.stringify(record));
+        const args: string[] = new Array<string>(batch.length + 1);
+        args[0] = String(this.options.maxLen);
+        for (let index = 0; index < batch.length; index += 1) args[index + 1] = JSON.stringify(batch[index]);
         try {
-          const results = await pipeline.exec();
-          let failed = 0;
-          for (const [error] of results ?? []) if (error) failed += 1;
-          if (failed > 0) this.drop(failed);
-          this.written += batch.length - failed;
-          this.options.onWritten?.(batch.length - failed);
+          await redis.eval(XADD_BATCH, 1, this.options.streamKey, ...args);
+          this.written += batch.length;
+          this.options.onWritten?.(batch.length);
         } catch {
           this.drop(batch.length);
         }
