@@ -1,9 +1,10 @@
 /**
  * `npm run bench:router`: the router's overhead against the simulator in zero-latency mode.
  *
- * Three processes: the simulator, the router (forked, reporting its GC time) and this one
- * generating load. Each scenario runs direct-to-simulator and through the router, JSON and
- * SSE (time to first byte), at fixed concurrency and at a fixed open-loop rate, after a
+ * Four processes: the simulator, the router (forked, reporting its GC time), a bare Node.js
+ * proxy (forked, bare-proxy.ts: the floor of one more Node hop) and this one generating load.
+ * Each scenario runs direct-to-simulator, through the bare proxy and through the router, JSON
+ * and SSE (time to first byte), at fixed concurrency and at a fixed open-loop rate, after a
  * warm-up. Writes bench/results/router.json.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -113,15 +114,28 @@ async function main(): Promise<void> {
     });
   });
 
+  const bareProcess = fork(join(here, 'bare-proxy.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...env, BENCH_SIMULATOR_PORT: String(simulatorPort), BENCH_DIRECT_MODEL: directModel },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    cwd: root,
+  });
+  children.push(bareProcess);
+  const { url: bareUrl } = await new Promise<{ url: string }>((resolve) => {
+    bareProcess.on('message', (message: { type: string; url?: string }) => {
+      if (message.type === 'ready') resolve(message as { url: string });
+    });
+  });
+
   const messages = [{ role: 'user', content: 'Write one friendly sentence greeting a new colleague.' }];
-  const target = (via: 'direct' | 'router', sse: boolean): LoadTarget => {
+  const target = (via: 'direct' | 'bare' | 'router', sse: boolean): LoadTarget => {
     const body: Record<string, unknown> = { model: via === 'direct' ? directModel : 'auto', messages, max_tokens: 64 };
     if (sse) {
       body.stream = true;
       body.stream_options = { include_usage: true };
     }
     return {
-      origin: via === 'direct' ? simulatorUrl : routerUrl,
+      origin: via === 'direct' ? simulatorUrl : via === 'bare' ? bareUrl : routerUrl,
       path: via === 'direct' ? '/openai/v1/chat/completions' : '/v1/chat/completions',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
       body: JSON.stringify(body),
@@ -167,15 +181,19 @@ async function main(): Promise<void> {
   const round = (value: number) => Math.round(value * 1000) / 1000;
   for (const scenario of selected) {
     const sse = scenario.mode === 'sse';
-    const runs: Array<{ direct: LoadResult; router: LoadResult; gc: GcReport }> = [];
+    const runs: Array<{ direct: LoadResult; bare: LoadResult; bareCpuMs: number; router: LoadResult; gc: GcReport }> = [];
     for (let repeat = 0; repeat < repeats; repeat += 1) {
       await run(scenario.load, target('direct', sse), warmupSeconds);
       const direct = await run(scenario.load, target('direct', sse), seconds);
+      await run(scenario.load, target('bare', sse), warmupSeconds);
+      await request(bareProcess, { type: 'reset' }, 'reset-done');
+      const bare = await run(scenario.load, target('bare', sse), seconds);
+      const bareCpuMs = (await request<{ cpuMs: number }>(bareProcess, { type: 'report' }, 'report')).cpuMs;
       await run(scenario.load, target('router', sse), warmupSeconds);
       await request(routerProcess, { type: 'reset' }, 'reset-done');
       const router = await run(scenario.load, target('router', sse), seconds);
       const gc = await request<GcReport>(routerProcess, { type: 'report' }, 'report');
-      runs.push({ direct, router, gc });
+      runs.push({ direct, bare, bareCpuMs, router, gc });
       gcTotalMs += gc.gcMs;
       gcWallMs += gc.wallMs;
     }
@@ -188,6 +206,7 @@ async function main(): Promise<void> {
       p99_ms: middle(results.map((result) => result.p99_ms)),
     });
     const directSummary = summarize(runs.map((each) => each.direct));
+    const bareSummary = summarize(runs.map((each) => each.bare));
     const routerSummary = summarize(runs.map((each) => each.router));
     const entry = {
       name: scenario.name,
@@ -198,9 +217,21 @@ async function main(): Promise<void> {
       added_p50_ms: round(routerSummary.p50_ms - directSummary.p50_ms),
       added_p99_ms: round(routerSummary.p99_ms - directSummary.p99_ms),
       throughput_ratio: round(routerSummary.rps / directSummary.rps),
+      // The floor: a bare Node.js proxy (bare-proxy.ts) on the same machine, same load.
+      bare_proxy: {
+        ...bareSummary,
+        added_p50_ms: round(bareSummary.p50_ms - directSummary.p50_ms),
+        added_p99_ms: round(bareSummary.p99_ms - directSummary.p99_ms),
+        throughput_ratio: round(bareSummary.rps / directSummary.rps),
+        cpu_ms_per_request: round(middle(runs.map((each) => each.bareCpuMs / Math.max(1, each.bare.requests)))),
+      },
       repeats: runs.length,
-      runs: runs.map((each) => ({ direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms }, router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms } })),
-      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
+      runs: runs.map((each) => ({
+        direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms },
+        bare_proxy: { rps: each.bare.rps, p50_ms: each.bare.p50_ms, p99_ms: each.bare.p99_ms },
+        router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms },
+      })),
+      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), bare_proxy: runs.reduce((sum, each) => sum + each.bare.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
       router_gc_max_pause_ms: round(gc.gcMaxMs),
@@ -222,7 +253,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_start: loadAtStart, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
     node: process.version,
     date: new Date().toISOString(),
-    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis`,
+    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis; bare_proxy = a bare Node.js proxy (node:http in, JSON parse and stringify, undici out: bare-proxy.ts), the floor of one more Node hop`,
   };
   if (only.length > 0) {
     console.log('subset run: bench/results/router.json left unchanged');

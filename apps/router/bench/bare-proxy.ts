@@ -1,0 +1,58 @@
+/**
+ * The floor the router's figures are read against (forked by router-bench.ts): the least a
+ * Node.js proxy can do for the same request — node:http in, JSON.parse, the model name
+ * swapped, JSON.stringify, one undici keep-alive pool out, the answer passed back as it came
+ * (buffered for JSON, piped for SSE). No routing, validation, metrics or records. What it adds
+ * over direct is the cost of one more Node process and one more loopback hop on this machine.
+ * Reports its CPU time between a `reset` and a `report` message, as router-process.ts does.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+const simulatorPort = Number(process.env.BENCH_SIMULATOR_PORT);
+const model = process.env.BENCH_DIRECT_MODEL as string;
+const pool = new Pool(`http://127.0.0.1:${simulatorPort}`, { connections: 64, keepAliveTimeout: 30_000 });
+const upstreamHeaders = { 'content-type': 'application/json', authorization: 'Bearer bench' };
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; stream?: boolean };
+    body.model = model;
+    pool.request({ method: 'POST', path: '/openai/v1/chat/completions', headers: upstreamHeaders, body: JSON.stringify(body) }).then(
+      async (upstream) => {
+        response.writeHead(upstream.statusCode, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
+        if (body.stream) {
+          for await (const chunk of upstream.body) response.write(chunk);
+          response.end();
+        } else response.end(await upstream.body.text());
+      },
+      (error: Error) => {
+        response.writeHead(502);
+        response.end(error.message);
+      },
+    );
+  });
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+let startedAt = performance.now();
+let cpuStart = process.cpuUsage();
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'reset') {
+    startedAt = performance.now();
+    cpuStart = process.cpuUsage();
+    process.send?.({ type: 'reset-done' });
+  } else if (message.type === 'report') {
+    const cpu = process.cpuUsage(cpuStart);
+    process.send?.({ type: 'report', wallMs: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 });
+  } else if (message.type === 'stop') {
+    server.close();
+    void pool.close().then(() => process.exit(0));
+  }
+});
+process.send?.({ type: 'ready', url });
