@@ -128,15 +128,21 @@ export function chatWithFailover(
 }
 
 export interface OpenedStream {
-  /** Events up to and including the first content event. */
+  /** Events up to and including the batch that held the first content event. */
   head: StreamEvent[];
-  iterator: AsyncIterator<StreamEvent>;
+  /** The batches after the head. */
+  iterator: AsyncIterator<StreamEvent[]>;
   /** Epoch ms of the first content event. */
   firstTokenAt: number;
 }
 
 function isContent(event: StreamEvent): boolean {
   return event.type === 'text' || event.type === 'tool-call' || event.type === 'finish';
+}
+
+/** Batches of one event each, for an adapter that only streams events one by one. */
+async function* singleEventBatches(events: AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent[]> {
+  for await (const event of events) yield [event];
 }
 
 /** Open a stream with failover; resolves once an upstream produced its first content event. */
@@ -146,19 +152,23 @@ export function openStreamWithFailover(
   context: FailoverContext,
 ): Promise<{ value: OpenedStream; entry: ModelEntry }> {
   return runChain(chain, context, async (entry, remainingMs) => {
-    const iterable = entry.binding.adapter.stream(request, {
+    const adapter = entry.binding.adapter;
+    const options = {
       model: entry.binding.settings,
       timeouts: { totalMs: remainingMs },
       ...(context.signal ? { signal: context.signal } : {}),
-    });
+    };
+    const iterable = adapter.streamBatches ? adapter.streamBatches(request, options) : singleEventBatches(adapter.stream(request, options));
     const iterator = iterable[Symbol.asyncIterator]();
     const head: StreamEvent[] = [];
     try {
-      for (;;) {
+      for (let content = false; !content; ) {
         const next = await iterator.next();
         if (next.done) break;
-        head.push(next.value);
-        if (isContent(next.value)) break;
+        for (const event of next.value) {
+          head.push(event);
+          if (isContent(event)) content = true;
+        }
       }
     } catch (error) {
       await iterator.return?.().catch(() => undefined);

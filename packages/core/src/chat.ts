@@ -186,6 +186,11 @@ export interface ProviderAdapter {
   chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse>;
   /** Events as they arrive; a failure after the first event is thrown from the iterator. */
   stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent>;
+  /**
+   * The same events in the batches they arrived in (one array per upstream read), for a proxy
+   * that writes each batch in one go: one await per read instead of one per event.
+   */
+  streamBatches?(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]>;
   listModels?(options?: { signal?: AbortSignal }): Promise<ListedModel[]>;
   close(): Promise<void>;
 }

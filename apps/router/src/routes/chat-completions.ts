@@ -365,7 +365,10 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
         const next = await opened.iterator.next();
         if (next.done) break;
         if (finished) continue;
-        if (writeFrame(frameOf(next.value))) await drained(raw);
+        // One upstream read's events leave in one write.
+        let frames = '';
+        for (const event of next.value) frames += frameOf(event);
+        if (writeFrame(frames)) await drained(raw);
         if (usage) finish();
       }
     } catch (thrown) {

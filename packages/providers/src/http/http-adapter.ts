@@ -154,7 +154,17 @@ export class HttpAdapter implements ProviderAdapter {
     return usageWithCost(settings.price, estimateRequestTokens(request), completion, undefined, true);
   }
 
-  async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<StreamEvent> {
+  /** Events one by one; a caller abort stops the stream before the next event. */
+  stream(request: ChatRequest, options: CallOptions): AsyncGenerator<StreamEvent> {
+    return this.streamEvents(request, options, false) as AsyncGenerator<StreamEvent>;
+  }
+
+  /** The same events, one array per upstream read (what a proxy writes in one go). */
+  streamBatches(request: ChatRequest, options: CallOptions): AsyncGenerator<StreamEvent[]> {
+    return this.streamEvents(request, options, true) as AsyncGenerator<StreamEvent[]>;
+  }
+
+  private async *streamEvents(request: ChatRequest, options: CallOptions, batched: boolean): AsyncGenerator<StreamEvent | StreamEvent[]> {
     const settings = options.model;
     const context: ErrorContext = { provider: this.id, model: settings.id };
     const timeouts = this.timeoutsFor(options);
@@ -184,6 +194,16 @@ export class HttpAdapter implements ProviderAdapter {
         }
         return true;
       };
+      /** The admitted events of `out` (emptied), as a new array. */
+      const admitted = (): StreamEvent[] => {
+        const events: StreamEvent[] = [];
+        for (let index = 0; index < out.length; index += 1) {
+          const event = out[index] as StreamEvent;
+          if (admit(event)) events.push(event);
+        }
+        out.length = 0;
+        return events;
+      };
       const usageEvent = (): StreamEvent => {
         const usage = decoder.usage;
         return {
@@ -194,13 +214,23 @@ export class HttpAdapter implements ProviderAdapter {
         };
       };
       // The usage event is the last one, yielded as soon as the vendor signalled completion (so
-      // a caller can finish its own response in the same tick); the body is read to its end
-      // afterwards, quietly, so the connection stays reusable.
+      // a caller can finish its own response in the same tick, in batches with the last
+      // tokens); the body is read to its end afterwards, quietly, so the connection stays reusable.
       let usageYielded = false;
       const responseBody = response.body;
       for (let chunk = await responseBody.next(); chunk !== null; chunk = await responseBody.next()) {
         if (usageYielded) continue;
         parser.push(chunk, onEvent);
+        if (batched) {
+          const events = out.length > 0 ? admitted() : [];
+          if (decoder.complete) {
+            if (scope.aborted) throw scope.reason;
+            usageYielded = true;
+            events.push(usageEvent());
+          }
+          if (events.length > 0) yield events;
+          continue;
+        }
         if (out.length > 0) {
           for (let index = 0; index < out.length; index += 1) {
             const event = out[index] as StreamEvent;
@@ -215,8 +245,16 @@ export class HttpAdapter implements ProviderAdapter {
         }
       }
       if (usageYielded) return;
-      if (!decoder.complete) {
-        parser.end(onEvent);
+      // The body ended without the vendor's end marker: a last event may lack its blank line.
+      parser.end(onEvent);
+      if (batched) {
+        const tail = admitted();
+        if (decoder.complete) {
+          if (scope.aborted) throw scope.reason;
+          tail.push(usageEvent());
+        }
+        if (tail.length > 0) yield tail;
+      } else {
         for (let index = 0; index < out.length; index += 1) {
           const event = out[index] as StreamEvent;
           if (admit(event)) yield event;
@@ -230,6 +268,7 @@ export class HttpAdapter implements ProviderAdapter {
           retryable: true,
         });
       }
+      if (batched) return;
       if (scope.aborted) throw scope.reason;
       yield usageEvent();
     } catch (error) {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   costUsd,
   SwitchyardError,
+  type CallOptions,
   type ChatRequest,
   type ModelCallSettings,
   type ProviderAdapter,
@@ -20,6 +21,7 @@ import { collectStream } from '../collect-stream';
 export const conformanceCases = [
   'text',
   'streaming',
+  'stream batches',
   'tool call',
   'tool call stream deltas',
   'tool result round trip',
@@ -42,6 +44,7 @@ export const conformanceCases = [
   'malformed chunk',
   'malformed body',
   'connection reset mid-stream',
+  'connection reset mid-stream in batches',
   'stream cut short',
   'list models',
 ] as const;
@@ -107,6 +110,12 @@ async function drainStream(events: AsyncIterable<StreamEvent>): Promise<StreamEv
   return seen;
 }
 
+/** An adapter's event batches (its `streamBatches`, which the conformance cases require). */
+function batchesOf(adapter: ProviderAdapter, request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]> {
+  if (!adapter.streamBatches) throw new Error(`adapter ${adapter.id} has no streamBatches`);
+  return adapter.streamBatches(request, options);
+}
+
 export function runAdapterConformance(options: AdapterConformanceOptions): void {
   const skipped = new Map<ConformanceCase, string>();
   for (const entry of options.skip ?? []) {
@@ -155,6 +164,20 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         expect(events.filter((event) => event.type === 'finish')).toEqual([{ type: 'finish', index: 0, finishReason: 'stop' }]);
         expect(events.filter((event) => event.type === 'usage')).toHaveLength(1);
         expect(events[events.length - 1]?.type).toBe('usage');
+      }));
+
+    test('stream batches', () =>
+      withAdapter(undefined, async (adapter) => {
+        const batches: StreamEvent[][] = [];
+        for await (const batch of batchesOf(adapter, prompt('Describe a routing policy.'), { model })) batches.push(batch);
+        expect(batches.every((batch) => batch.length > 0)).toBe(true);
+        // The events of the 'streaming' case, in batches; the usage event ends the last one.
+        const events = batches.flat();
+        expect(events[0]?.type).toBe('start');
+        expect(events.filter((event) => event.type === 'text').length).toBeGreaterThan(1);
+        expect(events.filter((event) => event.type === 'finish')).toEqual([{ type: 'finish', index: 0, finishReason: 'stop' }]);
+        expect(events.filter((event) => event.type === 'usage')).toHaveLength(1);
+        expect(batches[batches.length - 1]?.at(-1)?.type).toBe('usage');
       }));
 
     test(
@@ -398,6 +421,20 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
           })(),
         );
         expect(seen.some((event) => event.type === 'text')).toBe(true);
+        expect(error.code).toBe('upstream');
+        expect(error.retryable).toBe(true);
+      }));
+
+    test('connection reset mid-stream in batches', () =>
+      withAdapter(faulty('reset'), async (adapter) => {
+        const seen: StreamEvent[] = [];
+        const error = await rejection(
+          (async () => {
+            for await (const batch of batchesOf(adapter, prompt('Write a paragraph about retries.'), { model })) seen.push(...batch);
+          })(),
+        );
+        expect(seen.some((event) => event.type === 'text')).toBe(true);
+        expect(seen.some((event) => event.type === 'usage')).toBe(false);
         expect(error.code).toBe('upstream');
         expect(error.retryable).toBe(true);
       }));
