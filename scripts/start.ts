@@ -107,7 +107,6 @@ function newestSource(path: string): number {
   return newest;
 }
 
-/** Build the dashboard when it was never built or its sources changed since. */
 /**
  * The embedded PostgreSQL runs in a detached helper process (scripts/embedded-db.ts): a
  * terminal Ctrl-C then stops the apps first, and the database last.
@@ -128,6 +127,7 @@ function startEmbeddedDatabase(dataDir: string): Promise<{ url: string; port: nu
   });
 }
 
+/** Build the dashboard when it was never built or its sources changed since. */
 function buildDashboard(): void {
   const dashboard = join(root, 'apps/dashboard');
   const built = join(dashboard, 'dist/index.html');
@@ -135,7 +135,11 @@ function buildDashboard(): void {
   const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => join(dashboard, name)).filter((path) => existsSync(path));
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestSource))) return;
   logger.info(existsSync(built) ? 'rebuilding the dashboard (sources changed)' : 'building the dashboard (first start)');
-  const result = spawnSync('npm', ['run', 'build', '-w', 'apps/dashboard', '--silent'], { cwd: root, stdio: 'inherit' });
+  // A production build whoever starts us: under a test runner NODE_ENV is 'test', which makes
+  // Vite build Svelte's development code into the bundle.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
+  const result = spawnSync('npm', ['run', 'build', '-w', 'apps/dashboard', '--silent'], { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) fail('the dashboard build failed (npm run build -w apps/dashboard)');
 }
 
