@@ -9,7 +9,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ const root = join(here, '../../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
+
+/** Linux's cumulative CPU ticks (all CPUs): total and stolen by the hypervisor; null elsewhere. */
+function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+const ticksAtStart = cpuTicks();
 const openLoopRate = Number(process.env.BENCH_RATE ?? 700);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
@@ -63,6 +74,13 @@ interface GcReport {
   cpuMs: number;
   decisionsWritten: number;
   decisionsDropped: number;
+}
+
+/** Share of CPU ticks since `since` that the hypervisor stole. */
+function stealShare(since = ticksAtStart): number | null {
+  const now = cpuTicks();
+  if (!now || !since || now.total === since.total) return null;
+  return Math.round(((now.steal - since.steal) / (now.total - since.total)) * 1000) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -181,6 +199,7 @@ async function main(): Promise<void> {
   const round = (value: number) => Math.round(value * 1000) / 1000;
   for (const scenario of selected) {
     const sse = scenario.mode === 'sse';
+    const scenarioTicks = cpuTicks();
     const runs: Array<{ direct: LoadResult; bare: LoadResult; bareCpuMs: number; router: LoadResult; gc: GcReport }> = [];
     for (let repeat = 0; repeat < repeats; repeat += 1) {
       await run(scenario.load, target('direct', sse), warmupSeconds);
@@ -242,6 +261,7 @@ async function main(): Promise<void> {
       router_cpu_share: round(gc.cpuMs / gc.wallMs),
       // CPU the router process spent per request: its overhead, robust to other load on the machine.
       router_cpu_ms_per_request: round(gc.cpuMs / Math.max(1, router.requests)),
+      cpu_steal_share: stealShare(scenarioTicks),
     };
     results.push(entry);
     console.log(JSON.stringify(entry));
@@ -250,7 +270,16 @@ async function main(): Promise<void> {
   const output = {
     scenarios: results,
     gc: { router_gc_share_under_load: Math.round((gcTotalMs / gcWallMs) * 10000) / 10000, gc_ms: Math.round(gcTotalMs), wall_ms: Math.round(gcWallMs) },
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_start: loadAtStart, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      load_average_at_start: loadAtStart,
+      load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100),
+      // Share of CPU time the hypervisor gave to other guests during the run: on a shared VM
+      // the figures above swing with it.
+      cpu_steal_share: stealShare(),
+    },
     node: process.version,
     date: new Date().toISOString(),
     notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis; bare_proxy = a bare Node.js proxy (node:http in, JSON parse and stringify, undici out: bare-proxy.ts), the floor of one more Node hop`,
