@@ -30,6 +30,8 @@ export interface DecisionRecorderOptions {
 
 export class DecisionRecorder {
   private buffer: DecisionRecord[] = [];
+  /** The batch being written: no longer buffered, not yet in the stream. */
+  private sending: readonly DecisionRecord[] = [];
   private scheduled = false;
   private flushing: Promise<void> | undefined;
   private readonly maxBuffered: number;
@@ -81,6 +83,7 @@ export class DecisionRecorder {
       while (this.buffer.length > 0 && redis.status === 'ready') {
         const batch = this.buffer.length <= this.batchSize ? this.buffer : this.buffer.slice(0, this.batchSize);
         this.buffer = batch === this.buffer ? [] : this.buffer.slice(this.batchSize);
+        this.sending = batch;
         const args: string[] = new Array<string>(batch.length + 1);
         args[0] = String(this.options.maxLen);
         for (let index = 0; index < batch.length; index += 1) args[index + 1] = JSON.stringify(batch[index]);
@@ -93,10 +96,18 @@ export class DecisionRecorder {
         }
       }
     })().finally(() => {
+      this.sending = [];
       this.flushing = undefined;
       this.schedule();
     });
     return this.flushing;
+  }
+
+  /** Whether a record of this request is still here (buffered or being written). */
+  has(requestId: string): boolean {
+    for (const record of this.buffer) if (record.requestId === requestId) return true;
+    for (const record of this.sending) if (record.requestId === requestId) return true;
+    return false;
   }
 
   get buffered(): number {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type DecisionRecord } from '@switchyard/core';
-import { listFeedbackForRequest } from '@switchyard/db';
+import { insertDecisions, listFeedbackForRequest } from '@switchyard/db';
 import { DECISION_FIELD } from '../src/index';
 import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
 
@@ -145,6 +145,50 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     const bad = await fetch(`${harness.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, score: 3 }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('score');
+  });
+
+  it('refuses feedback on an id no request had, and takes it for a request already ingested', async () => {
+    const feedback = (requestId: string) =>
+      fetch(`${harness.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, score: 0.5 }) });
+    // The completion's own id is the upstream's, not the request id.
+    const { json } = await post(hello);
+    const completionId = String(json.id);
+    const wrong = await feedback(completionId);
+    expect(wrong.status).toBe(404);
+    const error = ((await wrong.json()) as { error: { code: string; param: string; message: string } }).error;
+    expect(error).toMatchObject({ code: 'not_found', param: 'request_id' });
+    expect(error.message).toContain('x-request-id');
+    expect(await listFeedbackForRequest(harness.database.db, completionId)).toEqual([]);
+
+    // A request whose decision the ingest job already moved to Postgres (and off the stream).
+    const ingested = `ingested-${Date.now()}`;
+    await insertDecisions(harness.database.db, [
+      {
+        requestId: ingested,
+        at: new Date().toISOString(),
+        route: 'auto',
+        category: 'general',
+        categorySource: 'default',
+        chosenModel: ALPHA,
+        servedModel: ALPHA,
+        candidates: [ALPHA],
+        attempts: [{ model: ALPHA, ok: true, latencyMs: 3 }],
+        fallbacks: 0,
+        policyHash: null,
+        status: 200,
+        errorCode: null,
+        stream: false,
+        ttftMs: 3,
+        latencyMs: 3,
+        promptTokens: 5,
+        completionTokens: 7,
+        costUsd: 0.00001,
+        costEstimated: false,
+        apiKeyId: null,
+      },
+    ]);
+    expect((await feedback(ingested)).status).toBe(201);
+    expect((await listFeedbackForRequest(harness.database.db, ingested)).map((row) => row.score)).toEqual([0.5]);
   });
 
   it('exposes Prometheus metrics with the policy and circuit state', async () => {

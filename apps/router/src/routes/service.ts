@@ -1,8 +1,8 @@
 /** GET /v1/models, POST /v1/feedback, /healthz, /readyz, /metrics. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SwitchyardError } from '@switchyard/core';
-import { insertFeedback } from '@switchyard/db';
+import { SwitchyardError, redisKeys } from '@switchyard/core';
+import { decisionExists, insertFeedback } from '@switchyard/db';
 import type { RouterContext } from '../router-context';
 import { COLD_START_RULE } from '../routing-table';
 
@@ -11,6 +11,27 @@ const feedbackSchema = z.looseObject({
   score: z.number().min(0).max(1),
   comment: z.string().max(4000).optional(),
 });
+
+/** Newest decision-stream entries searched for a request id not yet in Postgres. */
+const STREAM_SEARCH_LIMIT = 10_000;
+
+/**
+ * Whether a request id names a routed request: still in this router's recorder, ingested into
+ * Postgres, or in the decision stream waiting to be. 'unsure' when that cannot be told (Redis
+ * away, or more entries waiting than are searched): the feedback is then kept.
+ */
+async function requestKnown(context: RouterContext, requestId: string): Promise<'known' | 'unknown' | 'unsure'> {
+  if (context.recorder.has(requestId)) return 'known';
+  if (context.db && (await decisionExists(context.db, requestId))) return 'known';
+  const redis = context.redis;
+  if (!redis || redis.status !== 'ready') return 'unsure';
+  const key = redisKeys(context.config.redisPrefix).decisions;
+  const entries = await redis.xrevrange(key, '+', '-', 'COUNT', STREAM_SEARCH_LIMIT);
+  const needle = `"requestId":${JSON.stringify(requestId)}`;
+  for (const [, fields] of entries) if (fields.some((field) => field.includes(needle))) return 'known';
+  if (entries.length < STREAM_SEARCH_LIMIT) return 'unknown';
+  return 'unsure';
+}
 
 export function registerServiceRoutes(app: FastifyInstance, context: RouterContext): void {
   app.get('/v1/models', async (request, reply) => {
@@ -22,6 +43,14 @@ export function registerServiceRoutes(app: FastifyInstance, context: RouterConte
     reply.header('x-request-id', request.id);
     const body = feedbackSchema.parse(request.body);
     if (!context.db) throw new SwitchyardError('unavailable', 'Feedback needs the database, which this router runs without');
+    // Feedback on an id no request had would never reach the optimizer: say so instead.
+    if ((await requestKnown(context, body.request_id)) === 'unknown') {
+      throw new SwitchyardError(
+        'not_found',
+        `No request routed here has id "${body.request_id}". Send the value of the x-request-id header of the chat completion's response (the completion's own "id" is the upstream's).`,
+        { param: 'request_id', retryable: false },
+      );
+    }
     const row = await insertFeedback(context.db, {
       requestId: body.request_id,
       score: body.score,

@@ -44,6 +44,12 @@ export async function insertDecisionsJson(db: Db, payload: string): Promise<numb
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Whether a routed request's decision has been ingested. */
+export async function decisionExists(db: Db, requestId: string): Promise<boolean> {
+  const row = await db.selectFrom('route_decisions').select('request_id').where('request_id', '=', requestId).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function countDecisions(db: Db, options: { since?: Date } = {}): Promise<number> {
   let query = db.selectFrom('route_decisions').select((eb) => eb.fn.countAll<number>().as('count'));
   if (options.since) query = query.where('at', '>=', options.since);
