@@ -171,7 +171,7 @@ describe('with a published policy', { timeout: 30_000 }, () => {
         categorySource: 'default',
         chosenModel: ALPHA,
         servedModel: ALPHA,
-        candidates: [ALPHA],
+        candidates: [{ model: ALPHA, weight: 1 }],
         attempts: [{ model: ALPHA, ok: true, latencyMs: 3 }],
         fallbacks: 0,
         policyHash: null,
