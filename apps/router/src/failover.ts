@@ -128,9 +128,11 @@ export function chatWithFailover(
 }
 
 export interface OpenedStream {
-  /** Events up to and including the batch that held the first content event. */
+  /** Events up to and including the first content event. */
   head: StreamEvent[];
-  /** The batches after the head. */
+  /** The events after it in the same batch. */
+  rest: StreamEvent[];
+  /** The batches after that one. */
   iterator: AsyncIterator<StreamEvent[]>;
   /** Epoch ms of the first content event. */
   firstTokenAt: number;
@@ -161,19 +163,23 @@ export function openStreamWithFailover(
     const iterable = adapter.streamBatches ? adapter.streamBatches(request, options) : singleEventBatches(adapter.stream(request, options));
     const iterator = iterable[Symbol.asyncIterator]();
     const head: StreamEvent[] = [];
+    const rest: StreamEvent[] = [];
     try {
       for (let content = false; !content; ) {
         const next = await iterator.next();
         if (next.done) break;
         for (const event of next.value) {
-          head.push(event);
-          if (isContent(event)) content = true;
+          if (content) rest.push(event);
+          else {
+            head.push(event);
+            content = isContent(event);
+          }
         }
       }
     } catch (error) {
       await iterator.return?.().catch(() => undefined);
       throw error;
     }
-    return { head, iterator, firstTokenAt: Date.now() };
+    return { head, rest, iterator, firstTokenAt: Date.now() };
   });
 }

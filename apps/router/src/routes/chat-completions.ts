@@ -356,10 +356,14 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       return encoder.encode(event);
     };
     try {
-      // Headers, the role chunk and the first token leave in one packet.
+      // Headers, the role chunk and the first token leave in one packet, at once; the rest of
+      // the first token's batch follows in the next (time to first byte does not wait for it).
       let head = '';
       for (const event of opened.head) head += frameOf(event);
-      if (writeFrame(head)) await drained(raw);
+      if (!raw.destroyed && !raw.write(head)) await drained(raw);
+      let rest = '';
+      for (const event of opened.rest) rest += frameOf(event);
+      if (writeFrame(rest)) await drained(raw);
       if (usage) finish();
       for (;;) {
         const next = await opened.iterator.next();
