@@ -60,6 +60,14 @@ export interface HttpAdapterOptions {
 }
 
 
+/** Events one by one; a caller abort or a timer stops them at once, even those already read. */
+function* oneByOne(events: readonly StreamEvent[], scope: CallScope): Generator<StreamEvent> {
+  for (const event of events) {
+    if (scope.aborted) throw scope.reason;
+    yield event;
+  }
+}
+
 export class HttpAdapter implements ProviderAdapter {
   readonly id: string;
   readonly type: string;
@@ -181,25 +189,21 @@ export class HttpAdapter implements ProviderAdapter {
       // Kept only to estimate tokens if the vendor never reports usage.
       const produced: string[] = [];
       let firstToken = false;
-      // Bookkeeping per event; the loops below stay inline (no generator per chunk on the hot path).
-      const admit = (event: StreamEvent): boolean => {
-        // A caller abort or a timer stops the stream now, even with events already buffered.
-        if (scope.aborted) throw scope.reason;
-        if (event.type === 'text') produced.push(event.text);
-        else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
-        else if (event.type === 'usage') return false;
-        if (!firstToken && event.type !== 'start') {
-          firstToken = true;
-          scope.firstToken();
-        }
-        return true;
-      };
-      /** The admitted events of `out` (emptied), as a new array. */
+      /** The events of `out` the caller sees (usage comes last, from `usageEvent`), as a new array; `out` is emptied. */
       const admitted = (): StreamEvent[] => {
+        // A caller abort or a timer stops the stream now, even with events already buffered.
+        if (out.length > 0 && scope.aborted) throw scope.reason;
         const events: StreamEvent[] = [];
         for (let index = 0; index < out.length; index += 1) {
           const event = out[index] as StreamEvent;
-          if (admit(event)) events.push(event);
+          if (event.type === 'usage') continue;
+          if (event.type === 'text') produced.push(event.text);
+          else if (event.type === 'tool-call') produced.push(event.argumentsDelta);
+          if (!firstToken && event.type !== 'start') {
+            firstToken = true;
+            scope.firstToken();
+          }
+          events.push(event);
         }
         out.length = 0;
         return events;
@@ -217,60 +221,36 @@ export class HttpAdapter implements ProviderAdapter {
       // a caller can finish its own response in the same tick, in batches with the last
       // tokens); the body is read to its end afterwards, quietly, so the connection stays reusable.
       let usageYielded = false;
+      const emit = (events: StreamEvent[]): Iterable<StreamEvent | StreamEvent[]> => (batched ? [events] : oneByOne(events, scope));
       const responseBody = response.body;
       for (let chunk = await responseBody.next(); chunk !== null; chunk = await responseBody.next()) {
         if (usageYielded) continue;
         parser.push(chunk, onEvent);
-        if (batched) {
-          const events = out.length > 0 ? admitted() : [];
-          if (decoder.complete) {
-            if (scope.aborted) throw scope.reason;
-            usageYielded = true;
-            events.push(usageEvent());
-          }
-          if (events.length > 0) yield events;
-          continue;
-        }
-        if (out.length > 0) {
-          for (let index = 0; index < out.length; index += 1) {
-            const event = out[index] as StreamEvent;
-            if (admit(event)) yield event;
-          }
-          out.length = 0;
-        }
+        const events = admitted();
         if (decoder.complete) {
           if (scope.aborted) throw scope.reason;
           usageYielded = true;
-          yield usageEvent();
+          events.push(usageEvent());
         }
+        if (events.length > 0) yield* emit(events);
       }
       if (usageYielded) return;
       // The body ended without the vendor's end marker: a last event may lack its blank line.
       parser.end(onEvent);
-      if (batched) {
-        const tail = admitted();
-        if (decoder.complete) {
-          if (scope.aborted) throw scope.reason;
-          tail.push(usageEvent());
-        }
-        if (tail.length > 0) yield tail;
-      } else {
-        for (let index = 0; index < out.length; index += 1) {
-          const event = out[index] as StreamEvent;
-          if (admit(event)) yield event;
-        }
-        out.length = 0;
+      const tail = admitted();
+      const complete = decoder.complete;
+      if (complete) {
+        if (scope.aborted) throw scope.reason;
+        tail.push(usageEvent());
       }
-      if (!decoder.complete) {
+      if (tail.length > 0) yield* emit(tail);
+      if (!complete) {
         throw new SwitchyardError('upstream', `${this.id}: stream ended before completion`, {
           provider: this.id,
           model: settings.id,
           retryable: true,
         });
       }
-      if (batched) return;
-      if (scope.aborted) throw scope.reason;
-      yield usageEvent();
     } catch (error) {
       throw scope.fail(error);
     } finally {
