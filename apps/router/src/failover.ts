@@ -142,11 +142,6 @@ function isContent(event: StreamEvent): boolean {
   return event.type === 'text' || event.type === 'tool-call' || event.type === 'finish';
 }
 
-/** Batches of one event each, for an adapter that only streams events one by one. */
-async function* singleEventBatches(events: AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent[]> {
-  for await (const event of events) yield [event];
-}
-
 /** Open a stream with failover; resolves once an upstream produced its first content event. */
 export function openStreamWithFailover(
   chain: readonly ModelEntry[],
@@ -154,13 +149,11 @@ export function openStreamWithFailover(
   context: FailoverContext,
 ): Promise<{ value: OpenedStream; entry: ModelEntry }> {
   return runChain(chain, context, async (entry, remainingMs) => {
-    const adapter = entry.binding.adapter;
-    const options = {
+    const iterable = entry.binding.adapter.streamBatches(request, {
       model: entry.binding.settings,
       timeouts: { totalMs: remainingMs },
       ...(context.signal ? { signal: context.signal } : {}),
-    };
-    const iterable = adapter.streamBatches ? adapter.streamBatches(request, options) : singleEventBatches(adapter.stream(request, options));
+    });
     const iterator = iterable[Symbol.asyncIterator]();
     const head: StreamEvent[] = [];
     const rest: StreamEvent[] = [];

@@ -190,7 +190,7 @@ export interface ProviderAdapter {
    * The same events in the batches they arrived in (one array per upstream read), for a proxy
    * that writes each batch in one go: one await per read instead of one per event.
    */
-  streamBatches?(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]>;
+  streamBatches(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]>;
   listModels?(options?: { signal?: AbortSignal }): Promise<ListedModel[]>;
   close(): Promise<void>;
 }

@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import {
   costUsd,
   SwitchyardError,
-  type CallOptions,
   type ChatRequest,
   type ModelCallSettings,
   type ProviderAdapter,
@@ -110,12 +109,6 @@ async function drainStream(events: AsyncIterable<StreamEvent>): Promise<StreamEv
   return seen;
 }
 
-/** An adapter's event batches (its `streamBatches`, which the conformance cases require). */
-function batchesOf(adapter: ProviderAdapter, request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]> {
-  if (!adapter.streamBatches) throw new Error(`adapter ${adapter.id} has no streamBatches`);
-  return adapter.streamBatches(request, options);
-}
-
 export function runAdapterConformance(options: AdapterConformanceOptions): void {
   const skipped = new Map<ConformanceCase, string>();
   for (const entry of options.skip ?? []) {
@@ -169,7 +162,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     test('stream batches', () =>
       withAdapter(undefined, async (adapter) => {
         const batches: StreamEvent[][] = [];
-        for await (const batch of batchesOf(adapter, prompt('Describe a routing policy.'), { model })) batches.push(batch);
+        for await (const batch of adapter.streamBatches(prompt('Describe a routing policy.'), { model })) batches.push(batch);
         expect(batches.every((batch) => batch.length > 0)).toBe(true);
         // The events of the 'streaming' case, in batches; the usage event ends the last one.
         const events = batches.flat();
@@ -430,7 +423,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         const seen: StreamEvent[] = [];
         const error = await rejection(
           (async () => {
-            for await (const batch of batchesOf(adapter, prompt('Write a paragraph about retries.'), { model })) seen.push(...batch);
+            for await (const batch of adapter.streamBatches(prompt('Write a paragraph about retries.'), { model })) seen.push(...batch);
           })(),
         );
         expect(seen.some((event) => event.type === 'text')).toBe(true);
