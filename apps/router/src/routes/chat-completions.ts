@@ -361,19 +361,17 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       let head = '';
       for (const event of opened.head) head += frameOf(event);
       if (!raw.destroyed && !raw.write(head)) await drained(raw);
-      let rest = '';
-      for (const event of opened.rest) rest += frameOf(event);
-      if (writeFrame(rest)) await drained(raw);
-      if (usage) finish();
-      for (;;) {
+      // Then one write per upstream read: the rest of the first token's read, then each next one.
+      for (let batch = opened.rest; ; ) {
+        if (!finished) {
+          let frames = '';
+          for (const event of batch) frames += frameOf(event);
+          if (writeFrame(frames)) await drained(raw);
+          if (usage) finish();
+        }
         const next = await opened.iterator.next();
         if (next.done) break;
-        if (finished) continue;
-        // One upstream read's events leave in one write.
-        let frames = '';
-        for (const event of next.value) frames += frameOf(event);
-        if (writeFrame(frames)) await drained(raw);
-        if (usage) finish();
+        batch = next.value;
       }
     } catch (thrown) {
       // After `finish` the client has its complete answer; a failure while reading the rest of
