@@ -110,6 +110,20 @@ export class DecisionRecorder {
     return false;
   }
 
+  /**
+   * Whether a record of this request waits in the stream (not yet ingested) among its newest
+   * `limit` entries; undefined when that cannot be told (Redis not ready, or more waiting).
+   */
+  async inStream(requestId: string, limit = 10_000): Promise<boolean | undefined> {
+    const redis = this.options.redis;
+    if (!redis || redis.status !== 'ready') return undefined;
+    const entries = await redis.xrevrange(this.options.streamKey, '+', '-', 'COUNT', limit);
+    // Records are serialized with `requestId` as their first key (DecisionRecord's order).
+    const needle = `"requestId":${JSON.stringify(requestId)}`;
+    for (const [, fields] of entries) if (fields[1]?.includes(needle)) return true;
+    return entries.length < limit ? false : undefined;
+  }
+
   get buffered(): number {
     return this.buffer.length;
   }

@@ -1,7 +1,7 @@
 /** GET /v1/models, POST /v1/feedback, /healthz, /readyz, /metrics. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SwitchyardError, redisKeys } from '@switchyard/core';
+import { SwitchyardError } from '@switchyard/core';
 import { decisionExists, insertFeedback } from '@switchyard/db';
 import type { RouterContext } from '../router-context';
 import { COLD_START_RULE } from '../routing-table';
@@ -12,9 +12,6 @@ const feedbackSchema = z.looseObject({
   comment: z.string().max(4000).optional(),
 });
 
-/** Newest decision-stream entries searched for a request id not yet in Postgres. */
-const STREAM_SEARCH_LIMIT = 10_000;
-
 /**
  * Whether a request id names a routed request: still in this router's recorder, ingested into
  * Postgres, or in the decision stream waiting to be. 'unsure' when that cannot be told (Redis
@@ -23,14 +20,8 @@ const STREAM_SEARCH_LIMIT = 10_000;
 async function requestKnown(context: RouterContext, requestId: string): Promise<'known' | 'unknown' | 'unsure'> {
   if (context.recorder.has(requestId)) return 'known';
   if (context.db && (await decisionExists(context.db, requestId))) return 'known';
-  const redis = context.redis;
-  if (!redis || redis.status !== 'ready') return 'unsure';
-  const key = redisKeys(context.config.redisPrefix).decisions;
-  const entries = await redis.xrevrange(key, '+', '-', 'COUNT', STREAM_SEARCH_LIMIT);
-  const needle = `"requestId":${JSON.stringify(requestId)}`;
-  for (const [, fields] of entries) if (fields.some((field) => field.includes(needle))) return 'known';
-  if (entries.length < STREAM_SEARCH_LIMIT) return 'unknown';
-  return 'unsure';
+  const waiting = await context.recorder.inStream(requestId);
+  return waiting === undefined ? 'unsure' : waiting ? 'known' : 'unknown';
 }
 
 export function registerServiceRoutes(app: FastifyInstance, context: RouterContext): void {
