@@ -314,13 +314,16 @@ const children: ChildProcess[] = [];
 let benchPrefix: string | undefined;
 
 async function cleanup(): Promise<void> {
-  // The router is asked to stop (so `--cpu-prof` can write its profile), then killed if it lingers.
-  const router = children.find((child) => child.connected);
-  if (router) {
-    const exited = new Promise((resolve) => router.once('exit', resolve));
-    router.send({ type: 'stop' });
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  }
+  // The forked router and bare proxy are asked to stop (so `--cpu-prof` can write the router's
+  // profile), then killed if they linger.
+  const forked = children.filter((child) => child.connected);
+  await Promise.all(
+    forked.map(async (child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }),
+  );
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   if (benchPrefix) {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
