@@ -11,7 +11,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   await waitHealthy(`${simulatorUrl}/healthz`);
 
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const routerProcess = fork(join(here, 'router-process.ts'), [], {
+  // BENCH_ROUTER_ENTRY: the same process from a bundle (bundle-router.ts), for line-level profiles.
+  const routerEntry = process.env.BENCH_ROUTER_ENTRY ? resolve(root, process.env.BENCH_ROUTER_ENTRY) : join(here, 'router-process.ts');
+  const routerProcess = fork(routerEntry, [], {
     // BENCH_ROUTER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the router.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     env: {
@@ -136,7 +138,8 @@ async function main(): Promise<void> {
   });
 
   const bareProcess = fork(join(here, 'bare-proxy.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_BARE_NODE_FLAGS: the same for the bare proxy, to compare the two profiles.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_BARE_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     env: { ...env, BENCH_SIMULATOR_PORT: String(simulatorPort), BENCH_DIRECT_MODEL: directModel },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     cwd: root,
