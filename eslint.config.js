@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/dashboard/**', 'bench/results/**', '.switchyard/**', 'test/artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/dashboard/**', 'bench/results/**', '.switchyard/**', 'test/artifacts/**', '**/*.bundle.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
