@@ -27,6 +27,11 @@ export interface SimRequest {
   stream: boolean;
   /** OpenAI `stream_options.include_usage`; the other formats always report usage. */
   includeUsage: boolean;
+  /**
+   * How many choices to return (OpenAI `n`, Gemini `candidateCount`; Anthropic has none). The
+   * simulator draws one outcome per request and answers every choice with it, billing each.
+   */
+  choices: number;
 }
 
 export interface SimToolCall {

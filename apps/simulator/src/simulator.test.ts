@@ -104,6 +104,49 @@ describe('requests', () => {
     expect((gemini.json() as { models: Array<{ name: string }> }).models.map((model) => model.name)).toEqual(['models/blitz-flash', 'models/polyglot-pro']);
   });
 
+  it('returns `n` choices (Gemini: candidateCount), each billed, in both shapes and streams', async () => {
+    type Completion = { choices: Array<{ index: number; message: { content: string } }>; usage: { completion_tokens: number } };
+    // Free-form prompts get filler cut at max_tokens: every choice is max_tokens long.
+    const one = (await chat(openAiBody({ max_tokens: 8 }))).json() as Completion;
+    expect(one.usage.completion_tokens).toBe(8);
+    const three = (await chat(openAiBody({ max_tokens: 8, n: 3 }))).json() as Completion;
+    expect(three.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    expect(new Set(three.choices.map((choice) => choice.message.content)).size).toBe(1);
+    expect(three.usage.completion_tokens).toBe(3 * 8);
+
+    const stream = await chat(openAiBody({ max_tokens: 8, n: 2, stream: true, stream_options: { include_usage: true } }));
+    const frames = stream.body
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: {'))
+      .map((frame) => JSON.parse(frame.slice(6)) as { choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }>; usage?: { completion_tokens: number } });
+    const texts = [0, 1].map((index) => {
+      const mine = frames.flatMap((frame) => frame.choices.filter((choice) => choice.index === index));
+      expect(mine.at(-1)?.finish_reason).toBe('length');
+      return mine.map((choice) => choice.delta.content ?? '').join('');
+    });
+    expect(texts[0]?.length).toBeGreaterThan(0);
+    expect(texts[1]).toBe(texts[0]);
+    expect(frames.at(-1)?.usage?.completion_tokens).toBe(2 * 8);
+
+    for (const n of [0, 1.5, 129, 'two']) {
+      const bad = await chat(openAiBody({ n }));
+      expect(bad.statusCode).toBe(400);
+      expect((bad.json() as { error: { message: string } }).error.message).toContain("Invalid 'n'");
+    }
+
+    const gemini = (url: string, generationConfig: Record<string, unknown>) =>
+      simulator.app.inject({ method: 'POST', url, headers: { 'x-goog-api-key': 'x' }, payload: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig } });
+    const twoCandidates = (await gemini('/gemini/v1beta/models/blitz-flash:generateContent', { candidateCount: 2, maxOutputTokens: 8 })).json() as {
+      candidates: Array<{ index: number }>;
+      usageMetadata: { candidatesTokenCount: number };
+    };
+    const oneCandidate = (await gemini('/gemini/v1beta/models/blitz-flash:generateContent', { maxOutputTokens: 8 })).json() as typeof twoCandidates;
+    expect(twoCandidates.candidates.map((candidate) => candidate.index)).toEqual([0, 1]);
+    expect(oneCandidate.usageMetadata.candidatesTokenCount).toBe(8);
+    expect(twoCandidates.usageMetadata.candidatesTokenCount).toBe(2 * 8);
+    expect((await gemini('/gemini/v1beta/models/blitz-flash:generateContent', { candidateCount: 9 })).statusCode).toBe(400);
+  });
+
   it('honours JSON mode with a schema', async () => {
     const response = await chat(
       openAiBody({

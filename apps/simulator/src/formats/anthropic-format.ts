@@ -90,6 +90,7 @@ export const anthropicFormat: SimFormat = {
       stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((value): value is string => typeof value === 'string') : [],
       stream: body.stream === true,
       includeUsage: true,
+      choices: 1,
     };
   },
   error(kind, message, options = {}) {

@@ -31,16 +31,23 @@ function partsText(parts: unknown): { text: string; hasFunctionResponse: boolean
   return { text, hasFunctionResponse };
 }
 
-function usage(outcome: SimOutcome) {
+/** Every candidate answers alike and is billed. */
+function usage(outcome: SimOutcome, candidates: number) {
+  const completion = outcome.completionTokens * candidates;
   return {
     promptTokenCount: outcome.promptTokens,
-    candidatesTokenCount: outcome.completionTokens,
-    totalTokenCount: outcome.promptTokens + outcome.completionTokens,
+    candidatesTokenCount: completion,
+    totalTokenCount: outcome.promptTokens + completion,
   };
 }
 
-function candidate(parts: unknown[], finishReason?: string) {
-  return { content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason } : {}) };
+/** The same candidate once per requested `candidateCount`, indexed. */
+function candidates(context: StreamContext, parts: unknown[], finishReason?: string) {
+  return Array.from({ length: context.request.choices }, (_, index) => ({
+    content: { role: 'model', parts },
+    index,
+    ...(finishReason ? { finishReason } : {}),
+  }));
 }
 
 export const geminiFormat: SimFormat = {
@@ -73,6 +80,10 @@ export const geminiFormat: SimFormat = {
     if (typeof config.temperature === 'number' && (config.temperature < 0 || config.temperature > 2)) {
       throw new SimHttpError('bad_request', 'Invalid value at \'generation_config.temperature\'');
     }
+    const candidateCount = config.candidateCount ?? 1;
+    if (typeof candidateCount !== 'number' || !Number.isInteger(candidateCount) || candidateCount < 1 || candidateCount > 8) {
+      throw new SimHttpError('bad_request', 'Invalid value at \'generation_config.candidate_count\': must be an integer from 1 to 8');
+    }
     const tools: SimRequest['tools'] = [];
     if (Array.isArray(body.tools)) {
       for (const tool of body.tools) {
@@ -104,6 +115,7 @@ export const geminiFormat: SimFormat = {
       stop: Array.isArray(config.stopSequences) ? config.stopSequences.filter((value): value is string => typeof value === 'string') : [],
       stream,
       includeUsage: true,
+      choices: candidateCount,
     };
   },
   error(kind, message, options = {}) {
@@ -120,8 +132,8 @@ export const geminiFormat: SimFormat = {
     if (outcome.text) parts.push({ text: outcome.text });
     for (const call of outcome.toolCalls) parts.push({ functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown } });
     return {
-      candidates: [candidate(parts, finishReasons[outcome.finishReason])],
-      usageMetadata: usage(outcome),
+      candidates: candidates(context, parts, finishReasons[outcome.finishReason]),
+      usageMetadata: usage(outcome, context.request.choices),
       modelVersion: context.model,
       responseId: context.id,
     };
@@ -130,16 +142,16 @@ export const geminiFormat: SimFormat = {
     return '';
   },
   streamText(context, text) {
-    return sse({ candidates: [candidate([{ text }])], modelVersion: context.model, responseId: context.id });
+    return sse({ candidates: candidates(context, [{ text }]), modelVersion: context.model, responseId: context.id });
   },
   streamToolCalls(context, outcome) {
     const parts = outcome.toolCalls.map((call) => ({ functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown } }));
-    return sse({ candidates: [candidate(parts)], modelVersion: context.model, responseId: context.id });
+    return sse({ candidates: candidates(context, parts), modelVersion: context.model, responseId: context.id });
   },
   streamEnd(context, outcome) {
     return sse({
-      candidates: [candidate([{ text: '' }], finishReasons[outcome.finishReason])],
-      usageMetadata: usage(outcome),
+      candidates: candidates(context, [{ text: '' }], finishReasons[outcome.finishReason]),
+      usageMetadata: usage(outcome, context.request.choices),
       modelVersion: context.model,
       responseId: context.id,
     });

@@ -48,6 +48,10 @@ export const openAiFormat: SimFormat = {
           return typeof fn?.name === 'string' ? [{ name: fn.name, parameters: asObject(fn.parameters) }] : [];
         })
       : [];
+    const n = body.n ?? 1;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) {
+      throw new SimHttpError('bad_request', `Invalid 'n': expected an integer from 1 to 128, but got ${JSON.stringify(n)} instead.`);
+    }
     const format = asObject(body.response_format);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((value): value is string => typeof value === 'string') : [];
@@ -64,6 +68,7 @@ export const openAiFormat: SimFormat = {
       stop,
       stream: body.stream === true,
       includeUsage: asObject(body.stream_options)?.include_usage === true,
+      choices: n,
     };
   },
   error(kind, message, options = {}) {
@@ -78,51 +83,45 @@ export const openAiFormat: SimFormat = {
     return { status, headers, body: { error: { message, type: spec.type, param: null, code: spec.code } } };
   },
   response(context, outcome) {
+    const message = {
+      role: 'assistant',
+      content: outcome.toolCalls.length > 0 && outcome.text === '' ? null : outcome.text,
+      ...(outcome.toolCalls.length > 0
+        ? { tool_calls: outcome.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) }
+        : {}),
+      refusal: null,
+    };
     return {
       id: context.id,
       object: 'chat.completion',
       created: context.created,
       model: context.model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: outcome.toolCalls.length > 0 && outcome.text === '' ? null : outcome.text,
-            ...(outcome.toolCalls.length > 0
-              ? { tool_calls: outcome.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) }
-              : {}),
-            refusal: null,
-          },
-          logprobs: null,
-          finish_reason: outcome.finishReason,
-        },
-      ],
-      usage: usage(outcome),
+      choices: Array.from({ length: context.request.choices }, (_, index) => ({ index, message, logprobs: null, finish_reason: outcome.finishReason })),
+      usage: usage(outcome, context.request.choices),
       system_fingerprint: 'fp_switchyard_sim',
     };
   },
   streamStart(context) {
-    return sse(chunk(context, { role: 'assistant', content: '' }, null));
+    return chunks(context, { role: 'assistant', content: '' }, null);
   },
   streamText(context, text) {
-    return sse(chunk(context, { content: text }, null));
+    return chunks(context, { content: text }, null);
   },
   streamToolCalls(context, outcome) {
     let out = '';
     outcome.toolCalls.forEach((call, index) => {
-      out += sse(chunk(context, { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null));
+      out += chunks(context, { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null);
       const half = Math.ceil(call.arguments.length / 2);
       for (const piece of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
-        if (piece) out += sse(chunk(context, { tool_calls: [{ index, function: { arguments: piece } }] }, null));
+        if (piece) out += chunks(context, { tool_calls: [{ index, function: { arguments: piece } }] }, null);
       }
     });
     return out;
   },
   streamEnd(context, outcome) {
-    let out = sse(chunk(context, {}, outcome.finishReason));
+    let out = chunks(context, {}, outcome.finishReason);
     if (context.request.includeUsage) {
-      out += sse({ id: context.id, object: 'chat.completion.chunk', created: context.created, model: context.model, choices: [], usage: usage(outcome) });
+      out += sse({ id: context.id, object: 'chat.completion.chunk', created: context.created, model: context.model, choices: [], usage: usage(outcome, context.request.choices) });
     }
     return out + sse('[DONE]');
   },
@@ -131,22 +130,31 @@ export const openAiFormat: SimFormat = {
   },
 };
 
-function usage(outcome: SimOutcome) {
+/** Every choice answers alike and is billed (as OpenAI bills `n` choices). */
+function usage(outcome: SimOutcome, choices: number) {
+  const completion = outcome.completionTokens * choices;
   return {
     prompt_tokens: outcome.promptTokens,
-    completion_tokens: outcome.completionTokens,
-    total_tokens: outcome.promptTokens + outcome.completionTokens,
+    completion_tokens: completion,
+    total_tokens: outcome.promptTokens + completion,
     prompt_tokens_details: { cached_tokens: 0 },
   };
 }
 
-function chunk(context: StreamContext, delta: Record<string, unknown>, finishReason: string | null) {
+function chunk(context: StreamContext, delta: Record<string, unknown>, finishReason: string | null, index = 0) {
   return {
     id: context.id,
     object: 'chat.completion.chunk',
     created: context.created,
     model: context.model,
     system_fingerprint: 'fp_switchyard_sim',
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
   };
+}
+
+/** The same delta for every requested choice, one chunk each (as OpenAI interleaves `n` choices). */
+function chunks(context: StreamContext, delta: Record<string, unknown>, finishReason: string | null): string {
+  let out = '';
+  for (let index = 0; index < context.request.choices; index += 1) out += sse(chunk(context, delta, finishReason, index));
+  return out;
 }
