@@ -8,4 +8,6 @@ export const deepSeekPreset: OpenAiCompatiblePreset = {
   baseUrlEnv: 'DEEPSEEK_BASE_URL',
   catalog: { provider: 'deepseek' },
   defaultModels: ['deepseek-chat', 'deepseek-reasoner'],
+  // DeepSeek's chat API has no `n`: one choice per call.
+  quirks: { multipleChoices: false },
 };

@@ -318,6 +318,8 @@ class GeminiStreamDecoder implements StreamDecoder {
 }
 
 export const geminiFormat: WireFormat = {
+  // `n` becomes generationConfig.candidateCount.
+  multipleChoices: true,
   chatPath: (settings, stream) =>
     `/v1beta/models/${settings.upstreamName}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
   authHeaders: (apiKey): Record<string, string> => (apiKey ? { 'x-goog-api-key': apiKey } : {}),

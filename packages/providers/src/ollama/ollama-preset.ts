@@ -6,4 +6,6 @@ export const ollamaPreset: OpenAiCompatiblePreset = {
   displayName: 'Ollama',
   defaultBaseUrl: 'http://127.0.0.1:11434/v1',
   baseUrlEnv: 'OLLAMA_BASE_URL',
+  // Ollama's OpenAI-compatible endpoint ignores `n`.
+  quirks: { multipleChoices: false },
 };

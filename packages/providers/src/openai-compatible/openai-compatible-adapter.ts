@@ -188,6 +188,7 @@ export function openAiCompatibleFormat(preset: OpenAiCompatiblePreset): WireForm
   const quirks = preset.quirks ?? {};
   const authHeader = preset.authHeader ?? 'authorization';
   return {
+    multipleChoices: quirks.multipleChoices ?? !quirks.unsupportedFields?.includes('n'),
     chatPath: () => '/chat/completions',
     authHeaders(apiKey) {
       const headers: Record<string, string> = { ...preset.extraHeaders };

@@ -4,6 +4,11 @@ export interface OpenAiCompatibleQuirks {
   streamUsage?: boolean;
   /** How the vendor spells "a tool must be called" (Mistral says `any`). */
   toolChoiceRequired?: 'required' | 'any';
+  /**
+   * Vendor returns `n` > 1 choices (default: true unless `n` is an unsupported field). False
+   * where the API ignores `n`; the router then skips the vendor's models for such requests.
+   */
+  multipleChoices?: boolean;
   /** Request fields the vendor rejects; removed before sending. */
   unsupportedFields?: readonly string[];
   /** Fields merged into every request body (e.g. OpenRouter's `usage: { include: true }`). */

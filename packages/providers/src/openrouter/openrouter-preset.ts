@@ -10,5 +10,6 @@ export const openRouterPreset: OpenAiCompatiblePreset = {
   extraHeaders: { 'HTTP-Referer': 'https://github.com/switchyard', 'X-Title': 'Switchyard' },
   catalog: { provider: 'openrouter', vendorPrefixed: true },
   defaultModels: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash', 'deepseek/deepseek-chat'],
-  quirks: { extraBody: { usage: { include: true } } },
+  // OpenRouter returns one choice whatever `n` says.
+  quirks: { extraBody: { usage: { include: true } }, multipleChoices: false },
 };

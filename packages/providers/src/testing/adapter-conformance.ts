@@ -21,6 +21,7 @@ export const conformanceCases = [
   'text',
   'streaming',
   'stream batches',
+  'n choices',
   'tool call',
   'tool call stream deltas',
   'tool result round trip',
@@ -69,6 +70,8 @@ export interface AdapterConformanceOptions {
     listModels?: boolean;
     /** The vendor reports usage in streams (otherwise the cost must be flagged estimated). */
     streamUsage?: boolean;
+    /** The vendor returns several choices per call (`n` > 1); the adapter must say the same. */
+    multipleChoices?: boolean;
   };
   skip?: Array<{ reason: string; tests: ConformanceCase[] }>;
   /** Header that forces a fault on the target server. */
@@ -115,7 +118,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     if (!entry.reason.trim()) throw new Error(`${options.name}: a skipped conformance case needs a reason`);
     for (const test of entry.tests) skipped.set(test, entry.reason);
   }
-  const capabilities = { tools: true, json: true, listModels: true, streamUsage: true, ...options.capabilities };
+  const capabilities = { tools: true, json: true, listModels: true, streamUsage: true, multipleChoices: true, ...options.capabilities };
   const faultHeader = options.faultHeader ?? 'x-sim-fault';
   const model = options.model;
 
@@ -171,6 +174,20 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         expect(events.filter((event) => event.type === 'finish')).toEqual([{ type: 'finish', index: 0, finishReason: 'stop' }]);
         expect(events.filter((event) => event.type === 'usage')).toHaveLength(1);
         expect(batches[batches.length - 1]?.at(-1)?.type).toBe('usage');
+      }));
+
+    test('n choices', () =>
+      withAdapter(undefined, async (adapter) => {
+        expect(adapter.multipleChoices).toBe(capabilities.multipleChoices);
+        // Where the vendor has no `n`, the router keeps such requests away (nothing to call here).
+        if (!capabilities.multipleChoices) return;
+        const response = await adapter.chat(prompt('Describe a routing policy in two sentences.', { n: 2 }), { model });
+        expect(response.choices.map((choice) => choice.index)).toEqual([0, 1]);
+        expect(response.choices.every((choice) => (choice.message.content ?? '').length > 0)).toBe(true);
+        const events = await drainStream(adapter.stream(prompt('Describe a routing policy.', { n: 2 }), { model }));
+        const finished = events.flatMap((event) => (event.type === 'finish' ? [event.index] : []));
+        expect(finished.sort()).toEqual([0, 1]);
+        for (const index of [0, 1]) expect(events.some((event) => event.type === 'text' && event.index === index)).toBe(true);
       }));
 
     test(
