@@ -29,8 +29,10 @@ describe('validateChatBody', () => {
       stream_options: { include_usage: true },
       messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:x' } }] }],
       tools: [{ type: 'function', function: { name: 'f' } }],
+      n: 2,
     });
-    expect(chat.needs).toEqual({ vision: true, audio: false, file: false, tools: true });
+    expect(chat.needs).toEqual({ vision: true, audio: false, file: false, tools: true, choices: 2 });
+    expect(validateChatBody({ messages: [{ role: 'user', content: 'hi' }] }).needs.choices).toBe(1);
     expect(chat.stream).toBe(true);
     expect(chat.includeUsage).toBe(true);
   });

@@ -16,6 +16,8 @@ export interface ContentNeeds {
   audio: boolean;
   file: boolean;
   tools: boolean;
+  /** Choices asked for (`n`, 1 when absent): more than one needs an API that returns several. */
+  choices: number;
 }
 
 export interface ValidatedChat {
@@ -104,7 +106,7 @@ export function validateChatBody(body: unknown): ValidatedChat {
   if (messages === undefined) throw bad('messages', '`messages` is missing');
   if (!Array.isArray(messages)) throw bad('messages', `\`messages\` must be an array, got ${typeName(messages)}`);
   if (messages.length === 0) throw bad('messages', '`messages` must hold at least one message');
-  const needs: ContentNeeds = { vision: false, audio: false, file: false, tools: false };
+  const needs: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1 };
   let promptText = '';
   for (let index = 0; index < messages.length; index += 1) {
     const message: unknown = messages[index];
@@ -156,6 +158,7 @@ export function validateChatBody(body: unknown): ValidatedChat {
   checkRange(body, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER);
   expectType(body, 'n', 'number', true);
   checkRange(body, 'n', 1, 128);
+  if (typeof body.n === 'number') needs.choices = body.n;
   expectType(body, 'seed', 'number', true);
   expectType(body, 'user', 'string');
   const stop = body.stop;

@@ -7,14 +7,14 @@ import { noHints, type RoutingHints } from './routing-hints';
 import type { CategoryTable, ModelEntry } from './routing-table';
 import { formatWeight, selectModels, type SelectionInput } from './selection';
 
-function entry(id: string, price: number, capabilities: Partial<ModelEntry['capabilities']> = {}): ModelEntry {
-  const binding = { adapter: {} as ProviderAdapter, settings: { id, upstreamName: id, price: { inputPerMTok: price, outputPerMTok: price } } } as ModelBinding;
+function entry(id: string, price: number, capabilities: Partial<ModelEntry['capabilities']> = {}, multipleChoices = true): ModelEntry {
+  const binding = { adapter: { multipleChoices } as ProviderAdapter, settings: { id, upstreamName: id, price: { inputPerMTok: price, outputPerMTok: price } } } as ModelBinding;
   return { id, binding, blendedPrice: price, capabilities: { tools: true, json: true, vision: false, streaming: true, ...capabilities } };
 }
 
 const table: CategoryTable = {
   category: 'general',
-  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2), entry('c/small', 0.2)],
+  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2, {}, false), entry('c/small', 0.2)],
   weights: [0.6, 0.3, 0.1],
   expected: [
     { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 900, ttftP95Ms: null, latencyP50Ms: null, latencyP95Ms: null },
@@ -25,7 +25,7 @@ const table: CategoryTable = {
   limits: { contextWindow: Infinity, maxOutputTokens: Infinity },
 };
 
-const noNeeds: ContentNeeds = { vision: false, audio: false, file: false, tools: false };
+const noNeeds: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1 };
 
 function input(overrides: Partial<SelectionInput> & { hints?: RoutingHints } = {}): SelectionInput {
   return { table, routeLabel: '"auto"', hints: noHints, needs: noNeeds, stream: false, allowedModels: undefined, draw: 0.5, isOpen: () => false, ...overrides };
@@ -81,6 +81,20 @@ describe('selectModels', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'no_eligible_model', status: 400, param: 'messages' });
+    }
+  });
+
+  it('keeps `n` > 1 away from models whose API returns one choice per call', () => {
+    const many = { ...noNeeds, choices: 3 };
+    expect(selectModels(input({ needs: many, draw: 0.7 })).chain.map((model) => model.id)).toEqual(['a/big', 'c/small']);
+    expect(selectModels(input({ needs: { ...noNeeds, choices: 1 }, draw: 0.7 })).chain[0]?.id).toBe('b/mid');
+    try {
+      const onlyMid: CategoryTable = { ...table, entries: [table.entries[1]!], weights: [1], expected: [table.expected[1]!] };
+      selectModels(input({ needs: many, table: onlyMid }));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'no_eligible_model', status: 400, param: 'n' });
+      expect((error as Error).message).toContain("`n` 3 (the vendor's API returns one choice per call) excluded b/mid");
     }
   });
 

@@ -55,7 +55,8 @@ type Exclusion =
   | 'max_ttft_ms'
   | 'min_quality'
   | 'context_length'
-  | 'max_tokens';
+  | 'max_tokens'
+  | 'n';
 
 /** The request parameter to blame when one kind of exclusion ruled out every model (hints otherwise). */
 const PARAM_OF: Partial<Record<Exclusion, string>> = {
@@ -64,6 +65,7 @@ const PARAM_OF: Partial<Record<Exclusion, string>> = {
   tools: 'tools',
   streaming: 'stream',
   max_tokens: 'max_tokens',
+  n: 'n',
 };
 
 function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion; detail?: string } | undefined {
@@ -78,6 +80,7 @@ function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion;
   }
   if (needs.tools && !entry.capabilities.tools) return { reason: 'tools' };
   if (input.stream && !entry.capabilities.streaming) return { reason: 'streaming' };
+  if (needs.choices > 1 && !entry.binding.adapter.multipleChoices) return { reason: 'n' };
   const context = input.context;
   if (context && entry.maxOutputTokens !== undefined && context.outputTokens > entry.maxOutputTokens) {
     return { reason: 'max_tokens', detail: `at most ${entry.maxOutputTokens.toLocaleString('en-US')} output tokens` };
@@ -130,6 +133,8 @@ function hintValue(input: SelectionInput, reason: Exclusion): string {
       return `max_ttft_ms ${hints.maxTtftMs}`;
     case 'min_quality':
       return `min_quality ${hints.minQuality}`;
+    case 'n':
+      return `\`n\` ${input.needs.choices} (the vendor's API returns one choice per call)`;
     case 'max_tokens':
       return `max_tokens ${input.context?.outputTokens.toLocaleString('en-US')}`;
     case 'context_length': {

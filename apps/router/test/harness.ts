@@ -12,9 +12,9 @@ import { createRouter, type SwitchyardRouter } from '../src/index';
 
 export const CONTROL_TOKEN = 'router-test-control';
 
-const model = (name: string, input: number, output: number, extra: Record<string, unknown> = {}) => ({
+const model = (name: string, input: number, output: number, extra: Record<string, unknown> = {}, format: 'openai' | 'anthropic' | 'gemini' = 'openai') => ({
   name,
-  format: 'openai' as const,
+  format,
   price: { inputPerMTok: input, outputPerMTok: output },
   contextWindow: 128_000,
   latency: { ttftMedianMs: 1, ttftSpread: 0, tokensPerSecond: 10_000 },
@@ -72,8 +72,19 @@ function routePolicy(weights: Record<string, number>) {
   };
 }
 
-export async function startHarness(options: { auth?: 'on' | 'off'; router?: SwitchyardConfigInput['router']; firstTokenMs?: number } = {}): Promise<Harness> {
-  const fleet = fleetSchema.parse(testFleet);
+/** The harness takes the test fleet plus these (named `sim-<format>/<name>`). */
+export interface ExtraModel {
+  name: string;
+  format: 'openai' | 'anthropic' | 'gemini';
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+export async function startHarness(
+  options: { auth?: 'on' | 'off'; router?: SwitchyardConfigInput['router']; firstTokenMs?: number; extraModels?: ExtraModel[] } = {},
+): Promise<Harness> {
+  const extra = (options.extraModels ?? []).map((entry) => model(entry.name, entry.inputPerMTok, entry.outputPerMTok, {}, entry.format));
+  const fleet = fleetSchema.parse({ models: [...testFleet.models, ...extra] });
   const simulator = await startSimulator({ host: '127.0.0.1', port: 0, fleet, controlToken: CONTROL_TOKEN, zeroLatency: true, logger: false });
   const database = await createTestDatabase();
   const redis = await createTestRedis();
