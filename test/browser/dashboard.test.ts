@@ -239,6 +239,21 @@ describe('dashboard in headless Chromium against npm start', () => {
     await context.close();
   }, 180_000);
 
+  it('shows the queue UI with every queue and no third-party request or CSP refusal', async () => {
+    const { context, page, problems } = await newPage(browser);
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(system.apiUrl) && !request.url().startsWith('data:')) foreign.push(request.url());
+    });
+    await page.goto(`${system.apiUrl}/admin/queues`);
+    await page.getByText('Switchyard queues').first().waitFor({ timeout: 30_000 });
+    for (const queue of ['latency-probe', 'eval-run', 'optimize', 'outcome-ingest']) await page.getByText(queue, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'queues');
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('shows the published expected point for an unchanged route, and a labelled estimate once it is edited', async () => {
     const { context, page, problems } = await newPage(browser);
     await page.goto(`${system.apiUrl}/#/routes`);

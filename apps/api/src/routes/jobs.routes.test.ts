@@ -153,6 +153,10 @@ describe('queue UI', { timeout: 30_000 }, () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toContain('Switchyard queues');
+    // No third-party stylesheet (bull-board links Google Fonts, which the CSP refuses).
+    expect(page.body).not.toContain('fonts.googleapis.com');
+    expect(page.body).toMatch(/<link[^>]+rel="stylesheet"/);
+    expect(page.headers['content-security-policy']).toContain("style-src 'self'");
     const listed = await api.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: auth });
     expect(listed.statusCode).toBe(200);
     const names = (listed.json() as { queues: Array<{ name: string }> }).queues.map((queue) => queue.name);

@@ -23,6 +23,9 @@ import {
   type QueueCounts,
 } from '@switchyard/jobs';
 import type { RouteContext } from '../context';
+
+/** A `<link rel="stylesheet">` to another origin (bull-board's Google Fonts). */
+const THIRD_PARTY_STYLESHEET = /<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*\brel="stylesheet"[^>]*>\s*/g;
 import { documented } from './route-schema';
 
 const jobsQuery = z.object({
@@ -119,6 +122,14 @@ export async function jobRoutes(app: FastifyInstance, context: RouteContext): Pr
       shown.add(name);
       board.addQueue(adapterFor(name));
     }
+  });
+  // bull-board's page links Google Fonts: a request to a third party from a self-hosted admin
+  // page, which the CSP refuses anyway (a console error on every visit). The page is served
+  // without that link and falls back to the system's sans-serif and monospace fonts.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload !== 'string' || !request.url.startsWith('/admin/queues')) return payload;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    return payload.replace(THIRD_PARTY_STYLESHEET, '');
   });
   // The board's plugin has its own error handler; map errors (401 from the admin hook) like the rest of the API.
   serverAdapter.setErrorHandler((error) => {
