@@ -79,14 +79,14 @@ describe('ResponseBody', () => {
     const open = new ResponseBody();
     const { controller, state } = fakeController();
     open.controller = controller;
-    open.cancel(new Error('consumer left'));
+    open.cancel('consumer left');
     expect(state.aborted?.message).toBe('consumer left');
 
     const finished = new ResponseBody();
     const other = fakeController();
     finished.controller = other.controller;
     finished.end();
-    finished.cancel(new Error('too late'));
+    finished.cancel('too late');
     expect(other.state.aborted).toBeNull();
   });
 });

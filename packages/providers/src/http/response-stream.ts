@@ -90,10 +90,14 @@ export class ResponseBody {
     return joined(parts);
   }
 
-  /** Stop reading: the request is aborted (its connection closed) unless the body already ended. */
-  cancel(reason: Error): void {
+  /**
+   * Stop reading: the request is aborted (its connection closed) with an error of this message,
+   * unless the body already ended (the usual case: the error, and its stack, are built only when
+   * there is something to abort).
+   */
+  cancel(message: string): void {
     if (this.done) return;
-    this.controller?.abort(reason);
+    this.controller?.abort(new Error(message));
   }
 }
 
