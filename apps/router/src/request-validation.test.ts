@@ -31,7 +31,7 @@ describe('validateChatBody', () => {
       tools: [{ type: 'function', function: { name: 'f' } }],
       n: 2,
     });
-    expect(chat.needs).toEqual({ vision: true, audio: false, file: false, tools: true, choices: 2 });
+    expect(chat.needs).toEqual({ vision: true, audio: false, file: false, tools: true, choices: 2, json: false });
     expect(validateChatBody({ messages: [{ role: 'user', content: 'hi' }] }).needs.choices).toBe(1);
     expect(chat.stream).toBe(true);
     expect(chat.includeUsage).toBe(true);
@@ -49,6 +49,19 @@ describe('validateChatBody', () => {
     expect(fails({ messages: [{ role: 'user', content: 'x' }], max_tokens: 1.5 }).param).toBe('max_tokens');
     expect(fails({ messages: [{ role: 'user', content: 'x' }], stream: 'yes' }).param).toBe('stream');
     expect(fails([1, 2]).param).toBe('body');
+    const ask = (response_format: unknown) => ({ messages: [{ role: 'user', content: 'x' }], response_format });
+    expect(fails(ask('json')).param).toBe('response_format');
+    expect(fails(ask({ type: 'xml' }))).toMatchObject({ param: 'response_format.type', message: expect.stringContaining('got "xml"') });
+    expect(fails(ask({ type: 'json_schema' })).param).toBe('response_format.json_schema.name');
+    expect(fails(ask({ type: 'json_schema', json_schema: { name: 'x', schema: [] } })).param).toBe('response_format.json_schema.schema');
+  });
+
+  it('notes JSON mode for json_object and json_schema, not for text', () => {
+    const needsOf = (response_format: unknown) => validateChatBody({ messages: [{ role: 'user', content: 'x' }], response_format }).needs.json;
+    expect(needsOf({ type: 'json_object' })).toBe(true);
+    expect(needsOf({ type: 'json_schema', json_schema: { name: 'city', schema: { type: 'object' } } })).toBe(true);
+    expect(needsOf({ type: 'text' })).toBe(false);
+    expect(needsOf(null)).toBe(false);
   });
 });
 

@@ -18,6 +18,8 @@ export interface ContentNeeds {
   tools: boolean;
   /** Choices asked for (`n`, 1 when absent): more than one needs an API that returns several. */
   choices: number;
+  /** JSON mode (`response_format` of type `json_object` or `json_schema`). */
+  json: boolean;
 }
 
 export interface ValidatedChat {
@@ -106,7 +108,7 @@ export function validateChatBody(body: unknown): ValidatedChat {
   if (messages === undefined) throw bad('messages', '`messages` is missing');
   if (!Array.isArray(messages)) throw bad('messages', `\`messages\` must be an array, got ${typeName(messages)}`);
   if (messages.length === 0) throw bad('messages', '`messages` must hold at least one message');
-  const needs: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1 };
+  const needs: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1, json: false };
   let promptText = '';
   for (let index = 0; index < messages.length; index += 1) {
     const message: unknown = messages[index];
@@ -164,6 +166,22 @@ export function validateChatBody(body: unknown): ValidatedChat {
   const stop = body.stop;
   if (stop !== undefined && stop !== null && typeof stop !== 'string' && !Array.isArray(stop)) {
     throw bad('stop', '`stop` must be a string or an array of strings');
+  }
+  const responseFormat = body.response_format;
+  if (responseFormat !== undefined && responseFormat !== null) {
+    if (!isObject(responseFormat)) throw bad('response_format', `\`response_format\` must be an object, got ${typeName(responseFormat)}`);
+    const type = responseFormat.type;
+    if (type !== 'text' && type !== 'json_object' && type !== 'json_schema') {
+      throw bad('response_format.type', `\`response_format.type\` must be one of text, json_object, json_schema; got ${JSON.stringify(type ?? null)}`);
+    }
+    if (type === 'json_schema') {
+      const spec = responseFormat.json_schema;
+      if (!isObject(spec) || typeof spec.name !== 'string' || spec.name.length === 0) {
+        throw bad('response_format.json_schema.name', '`response_format.json_schema` must be an object with a non-empty `name`');
+      }
+      if (spec.schema !== undefined && !isObject(spec.schema)) throw bad('response_format.json_schema.schema', '`response_format.json_schema.schema` must be an object');
+    }
+    needs.json = type !== 'text';
   }
   let includeUsage = false;
   const streamOptions = body.stream_options;

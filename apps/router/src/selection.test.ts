@@ -14,7 +14,7 @@ function entry(id: string, price: number, capabilities: Partial<ModelEntry['capa
 
 const table: CategoryTable = {
   category: 'general',
-  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2, {}, false), entry('c/small', 0.2)],
+  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2, {}, false), entry('c/small', 0.2, { json: false })],
   weights: [0.6, 0.3, 0.1],
   expected: [
     { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 900, ttftP95Ms: null, latencyP50Ms: null, latencyP95Ms: null },
@@ -25,7 +25,7 @@ const table: CategoryTable = {
   limits: { contextWindow: Infinity, maxOutputTokens: Infinity },
 };
 
-const noNeeds: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1 };
+const noNeeds: ContentNeeds = { vision: false, audio: false, file: false, tools: false, choices: 1, json: false };
 
 function input(overrides: Partial<SelectionInput> & { hints?: RoutingHints } = {}): SelectionInput {
   return { table, routeLabel: '"auto"', hints: noHints, needs: noNeeds, stream: false, allowedModels: undefined, draw: 0.5, isOpen: () => false, ...overrides };
@@ -95,6 +95,18 @@ describe('selectModels', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'no_eligible_model', status: 400, param: 'n' });
       expect((error as Error).message).toContain("`n` 3 (the vendor's API returns one choice per call) excluded b/mid");
+    }
+  });
+
+  it('keeps JSON mode away from models without it', () => {
+    const json = { ...noNeeds, json: true };
+    expect(selectModels(input({ needs: json, draw: 0.1 })).chain.map((model) => model.id)).toEqual(['a/big', 'b/mid']);
+    expect(selectModels(input({ draw: 0.95 })).chain[0]?.id).toBe('c/small');
+    try {
+      selectModels(input({ needs: json, hints: { fallback: true, only: ['c/small'] } }));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('`response_format` (no JSON mode) excluded c/small');
     }
   });
 

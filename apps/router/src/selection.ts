@@ -56,7 +56,8 @@ type Exclusion =
   | 'min_quality'
   | 'context_length'
   | 'max_tokens'
-  | 'n';
+  | 'n'
+  | 'response_format';
 
 /** The request parameter to blame when one kind of exclusion ruled out every model (hints otherwise). */
 const PARAM_OF: Partial<Record<Exclusion, string>> = {
@@ -66,6 +67,7 @@ const PARAM_OF: Partial<Record<Exclusion, string>> = {
   streaming: 'stream',
   max_tokens: 'max_tokens',
   n: 'n',
+  response_format: 'response_format',
 };
 
 function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion; detail?: string } | undefined {
@@ -81,6 +83,7 @@ function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion;
   if (needs.tools && !entry.capabilities.tools) return { reason: 'tools' };
   if (input.stream && !entry.capabilities.streaming) return { reason: 'streaming' };
   if (needs.choices > 1 && !entry.binding.adapter.multipleChoices) return { reason: 'n' };
+  if (needs.json && !entry.capabilities.json) return { reason: 'response_format' };
   const context = input.context;
   if (context && entry.maxOutputTokens !== undefined && context.outputTokens > entry.maxOutputTokens) {
     return { reason: 'max_tokens', detail: `at most ${entry.maxOutputTokens.toLocaleString('en-US')} output tokens` };
@@ -133,6 +136,8 @@ function hintValue(input: SelectionInput, reason: Exclusion): string {
       return `max_ttft_ms ${hints.maxTtftMs}`;
     case 'min_quality':
       return `min_quality ${hints.minQuality}`;
+    case 'response_format':
+      return '`response_format` (no JSON mode)';
     case 'n':
       return `\`n\` ${input.needs.choices} (the vendor's API returns one choice per call)`;
     case 'max_tokens':

@@ -78,12 +78,15 @@ export interface ExtraModel {
   format: 'openai' | 'anthropic' | 'gemini';
   inputPerMTok: number;
   outputPerMTok: number;
+  capabilities?: { json?: boolean; tools?: boolean; vision?: boolean };
 }
 
 export async function startHarness(
   options: { auth?: 'on' | 'off'; router?: SwitchyardConfigInput['router']; firstTokenMs?: number; extraModels?: ExtraModel[] } = {},
 ): Promise<Harness> {
-  const extra = (options.extraModels ?? []).map((entry) => model(entry.name, entry.inputPerMTok, entry.outputPerMTok, {}, entry.format));
+  const extra = (options.extraModels ?? []).map((entry) =>
+    model(entry.name, entry.inputPerMTok, entry.outputPerMTok, entry.capabilities ? { capabilities: entry.capabilities } : {}, entry.format),
+  );
   const fleet = fleetSchema.parse({ models: [...testFleet.models, ...extra] });
   const simulator = await startSimulator({ host: '127.0.0.1', port: 0, fleet, controlToken: CONTROL_TOKEN, zeroLatency: true, logger: false });
   const database = await createTestDatabase();

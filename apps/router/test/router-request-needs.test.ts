@@ -1,19 +1,20 @@
 /**
- * `n` > 1 through the router, with the official `openai` SDK: such a request goes only to a
- * model whose vendor API returns several choices (never silently answered with one), and gets
- * a 400 naming `n` when no model can.
+ * What a request needs from a model beyond its content, through the router with the official
+ * `openai` SDK: `n` > 1 goes only to a model whose vendor API returns several choices (never
+ * silently answered with one), JSON mode only to a model configured with it; a 400 names the
+ * parameter when no model can.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA, startHarness, waitFor, type Harness } from './harness';
 
-// The Anthropic Messages API has no `n`.
+// The Anthropic Messages API has no `n`; this model is also configured without JSON mode.
 const DELTA = 'sim-anthropic/delta';
 
 let harness: Harness;
 let client: OpenAI;
 beforeAll(async () => {
-  harness = await startHarness({ extraModels: [{ name: 'delta', format: 'anthropic', inputPerMTok: 0.25, outputPerMTok: 1.25 }] });
+  harness = await startHarness({ extraModels: [{ name: 'delta', format: 'anthropic', inputPerMTok: 0.25, outputPerMTok: 1.25, capabilities: { json: false } }] });
   // All of auto's weight on the Anthropic model; ALPHA is its fallback.
   const hash = await harness.publish({ [DELTA]: 1, [ALPHA]: 0 });
   await waitFor(() => harness.router.table.policyHash === hash);
@@ -74,5 +75,27 @@ describe('n choices', { timeout: 30_000 }, () => {
     expect(only).toBeInstanceOf(OpenAI.BadRequestError);
     // n = 1 is served by the same model.
     expect((await client.chat.completions.create({ model: DELTA, messages, n: 1 })).model).toBe(DELTA);
+  });
+});
+
+describe('JSON mode', { timeout: 30_000 }, () => {
+  it('routes a JSON-mode request past a model configured without it, or refuses it naming response_format', async () => {
+    const routed = await client.chat.completions.create({ model: 'auto', messages, response_format: { type: 'json_object' } });
+    expect(routed.model).toBe(ALPHA);
+    expect(() => JSON.parse(routed.choices[0]?.message.content ?? '')).not.toThrow();
+    // Plain text stays with the policy's choice.
+    expect((await client.chat.completions.create({ model: 'auto', messages, response_format: { type: 'text' } })).model).toBe(DELTA);
+
+    const direct = await client.chat.completions.create({ model: DELTA, messages, response_format: { type: 'json_object' } }).catch((error: unknown) => error);
+    expect(direct).toBeInstanceOf(OpenAI.BadRequestError);
+    const error = direct as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.param).toBe('response_format');
+    expect(error.message).toContain(`\`response_format\` (no JSON mode) excluded ${DELTA}`);
+
+    const invalid = await client.chat.completions
+      .create({ model: 'auto', messages, response_format: { type: 'xml' } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .catch((caught: unknown) => caught);
+    expect(invalid).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((invalid as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('response_format.type');
   });
 });
