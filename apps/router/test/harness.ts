@@ -8,6 +8,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { policyHash, type PolicyDocumentInput } from '@switchyard/policy';
 import { createProviderSet, fleetModels, fleetSchema, type FleetInput, type ProviderSet } from '@switchyard/providers';
 import { startSimulator, type ModelPatch, type RunningSimulator } from '@switchyard/simulator';
+import OpenAI from 'openai';
 import { createRouter, type SwitchyardRouter } from '../src/index';
 
 export const CONTROL_TOKEN = 'router-test-control';
@@ -48,6 +49,8 @@ export interface Harness {
   resetFleet(): Promise<void>;
   /** Publish a policy routing `auto`/general by these weights (fallback order = listed order). */
   publish(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>): Promise<string>;
+  /** `publish`, then wait until the router routes by it. */
+  publishAndWait(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -128,6 +131,27 @@ export async function startHarness(
   };
 
   let parent: string | null = null;
+  const publish = async (weights: Record<string, number>, extraRoutes: Record<string, Record<string, number>> = {}): Promise<string> => {
+    const routes: Record<string, unknown> = { auto: routePolicy(weights) };
+    for (const [name, routeWeights] of Object.entries(extraRoutes)) routes[name] = routePolicy(routeWeights);
+    const document: PolicyDocumentInput = {
+      schemaVersion: 1,
+      parentHash: parent,
+      createdAt: new Date().toISOString(),
+      generator: { algorithm: 'manual', settings: {} },
+      routes: routes as PolicyDocumentInput['routes'],
+    };
+    const hash = policyHash(document);
+    await publishAndAnnounce(database.db, redis.redis, redis.prefix, {
+      hash,
+      schemaVersion: 1,
+      parentHash: parent,
+      document: document as unknown as Record<string, unknown>,
+      createdBy: 'test',
+    });
+    parent = hash;
+    return hash;
+  };
   return {
     url,
     router,
@@ -138,25 +162,10 @@ export async function startHarness(
     providerSet,
     patch: (modelName, patch) => control(`/control/models/${modelName}`, patch),
     resetFleet: () => control('/control/reset', {}),
-    async publish(weights, extraRoutes = {}) {
-      const routes: Record<string, unknown> = { auto: routePolicy(weights) };
-      for (const [name, routeWeights] of Object.entries(extraRoutes)) routes[name] = routePolicy(routeWeights);
-      const document: PolicyDocumentInput = {
-        schemaVersion: 1,
-        parentHash: parent,
-        createdAt: new Date().toISOString(),
-        generator: { algorithm: 'manual', settings: {} },
-        routes: routes as PolicyDocumentInput['routes'],
-      };
-      const hash = policyHash(document);
-      await publishAndAnnounce(database.db, redis.redis, redis.prefix, {
-        hash,
-        schemaVersion: 1,
-        parentHash: parent,
-        document: document as unknown as Record<string, unknown>,
-        createdBy: 'test',
-      });
-      parent = hash;
+    publish,
+    async publishAndWait(weights, extraRoutes) {
+      const hash = await publish(weights, extraRoutes);
+      await waitFor(() => router.table.policyHash === hash);
       return hash;
     },
     async close() {
@@ -167,6 +176,11 @@ export async function startHarness(
       await database.drop();
     },
   };
+}
+
+/** The official SDK against the harness's router, without retries. */
+export function openAiClient(harness: Harness, apiKey = 'unused-auth-off'): OpenAI {
+  return new OpenAI({ baseURL: `${harness.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
 }
 
 /** Wait until `check` holds (polling), or fail after `timeoutMs`. */

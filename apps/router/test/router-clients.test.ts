@@ -3,15 +3,14 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, openAiClient, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 let client: OpenAI;
 beforeAll(async () => {
   harness = await startHarness();
-  const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
-  await waitFor(() => harness.router.table.policyHash === hash);
-  client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused-auth-off', maxRetries: 0, timeout: 10_000 });
+  await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
+  client = openAiClient(harness);
 }, 60_000);
 afterAll(async () => {
   await harness?.close();

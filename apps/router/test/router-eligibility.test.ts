@@ -11,8 +11,7 @@ import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harne
 let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness();
-  const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 }, { cheap: {} });
-  await waitFor(() => harness.router.table.policyHash === hash);
+  await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 }, { cheap: {} });
 }, 60_000);
 afterAll(async () => {
   await harness?.close();

@@ -7,8 +7,7 @@ import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harne
 let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness({ firstTokenMs: 700 });
-  const hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
-  await waitFor(() => harness.router.table.policyHash === hash);
+  await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
 }, 60_000);
 afterEach(async () => {
   await harness.resetFleet();
@@ -140,8 +139,7 @@ describe('circuit breaker', { timeout: 30_000 }, () => {
   it('opens after consecutive failures and skips the model; state in /metrics', async () => {
     const small = await startHarness({ router: { circuitBreaker: { failureThreshold: 2, coolDownMs: 60_000 } } });
     try {
-      const hash = await small.publish({ [ALPHA]: 1, [BETA]: 0 });
-      await waitFor(() => small.router.table.policyHash === hash);
+      await small.publishAndWait({ [ALPHA]: 1, [BETA]: 0 });
       await small.patch('alpha', { errorRates: { '503': 1 } });
       const call = () =>
         fetch(`${small.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [story] }) });

@@ -46,8 +46,7 @@ describe('cold start (no policy published)', { timeout: 30_000 }, () => {
 describe('with a published policy', { timeout: 30_000 }, () => {
   let hash: string;
   beforeAll(async () => {
-    hash = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
-    await waitFor(() => harness.router.table.policyHash === hash);
+    hash = await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
   });
 
   it('answers OpenAI-shaped JSON with routing headers and usage cost', async () => {

@@ -1,6 +1,6 @@
 /** Publishing a policy changes routing within 1 s, with no failed request during the swap. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -19,8 +19,7 @@ interface Sample {
 
 describe('policy swap under concurrent load', { timeout: 30_000 }, () => {
   it('moves traffic within 1 s and fails nothing', async () => {
-    const first = await harness.publish({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
-    await waitFor(() => harness.router.table.policyHash === first);
+    const first = await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
     const samples: Sample[] = [];
     let stop = false;
     const worker = async (): Promise<void> => {

@@ -6,7 +6,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, openAiClient, startHarness, type Harness } from './harness';
 
 // The Anthropic Messages API has no `n`; this model is also configured without JSON mode.
 const DELTA = 'sim-anthropic/delta';
@@ -16,9 +16,8 @@ let client: OpenAI;
 beforeAll(async () => {
   harness = await startHarness({ extraModels: [{ name: 'delta', format: 'anthropic', inputPerMTok: 0.25, outputPerMTok: 1.25, capabilities: { json: false } }] });
   // All of auto's weight on the Anthropic model; ALPHA is its fallback.
-  const hash = await harness.publish({ [DELTA]: 1, [ALPHA]: 0 });
-  await waitFor(() => harness.router.table.policyHash === hash);
-  client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused-auth-off', maxRetries: 0, timeout: 10_000 });
+  await harness.publishAndWait({ [DELTA]: 1, [ALPHA]: 0 });
+  client = openAiClient(harness);
 }, 60_000);
 afterAll(async () => {
   await harness?.close();
