@@ -7,14 +7,14 @@ import { noHints, type RoutingHints } from './routing-hints';
 import type { CategoryTable, ModelEntry } from './routing-table';
 import { formatWeight, selectModels, type SelectionInput } from './selection';
 
-function entry(id: string, price: number, capabilities: Partial<ModelEntry['capabilities']> = {}, multipleChoices = true): ModelEntry {
-  const binding = { adapter: { multipleChoices } as ProviderAdapter, settings: { id, upstreamName: id, price: { inputPerMTok: price, outputPerMTok: price } } } as ModelBinding;
+function entry(id: string, price: number, capabilities: Partial<ModelEntry['capabilities']> = {}, maxChoices = 128): ModelEntry {
+  const binding = { adapter: { maxChoices } as ProviderAdapter, settings: { id, upstreamName: id, price: { inputPerMTok: price, outputPerMTok: price } } } as ModelBinding;
   return { id, binding, blendedPrice: price, capabilities: { tools: true, json: true, vision: false, streaming: true, ...capabilities } };
 }
 
 const table: CategoryTable = {
   category: 'general',
-  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2, {}, false), entry('c/small', 0.2, { json: false })],
+  entries: [entry('a/big', 10, { vision: true }), entry('b/mid', 2, {}, 1), entry('c/small', 0.2, { json: false })],
   weights: [0.6, 0.3, 0.1],
   expected: [
     { quality: 0.9, costPerRequestUsd: 0.01, ttftP50Ms: 900, ttftP95Ms: null, latencyP50Ms: null, latencyP95Ms: null },
@@ -94,8 +94,11 @@ describe('selectModels', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'no_eligible_model', status: 400, param: 'n' });
-      expect((error as Error).message).toContain("`n` 3 (the vendor's API returns one choice per call) excluded b/mid");
+      expect((error as Error).message).toContain('`n` 3 excluded b/mid (one choice per call)');
     }
+    const gemini: CategoryTable = { ...table, entries: [entry('g/gem', 1, {}, 8)], weights: [1], expected: [table.expected[0]!] };
+    expect(selectModels(input({ needs: { ...noNeeds, choices: 8 }, table: gemini })).chain[0]?.id).toBe('g/gem');
+    expect(() => selectModels(input({ needs: { ...noNeeds, choices: 9 }, table: gemini }))).toThrow('`n` 9 excluded g/gem (at most 8 per call)');
   });
 
   it('keeps JSON mode away from models without it', () => {

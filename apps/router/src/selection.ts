@@ -82,7 +82,8 @@ function exclusionOf(input: SelectionInput, index: number): { reason: Exclusion;
   }
   if (needs.tools && !entry.capabilities.tools) return { reason: 'tools' };
   if (input.stream && !entry.capabilities.streaming) return { reason: 'streaming' };
-  if (needs.choices > 1 && !entry.binding.adapter.multipleChoices) return { reason: 'n' };
+  const maxChoices = entry.binding.adapter.maxChoices;
+  if (needs.choices > maxChoices) return { reason: 'n', detail: maxChoices === 1 ? 'one choice per call' : `at most ${maxChoices} per call` };
   if (needs.json && !entry.capabilities.json) return { reason: 'response_format' };
   const context = input.context;
   if (context && entry.maxOutputTokens !== undefined && context.outputTokens > entry.maxOutputTokens) {
@@ -139,7 +140,7 @@ function hintValue(input: SelectionInput, reason: Exclusion): string {
     case 'response_format':
       return '`response_format` (no JSON mode)';
     case 'n':
-      return `\`n\` ${input.needs.choices} (the vendor's API returns one choice per call)`;
+      return `\`n\` ${input.needs.choices}`;
     case 'max_tokens':
       return `max_tokens ${input.context?.outputTokens.toLocaleString('en-US')}`;
     case 'context_length': {

@@ -67,7 +67,7 @@ describe('n choices', { timeout: 30_000 }, () => {
     const error = direct as InstanceType<typeof OpenAI.BadRequestError>;
     expect(error.param).toBe('n');
     expect(error.code).toBe('no_eligible_model');
-    expect(error.message).toContain(`\`n\` 2 (the vendor's API returns one choice per call) excluded ${DELTA}`);
+    expect(error.message).toContain(`\`n\` 2 excluded ${DELTA} (one choice per call)`);
     const only = await client.chat.completions
       .create({ model: 'auto', messages, n: 2, switchyard: { only: [DELTA] } } as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .catch((caught: unknown) => caught);

@@ -184,10 +184,10 @@ export interface ProviderAdapter {
   readonly id: string;
   readonly type: string;
   /**
-   * Whether one call can return several choices (`n` > 1). False where the vendor's API has no
-   * such parameter or drops it, so that a router never silently answers `n: 3` with one choice.
+   * The most choices (`n`) one call can return: 1 where the vendor's API has no such parameter
+   * or drops it, so that a router never silently answers `n: 3` with one choice.
    */
-  readonly multipleChoices: boolean;
+  readonly maxChoices: number;
   chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse>;
   /** Events as they arrive; a failure after the first event is thrown from the iterator. */
   stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent>;

@@ -23,10 +23,10 @@ import {
   type QueueCounts,
 } from '@switchyard/jobs';
 import type { RouteContext } from '../context';
+import { documented } from './route-schema';
 
 /** A `<link rel="stylesheet">` to another origin (bull-board's Google Fonts). */
 const THIRD_PARTY_STYLESHEET = /<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*\brel="stylesheet"[^>]*>\s*/g;
-import { documented } from './route-schema';
 
 const jobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),

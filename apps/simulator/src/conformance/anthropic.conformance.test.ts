@@ -17,5 +17,5 @@ runAdapterConformance({
   name: 'anthropic',
   createAdapter: (overrides) => createAdapter(providerFor('anthropic', 'anthropic', `${simulator.url}/anthropic`, overrides)),
   model: modelSettings('anthropic', model),
-  capabilities: { multipleChoices: false },
+  capabilities: { maxChoices: 1 },
 });

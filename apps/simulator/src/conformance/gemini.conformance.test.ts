@@ -17,4 +17,5 @@ runAdapterConformance({
   name: 'gemini',
   createAdapter: (overrides) => createAdapter(providerFor('gemini', 'gemini', `${simulator.url}/gemini`, overrides)),
   model: modelSettings('gemini', model),
+  capabilities: { maxChoices: 8 },
 });

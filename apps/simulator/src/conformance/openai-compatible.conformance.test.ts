@@ -20,7 +20,7 @@ for (const type of ['openai-compatible', 'openai', 'groq', 'together', 'openrout
     name: type,
     createAdapter: (overrides) => createAdapter(providerFor(type, type, `${simulator.url}/openai/v1`, overrides)),
     model: modelSettings(type, model),
-    capabilities: { multipleChoices: type !== 'groq' && type !== 'openrouter' },
+    capabilities: { maxChoices: type === 'groq' || type === 'openrouter' ? 1 : 128 },
   });
 }
 

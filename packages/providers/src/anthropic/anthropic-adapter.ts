@@ -318,7 +318,7 @@ class AnthropicStreamDecoder implements StreamDecoder {
 
 export const anthropicFormat: WireFormat = {
   // The Messages API has no `n`.
-  multipleChoices: false,
+  maxChoices: 1,
   chatPath: () => '/v1/messages',
   authHeaders(apiKey) {
     return { 'anthropic-version': ANTHROPIC_VERSION, ...(apiKey ? { 'x-api-key': apiKey } : {}) };

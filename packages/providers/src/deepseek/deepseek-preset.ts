@@ -9,5 +9,5 @@ export const deepSeekPreset: OpenAiCompatiblePreset = {
   catalog: { provider: 'deepseek' },
   defaultModels: ['deepseek-chat', 'deepseek-reasoner'],
   // DeepSeek's chat API has no `n`: one choice per call.
-  quirks: { multipleChoices: false },
+  quirks: { maxChoices: 1 },
 };

@@ -318,8 +318,8 @@ class GeminiStreamDecoder implements StreamDecoder {
 }
 
 export const geminiFormat: WireFormat = {
-  // `n` becomes generationConfig.candidateCount.
-  multipleChoices: true,
+  // `n` becomes generationConfig.candidateCount, at most 8.
+  maxChoices: 8,
   chatPath: (settings, stream) =>
     `/v1beta/models/${settings.upstreamName}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
   authHeaders: (apiKey): Record<string, string> => (apiKey ? { 'x-goog-api-key': apiKey } : {}),

@@ -41,8 +41,8 @@ export interface StreamDecoder {
 }
 
 export interface WireFormat {
-  /** Whether the vendor returns several choices per call (`n` > 1); see ProviderAdapter. */
-  readonly multipleChoices: boolean;
+  /** The most choices (`n`) the vendor returns per call; see ProviderAdapter. */
+  readonly maxChoices: number;
   /** Path below the base URL's path, e.g. `/chat/completions`. */
   chatPath(settings: ModelCallSettings, stream: boolean): string;
   /** Authentication (and version) headers for an API key. */
@@ -73,7 +73,7 @@ function* oneByOne(events: readonly StreamEvent[], scope: CallScope): Generator<
 export class HttpAdapter implements ProviderAdapter {
   readonly id: string;
   readonly type: string;
-  readonly multipleChoices: boolean;
+  readonly maxChoices: number;
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
@@ -85,7 +85,7 @@ export class HttpAdapter implements ProviderAdapter {
     this.id = provider.id;
     this.type = provider.type;
     this.format = format;
-    this.multipleChoices = format.multipleChoices;
+    this.maxChoices = format.maxChoices;
     this.timeouts = provider.timeouts;
     const url = new URL(provider.baseUrl ?? options.defaultBaseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');

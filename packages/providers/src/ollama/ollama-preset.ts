@@ -7,5 +7,5 @@ export const ollamaPreset: OpenAiCompatiblePreset = {
   defaultBaseUrl: 'http://127.0.0.1:11434/v1',
   baseUrlEnv: 'OLLAMA_BASE_URL',
   // Ollama's OpenAI-compatible endpoint ignores `n`.
-  quirks: { multipleChoices: false },
+  quirks: { maxChoices: 1 },
 };

@@ -184,11 +184,14 @@ class OpenAiStreamDecoder implements StreamDecoder {
   }
 }
 
+/** OpenAI's own bound on `n`; a compatible vendor with a lower one answers a 400 that says so. */
+const OPENAI_MAX_CHOICES = 128;
+
 export function openAiCompatibleFormat(preset: OpenAiCompatiblePreset): WireFormat {
   const quirks = preset.quirks ?? {};
   const authHeader = preset.authHeader ?? 'authorization';
   return {
-    multipleChoices: quirks.multipleChoices ?? !quirks.unsupportedFields?.includes('n'),
+    maxChoices: quirks.maxChoices ?? (quirks.unsupportedFields?.includes('n') ? 1 : OPENAI_MAX_CHOICES),
     chatPath: () => '/chat/completions',
     authHeaders(apiKey) {
       const headers: Record<string, string> = { ...preset.extraHeaders };

@@ -5,10 +5,11 @@ export interface OpenAiCompatibleQuirks {
   /** How the vendor spells "a tool must be called" (Mistral says `any`). */
   toolChoiceRequired?: 'required' | 'any';
   /**
-   * Vendor returns `n` > 1 choices (default: true unless `n` is an unsupported field). False
-   * where the API ignores `n`; the router then skips the vendor's models for such requests.
+   * The most choices (`n`) the vendor returns per call (default: 128, OpenAI's bound, or 1 when
+   * `n` is an unsupported field). 1 where the API ignores `n`: the router then keeps requests
+   * with `n` > 1 away from the vendor's models.
    */
-  multipleChoices?: boolean;
+  maxChoices?: number;
   /** Request fields the vendor rejects; removed before sending. */
   unsupportedFields?: readonly string[];
   /** Fields merged into every request body (e.g. OpenRouter's `usage: { include: true }`). */

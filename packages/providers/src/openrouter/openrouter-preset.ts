@@ -11,5 +11,5 @@ export const openRouterPreset: OpenAiCompatiblePreset = {
   catalog: { provider: 'openrouter', vendorPrefixed: true },
   defaultModels: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash', 'deepseek/deepseek-chat'],
   // OpenRouter returns one choice whatever `n` says.
-  quirks: { extraBody: { usage: { include: true } }, multipleChoices: false },
+  quirks: { extraBody: { usage: { include: true } }, maxChoices: 1 },
 };

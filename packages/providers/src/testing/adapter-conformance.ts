@@ -70,8 +70,8 @@ export interface AdapterConformanceOptions {
     listModels?: boolean;
     /** The vendor reports usage in streams (otherwise the cost must be flagged estimated). */
     streamUsage?: boolean;
-    /** The vendor returns several choices per call (`n` > 1); the adapter must say the same. */
-    multipleChoices?: boolean;
+    /** The most choices (`n`) the vendor returns per call; the adapter must say the same. */
+    maxChoices?: number;
   };
   skip?: Array<{ reason: string; tests: ConformanceCase[] }>;
   /** Header that forces a fault on the target server. */
@@ -118,7 +118,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     if (!entry.reason.trim()) throw new Error(`${options.name}: a skipped conformance case needs a reason`);
     for (const test of entry.tests) skipped.set(test, entry.reason);
   }
-  const capabilities = { tools: true, json: true, listModels: true, streamUsage: true, multipleChoices: true, ...options.capabilities };
+  const capabilities = { tools: true, json: true, listModels: true, streamUsage: true, maxChoices: 128, ...options.capabilities };
   const faultHeader = options.faultHeader ?? 'x-sim-fault';
   const model = options.model;
 
@@ -178,9 +178,9 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
 
     test('n choices', () =>
       withAdapter(undefined, async (adapter) => {
-        expect(adapter.multipleChoices).toBe(capabilities.multipleChoices);
+        expect(adapter.maxChoices).toBe(capabilities.maxChoices);
         // Where the vendor has no `n`, the router keeps such requests away (nothing to call here).
-        if (!capabilities.multipleChoices) return;
+        if (capabilities.maxChoices < 2) return;
         const response = await adapter.chat(prompt('Describe a routing policy in two sentences.', { n: 2 }), { model });
         expect(response.choices.map((choice) => choice.index)).toEqual([0, 1]);
         expect(response.choices.every((choice) => (choice.message.content ?? '').length > 0)).toBe(true);
