@@ -6,7 +6,7 @@
 import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { configSchema, createLogger } from '@switchyard/core';
-import { createProviderSet, fleetModels, loadFleet } from '@switchyard/providers';
+import { createProviderSet, fleetModels, loadFleet, warmTokenizer } from '@switchyard/providers';
 import { createRouter } from '../src/index';
 
 const simulatorPort = Number(process.env.BENCH_SIMULATOR_PORT);
@@ -26,6 +26,8 @@ const config = configSchema.parse({
 const fleet = loadFleet(fleetFile);
 const providerSet = createProviderSet(fleetModels(fleet, simulatorPort, '127.0.0.1'));
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+// As main.ts does: the token table loads at start, not on the first estimate.
+warmTokenizer();
 const router = createRouter(config, { redis, providerSet, logger: createLogger('silent') });
 const url = await router.start();
 
