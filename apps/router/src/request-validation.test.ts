@@ -51,7 +51,8 @@ describe('validateChatBody', () => {
     expect(fails([1, 2]).param).toBe('body');
     const ask = (response_format: unknown) => ({ messages: [{ role: 'user', content: 'x' }], response_format });
     expect(fails(ask('json')).param).toBe('response_format');
-    expect(fails(ask({ type: 'xml' }))).toMatchObject({ param: 'response_format.type', message: expect.stringContaining('got "xml"') });
+    expect(fails(ask({ type: 7 }))).toMatchObject({ param: 'response_format.type', message: expect.stringContaining('got 7') });
+    expect(fails(ask({})).param).toBe('response_format.type');
     expect(fails(ask({ type: 'json_schema' })).param).toBe('response_format.json_schema.name');
     expect(fails(ask({ type: 'json_schema', json_schema: { name: 'x', schema: [] } })).param).toBe('response_format.json_schema.schema');
   });
@@ -61,6 +62,8 @@ describe('validateChatBody', () => {
     expect(needsOf({ type: 'json_object' })).toBe(true);
     expect(needsOf({ type: 'json_schema', json_schema: { name: 'city', schema: { type: 'object' } } })).toBe(true);
     expect(needsOf({ type: 'text' })).toBe(false);
+    // A vendor's own type passes through, and is not JSON mode.
+    expect(needsOf({ type: 'grammar', grammar: 'root ::= "yes" | "no"' })).toBe(false);
     expect(needsOf(null)).toBe(false);
   });
 });

@@ -171,8 +171,9 @@ export function validateChatBody(body: unknown): ValidatedChat {
   if (responseFormat !== undefined && responseFormat !== null) {
     if (!isObject(responseFormat)) throw bad('response_format', `\`response_format\` must be an object, got ${typeName(responseFormat)}`);
     const type = responseFormat.type;
-    if (type !== 'text' && type !== 'json_object' && type !== 'json_schema') {
-      throw bad('response_format.type', `\`response_format.type\` must be one of text, json_object, json_schema; got ${JSON.stringify(type ?? null)}`);
+    // Vendors add their own types (Fireworks' `grammar`, vLLM's `structural_tag`): they pass through.
+    if (typeof type !== 'string' || type.length === 0) {
+      throw bad('response_format.type', `\`response_format.type\` must be a string such as text, json_object or json_schema; got ${JSON.stringify(type ?? null)}`);
     }
     if (type === 'json_schema') {
       const spec = responseFormat.json_schema;
@@ -181,7 +182,7 @@ export function validateChatBody(body: unknown): ValidatedChat {
       }
       if (spec.schema !== undefined && !isObject(spec.schema)) throw bad('response_format.json_schema.schema', '`response_format.json_schema.schema` must be an object');
     }
-    needs.json = type !== 'text';
+    needs.json = type === 'json_object' || type === 'json_schema';
   }
   let includeUsage = false;
   const streamOptions = body.stream_options;

@@ -92,7 +92,7 @@ describe('JSON mode', { timeout: 30_000 }, () => {
     expect(error.message).toContain(`\`response_format\` (no JSON mode) excluded ${DELTA}`);
 
     const invalid = await client.chat.completions
-      .create({ model: 'auto', messages, response_format: { type: 'xml' } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .create({ model: 'auto', messages, response_format: { type: 42 } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .catch((caught: unknown) => caught);
     expect(invalid).toBeInstanceOf(OpenAI.BadRequestError);
     expect((invalid as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('response_format.type');
