@@ -226,9 +226,16 @@ export class HttpAdapter implements ProviderAdapter {
       // tokens); the body is read to its end afterwards, quietly, so the connection stays reusable.
       let usageYielded = false;
       const responseBody = response.body;
-      for (let chunk = await responseBody.next(); chunk !== null; chunk = await responseBody.next()) {
-        if (usageYielded) continue;
-        parser.push(chunk, onEvent);
+      // One pass per read, and a last one at the body's end (null), where an event without the
+      // vendor's end marker may still lack its blank line.
+      for (;;) {
+        const chunk = await responseBody.next();
+        if (usageYielded) {
+          if (chunk === null) return;
+          continue;
+        }
+        if (chunk === null) parser.end(onEvent);
+        else parser.push(chunk, onEvent);
         const events = admitted();
         if (decoder.complete) {
           if (scope.aborted) throw scope.reason;
@@ -236,24 +243,13 @@ export class HttpAdapter implements ProviderAdapter {
           events.push(usageEvent());
         }
         // A batch is yielded as it is (`yield*` over a one-element array costs extra async steps).
-        if (events.length === 0) continue;
-        if (batched) yield events;
-        else yield* oneByOne(events, scope);
+        if (events.length > 0) {
+          if (batched) yield events;
+          else yield* oneByOne(events, scope);
+        }
+        if (chunk === null) break;
       }
-      if (usageYielded) return;
-      // The body ended without the vendor's end marker: a last event may lack its blank line.
-      parser.end(onEvent);
-      const tail = admitted();
-      const complete = decoder.complete;
-      if (complete) {
-        if (scope.aborted) throw scope.reason;
-        tail.push(usageEvent());
-      }
-      if (tail.length > 0) {
-        if (batched) yield tail;
-        else yield* oneByOne(tail, scope);
-      }
-      if (!complete) {
+      if (!usageYielded) {
         throw new SwitchyardError('upstream', `${this.id}: stream ended before completion`, {
           provider: this.id,
           model: settings.id,
