@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
-import { decisionExists, insertFeedback } from '@switchyard/db';
+import { decisionExists, insertFeedback, type Db } from '@switchyard/db';
+import type { DecisionRecorder } from '../decision-recorder';
 import type { RouterContext } from '../router-context';
 import { COLD_START_RULE } from '../routing-table';
 
@@ -17,10 +18,10 @@ const feedbackSchema = z.looseObject({
  * Postgres, or in the decision stream waiting to be. 'unsure' when that cannot be told (Redis
  * away, or more entries waiting than are searched): the feedback is then kept.
  */
-async function requestKnown(context: RouterContext, requestId: string): Promise<'known' | 'unknown' | 'unsure'> {
-  if (context.recorder.has(requestId)) return 'known';
-  if (context.db && (await decisionExists(context.db, requestId))) return 'known';
-  const waiting = await context.recorder.inStream(requestId);
+async function requestKnown(recorder: DecisionRecorder, db: Db, requestId: string): Promise<'known' | 'unknown' | 'unsure'> {
+  if (recorder.has(requestId)) return 'known';
+  if (await decisionExists(db, requestId)) return 'known';
+  const waiting = await recorder.inStream(requestId);
   return waiting === undefined ? 'unsure' : waiting ? 'known' : 'unknown';
 }
 
@@ -35,7 +36,7 @@ export function registerServiceRoutes(app: FastifyInstance, context: RouterConte
     const body = feedbackSchema.parse(request.body);
     if (!context.db) throw new SwitchyardError('unavailable', 'Feedback needs the database, which this router runs without');
     // Feedback on an id no request had would never reach the optimizer: say so instead.
-    if ((await requestKnown(context, body.request_id)) === 'unknown') {
+    if ((await requestKnown(context.recorder, context.db, body.request_id)) === 'unknown') {
       throw new SwitchyardError(
         'not_found',
         `No request routed here has id "${body.request_id}". Send the value of the x-request-id header of the chat completion's response (the completion's own "id" is the upstream's).`,
