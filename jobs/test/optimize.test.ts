@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
 import { evalEvidence, getCurrentPolicy, getEvalRun, liveEvidence, insertDecisions, rollbackAndAnnounce, unpinPolicy } from '@switchyard/db';
+import { decisionRecords } from '@switchyard/db/testing';
 import { parsePolicyDocument } from '@switchyard/policy';
 import { startEvalRun } from '../src/eval-run';
 import { processOptimize } from '../src/optimize';
 import type { JobsRuntime } from '../src/runtime';
-import { decisionRecords } from './factories';
 import { bundledDataset, createJobsEnvironment, registerDatasetFile, waitFor, type JobsEnvironment } from './harness';
 
 const MODELS = ['sim-openai/swift-mini', 'sim-openai/numeric-7b', 'sim-anthropic/titan-ultra'];

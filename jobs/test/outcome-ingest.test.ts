@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
 import { countDecisions, listDecisions } from '@switchyard/db';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
+import { createTestDatabase, createTestRedis, decisionRecord, decisionRecords, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { appendDecisions, decodeDecisionEntry, ensureDecisionGroup, ingestDecisions } from '../src/outcome-ingest';
-import { decisionRecord, decisionRecords } from './factories';
 
 let database: TestDatabase;
 let redis: TestRedis;

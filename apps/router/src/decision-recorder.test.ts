@@ -1,33 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecisionRecord } from '@switchyard/core';
-import { createTestRedis, type TestRedis } from '@switchyard/db/testing';
+import { createTestRedis, decisionRecord, type TestRedis } from '@switchyard/db/testing';
 import { DECISION_FIELD, DecisionRecorder } from './decision-recorder';
 
-function record(requestId: string): DecisionRecord {
-  return {
-    requestId,
-    at: new Date().toISOString(),
-    route: 'auto',
-    category: 'general',
-    chosenModel: 'p/m',
-    servedModel: 'p/m',
-    candidates: [],
-    attempts: [],
-    fallbacks: 0,
-    policyHash: null,
-    status: 200,
-    errorCode: null,
-    stream: false,
-    ttftMs: 1,
-    latencyMs: 2,
-    promptTokens: 3,
-    completionTokens: 4,
-    costUsd: 0.001,
-    costEstimated: false,
-    apiKeyId: null,
-  };
-}
+const record = (requestId: string) => decisionRecord({ requestId });
 
 let testRedis: TestRedis;
 beforeAll(async () => {

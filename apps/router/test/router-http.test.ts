@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type DecisionRecord } from '@switchyard/core';
 import { insertDecisions, listFeedbackForRequest } from '@switchyard/db';
+import { decisionRecord } from '@switchyard/db/testing';
 import { DECISION_FIELD } from '../src/index';
 import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
 
@@ -161,31 +162,7 @@ describe('with a published policy', { timeout: 30_000 }, () => {
 
     // A request whose decision the ingest job already moved to Postgres (and off the stream).
     const ingested = `ingested-${Date.now()}`;
-    await insertDecisions(harness.database.db, [
-      {
-        requestId: ingested,
-        at: new Date().toISOString(),
-        route: 'auto',
-        category: 'general',
-        categorySource: 'default',
-        chosenModel: ALPHA,
-        servedModel: ALPHA,
-        candidates: [{ model: ALPHA, weight: 1 }],
-        attempts: [{ model: ALPHA, ok: true, latencyMs: 3 }],
-        fallbacks: 0,
-        policyHash: null,
-        status: 200,
-        errorCode: null,
-        stream: false,
-        ttftMs: 3,
-        latencyMs: 3,
-        promptTokens: 5,
-        completionTokens: 7,
-        costUsd: 0.00001,
-        costEstimated: false,
-        apiKeyId: null,
-      },
-    ]);
+    await insertDecisions(harness.database.db, [decisionRecord({ requestId: ingested, servedModel: ALPHA })]);
     expect((await feedback(ingested)).status).toBe(201);
     expect((await listFeedbackForRequest(harness.database.db, ingested)).map((row) => row.score)).toEqual([0.5]);
   });

@@ -5,12 +5,14 @@
  * postgres) when it answers, else an embedded one under the OS temp dir. Each call creates
  * a database with a random name, migrates it, and `drop()` removes it.
  * Redis: a random key prefix per test file; `cleanup()` deletes every key under it.
+ * Data: `decisionRecord` makes a fresh, unique decision record (what the router writes).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { DecisionRecord } from '@switchyard/core';
 import { createDb, type Db } from './database';
 import { startEmbeddedPostgres } from './embedded';
 import { migrateToLatest } from './migrate';
@@ -99,4 +101,38 @@ export async function createTestRedis(): Promise<TestRedis> {
       redis.disconnect();
     },
   };
+}
+
+export function decisionRecord(overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  const model = overrides.servedModel ?? 'sim/alpha';
+  return {
+    requestId: randomUUID(),
+    at: new Date().toISOString(),
+    route: 'auto',
+    category: 'general',
+    categorySource: 'classifier',
+    chosenModel: model,
+    servedModel: model,
+    candidates: [{ model, weight: 1 }],
+    attempts: [{ model: model ?? 'sim/alpha', ok: true, status: 200, latencyMs: 120 }],
+    fallbacks: 0,
+    policyHash: null,
+    status: 200,
+    errorCode: null,
+    stream: false,
+    ttftMs: 80,
+    latencyMs: 120,
+    promptTokens: 40,
+    completionTokens: 12,
+    costUsd: 0.00001,
+    costEstimated: false,
+    apiKeyId: null,
+    features: null,
+    content: null,
+    ...overrides,
+  };
+}
+
+export function decisionRecords(count: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord[] {
+  return Array.from({ length: count }, () => decisionRecord(overrides));
 }
