@@ -86,6 +86,23 @@ function stealShare(since = ticksAtStart): number | null {
   return Math.round(((now.steal - since.steal) / (now.total - since.total)) * 1000) / 1000;
 }
 
+/** Fork a bench process (under tsx, with extra node flags) and wait for its `ready` message with its URL. */
+async function forkReady(entry: string, nodeFlags: string | undefined, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(entry, [], {
+    execArgv: ['--import', 'tsx', ...(nodeFlags ?? '').split(' ').filter(Boolean)],
+    env,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    cwd: root,
+  });
+  children.push(child);
+  const url = await new Promise<string>((resolve) => {
+    child.on('message', (message: { type: string; url?: string }) => {
+      if (message.type === 'ready') resolve(message.url as string);
+    });
+  });
+  return { child, url };
+}
+
 async function main(): Promise<void> {
   // A quiet fleet: no random errors or timeouts, so every request measures the happy path.
   const fleet = reliableFleet();
@@ -115,40 +132,21 @@ async function main(): Promise<void> {
 
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   // BENCH_ROUTER_ENTRY: the same process from a bundle (bundle-router.ts), for line-level profiles.
+  // BENCH_ROUTER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") and BENCH_BARE_NODE_FLAGS
+  // profile the router and the bare proxy.
   const routerEntry = process.env.BENCH_ROUTER_ENTRY ? resolve(root, process.env.BENCH_ROUTER_ENTRY) : join(here, 'router-process.ts');
-  const routerProcess = fork(routerEntry, [], {
-    // BENCH_ROUTER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the router.
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
-    env: {
-      ...env,
-      BENCH_SIMULATOR_PORT: String(simulatorPort),
-      BENCH_FLEET_FILE: fleetFile,
-      BENCH_REDIS_PREFIX: prefix,
-      BENCH_CANDIDATES: openAiModels.map((model) => `sim-openai/${model.name}`).join(','),
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    cwd: root,
-  });
-  children.push(routerProcess);
   benchPrefix = prefix;
-  const { url: routerUrl } = await new Promise<{ url: string }>((resolve) => {
-    routerProcess.on('message', (message: { type: string; url?: string }) => {
-      if (message.type === 'ready') resolve(message as { url: string });
-    });
+  const { child: routerProcess, url: routerUrl } = await forkReady(routerEntry, process.env.BENCH_ROUTER_NODE_FLAGS, {
+    ...env,
+    BENCH_SIMULATOR_PORT: String(simulatorPort),
+    BENCH_FLEET_FILE: fleetFile,
+    BENCH_REDIS_PREFIX: prefix,
+    BENCH_CANDIDATES: openAiModels.map((model) => `sim-openai/${model.name}`).join(','),
   });
-
-  const bareProcess = fork(join(here, 'bare-proxy.ts'), [], {
-    // BENCH_BARE_NODE_FLAGS: the same for the bare proxy, to compare the two profiles.
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_BARE_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
-    env: { ...env, BENCH_SIMULATOR_PORT: String(simulatorPort), BENCH_DIRECT_MODEL: directModel },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    cwd: root,
-  });
-  children.push(bareProcess);
-  const { url: bareUrl } = await new Promise<{ url: string }>((resolve) => {
-    bareProcess.on('message', (message: { type: string; url?: string }) => {
-      if (message.type === 'ready') resolve(message as { url: string });
-    });
+  const { child: bareProcess, url: bareUrl } = await forkReady(join(here, 'bare-proxy.ts'), process.env.BENCH_BARE_NODE_FLAGS, {
+    ...env,
+    BENCH_SIMULATOR_PORT: String(simulatorPort),
+    BENCH_DIRECT_MODEL: directModel,
   });
 
   const messages = [{ role: 'user', content: 'Write one friendly sentence greeting a new colleague.' }];
@@ -186,6 +184,14 @@ async function main(): Promise<void> {
     return openLoop(loadTarget, openLoopRate, durationSeconds * 1000);
   };
 
+  /** A warm-up, then a run between the forked process's `reset` and its `report` (CPU, GC). */
+  const measured = async <Report>(child: ChildProcess, load: string, loadTarget: LoadTarget): Promise<{ result: LoadResult; report: Report }> => {
+    await run(load, loadTarget, warmupSeconds);
+    await request(child, { type: 'reset' }, 'reset-done');
+    const result = await run(load, loadTarget, seconds);
+    return { result, report: await request<Report>(child, { type: 'report' }, 'report') };
+  };
+
   const scenarios: Array<{ name: string; mode: 'json' | 'sse'; load: string }> = [
     { name: 'json, one connection', mode: 'json', load: 'c=1' },
     { name: `json, fixed concurrency ${concurrency}`, mode: 'json', load: `c=${concurrency}` },
@@ -212,14 +218,9 @@ async function main(): Promise<void> {
       const repeatTicks = cpuTicks();
       await run(scenario.load, target('direct', sse), warmupSeconds);
       const direct = await run(scenario.load, target('direct', sse), seconds);
-      await run(scenario.load, target('bare', sse), warmupSeconds);
-      await request(bareProcess, { type: 'reset' }, 'reset-done');
-      const bare = await run(scenario.load, target('bare', sse), seconds);
-      const bareCpuMs = (await request<{ cpuMs: number }>(bareProcess, { type: 'report' }, 'report')).cpuMs;
-      await run(scenario.load, target('router', sse), warmupSeconds);
-      await request(routerProcess, { type: 'reset' }, 'reset-done');
-      const router = await run(scenario.load, target('router', sse), seconds);
-      const gc = await request<GcReport>(routerProcess, { type: 'report' }, 'report');
+      const { result: bare, report: bareReport } = await measured<{ cpuMs: number }>(bareProcess, scenario.load, target('bare', sse));
+      const bareCpuMs = bareReport.cpuMs;
+      const { result: router, report: gc } = await measured<GcReport>(routerProcess, scenario.load, target('router', sse));
       // A repeat during which the hypervisor took more than `maxSteal` of the CPU measured the
       // neighbours, not the router: it is run again (at most `maxRedone` times per scenario).
       const steal = stealShare(repeatTicks);
