@@ -114,27 +114,32 @@ export async function jobRoutes(app: FastifyInstance, context: RouteContext): Pr
   });
   const shown = new Set<string>(Object.values(queueNames));
   let refreshedAt = 0;
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/admin/queues') || Date.now() - refreshedAt < 5_000) return;
-    refreshedAt = Date.now();
-    for (const name of await providerQueues(context.db).catch(() => [] as string[])) {
-      if (shown.has(name)) continue;
-      shown.add(name);
-      board.addQueue(adapterFor(name));
-    }
-  });
-  // bull-board's page links Google Fonts: a request to a third party from a self-hosted admin
-  // page, which the CSP refuses anyway (a console error on every visit). The page is served
-  // without that link and falls back to the system's sans-serif and monospace fonts.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (typeof payload !== 'string' || !request.url.startsWith('/admin/queues')) return payload;
-    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
-    return payload.replace(THIRD_PARTY_STYLESHEET, '');
-  });
   // The board's plugin has its own error handler; map errors (401 from the admin hook) like the rest of the API.
   serverAdapter.setErrorHandler((error) => {
     const response = httpErrorResponse(error);
     return { status: response.status as 500, body: response.body };
   });
-  await app.register(serverAdapter.registerPlugin(), { prefix: '/admin/queues' });
+  // The board's own hooks, in a scope of their own: they run for the queue UI only.
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', async () => {
+        if (Date.now() - refreshedAt < 5_000) return;
+        refreshedAt = Date.now();
+        for (const name of await providerQueues(context.db).catch(() => [] as string[])) {
+          if (shown.has(name)) continue;
+          shown.add(name);
+          board.addQueue(adapterFor(name));
+        }
+      });
+      // bull-board's page links Google Fonts: a request to a third party from a self-hosted admin
+      // page, which the CSP refuses anyway (a console error on every visit). The page is served
+      // without that link and falls back to the system's sans-serif and monospace fonts.
+      scope.addHook('onSend', async (_request, reply, payload) => {
+        if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+        return payload.replace(THIRD_PARTY_STYLESHEET, '');
+      });
+      await scope.register(serverAdapter.registerPlugin());
+    },
+    { prefix: '/admin/queues' },
+  );
 }
