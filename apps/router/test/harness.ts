@@ -2,7 +2,7 @@
  * Test harness: a real simulator (zero latency, control endpoint) on 127.0.0.1, real Postgres
  * and Redis (own database and key prefix), and the router on a real socket.
  */
-import { configSchema, createLogger, type SwitchyardConfig, type SwitchyardConfigInput } from '@switchyard/core';
+import { configSchema, createLogger, type Capabilities, type SwitchyardConfig, type SwitchyardConfigInput } from '@switchyard/core';
 import { publishAndAnnounce } from '@switchyard/db';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { policyHash, type PolicyDocumentInput } from '@switchyard/policy';
@@ -81,7 +81,7 @@ export interface ExtraModel {
   format: 'openai' | 'anthropic' | 'gemini';
   inputPerMTok: number;
   outputPerMTok: number;
-  capabilities?: { json?: boolean; tools?: boolean; vision?: boolean };
+  capabilities?: Partial<Capabilities>;
 }
 
 export async function startHarness(

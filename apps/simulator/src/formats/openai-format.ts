@@ -141,7 +141,7 @@ function usage(outcome: SimOutcome, choices: number) {
   };
 }
 
-function chunk(context: StreamContext, delta: Record<string, unknown>, finishReason: string | null, index = 0) {
+function chunk(context: StreamContext, delta: Record<string, unknown>, finishReason: string | null, index: number) {
   return {
     id: context.id,
     object: 'chat.completion.chunk',
