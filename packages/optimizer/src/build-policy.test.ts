@@ -133,6 +133,16 @@ describe('buildPolicy', () => {
     expect(policy.routes.auto!.categories.general!.models.find((entry) => entry.model === 'groq/fast')!.evidence.feedbackSamples).toBe(0);
   });
 
+  it('counts grades of general requests in general, also when an eval defines general', () => {
+    // The replay's warm start is an eval in `general`; its online grades must still move the belief.
+    const generalEvals: EvalStat[] = evalStats.map((stat) => ({ ...stat, category: 'general' }));
+    const liveStats: LiveStat[] = [{ model: 'groq/fast', category: 'general', at: hoursAgo(1), requests: 500, errors: 0, feedbackCount: 500, feedbackSum: 480 }];
+    const policy = buildPolicy(input({ evalStats: generalEvals, liveStats }));
+    const fast = policy.routes.auto!.categories.general!.models.find((entry) => entry.model === 'groq/fast')!;
+    expect(fast.expected.quality).toBeGreaterThan(0.8);
+    expect(fast.evidence.feedbackSamples).toBeGreaterThan(450);
+  });
+
   it('applies minQuality per category: a specialist weak overall still serves its strong category', () => {
     const specialistStats: EvalStat[] = [
       ...evalStats,

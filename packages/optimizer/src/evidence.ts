@@ -20,7 +20,7 @@
  *   that category (evals, then live), else the category's mean across models, else
  *   400 input / 300 output tokens.
  */
-import { costUsd, type EvalStat, type LiveStat, type Price, type ProbeStat } from '@switchyard/core';
+import { costUsd, DEFAULT_CATEGORY, type EvalStat, type LiveStat, type Price, type ProbeStat } from '@switchyard/core';
 
 /** A model the optimizer may route to. */
 export interface ModelInput {
@@ -178,7 +178,7 @@ export class EvidenceModel {
         // Live grades follow the routing: a math specialist is graded on the math it was sent.
         // Pooled into `general` they would rate it on everything, so only grades of general (or
         // unknown-category) requests count there; errors, latency and tokens are model-wide.
-        if (accumulator === own || !evalCategories.has(stat.category)) {
+        if (accumulator === own || stat.category === DEFAULT_CATEGORY || !evalCategories.has(stat.category)) {
           accumulator.qualityN += weight * (feedbackCount + judgeCount);
           accumulator.qualitySum += weight * ((stat.feedbackSum ?? 0) + (stat.judgeSum ?? 0));
           accumulator.feedbackN += weight * feedbackCount;
