@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { SwitchyardError } from '@switchyard/core';
+import { publicRouteName, SwitchyardError } from '@switchyard/core';
 import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, revokeApiKey, type Db } from '@switchyard/db';
-import { exportFormats, exportPolicy, parsePolicyDocument, publicRouteName, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
+import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
 
 export const usage = `Usage: switchyard <command>
 

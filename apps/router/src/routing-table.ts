@@ -19,9 +19,9 @@
  * Direct requests (`provider/model`) get a one-model table each, so routing hints and content
  * checks apply to them exactly as to a route; their expectations are the `auto` route's.
  */
-import { blendedPricePerMTok, DEFAULT_CATEGORY, type Capabilities, type RouteConfig } from '@switchyard/core';
+import { blendedPricePerMTok, DEFAULT_CATEGORY, publicRouteName, type Capabilities, type RouteConfig } from '@switchyard/core';
 import { coldStartPolicy } from '@switchyard/optimizer';
-import { publicRouteName, type ContextualPolicy, type ExpectedOutcome, type PolicyDocument, type RoutePolicy } from '@switchyard/policy';
+import { type ContextualPolicy, type ExpectedOutcome, type PolicyDocument, type RoutePolicy } from '@switchyard/policy';
 import type { ModelBinding, ProviderSet } from '@switchyard/providers';
 
 export const COLD_START_EXPLORATION = 0.2;

@@ -12,3 +12,4 @@ export * from './net';
 export * from './evidence';
 export * from './guards';
 export * from './ranking';
+export * from './route-names';

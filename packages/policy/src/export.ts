@@ -20,7 +20,7 @@
  * exported: the output is checked and export fails if something that looks like a key slipped in.
  */
 import { stringify } from 'yaml';
-import { SwitchyardError } from '@switchyard/core';
+import { publicRouteName, SwitchyardError } from '@switchyard/core';
 import { canonicalize } from './canonical';
 import type { CategoryPolicy, PolicyDocument, RoutePolicy } from './schema';
 
@@ -36,11 +36,6 @@ export interface ExportOptions {
   route?: string;
   /** Category whose weights are exported (default `general`). */
   category?: string;
-}
-
-/** Public model name of a route, as clients address it through Switchyard. */
-export function publicRouteName(route: string): string {
-  return route === 'auto' ? 'auto' : `auto:${route}`;
 }
 
 /**

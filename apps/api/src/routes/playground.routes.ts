@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { routeNameSchema, SwitchyardError } from '@switchyard/core';
+import { publicRouteName, routeNameSchema, SwitchyardError } from '@switchyard/core';
 import { createApiKey, listRoutes } from '@switchyard/db';
-import { publicRouteName } from '@switchyard/policy';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 

@@ -10,12 +10,12 @@ import {
   DEFAULT_CATEGORY,
   SwitchyardError,
   openAiErrorType,
+  publicRouteName,
   toSwitchyardError,
   type DecisionRecord,
   type StreamEvent,
   type Usage,
 } from '@switchyard/core';
-import { publicRouteName } from '@switchyard/policy';
 import { estimateRequestTokens } from '@switchyard/providers';
 import { decideCategory } from '../category';
 import { contextualWeights } from '../contextual-weights';
