@@ -4,12 +4,12 @@
  * swapped, JSON.stringify, one undici keep-alive pool out, the answer passed back as it came
  * (buffered for JSON, piped for SSE). No routing, validation, metrics or records. What it adds
  * over direct is the cost of one more Node process and one more loopback hop on this machine.
- * Reports its CPU time between a `reset` and a `report` message, as router-process.ts does.
+ * Reports its CPU time between a `reset` and a `report` message (child-protocol.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { answerBenchParent } from './child-protocol';
 
 const simulatorPort = Number(process.env.BENCH_SIMULATOR_PORT);
 const model = process.env.BENCH_DIRECT_MODEL as string;
@@ -40,19 +40,10 @@ const server = createServer((request, response) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-let startedAt = performance.now();
-let cpuStart = process.cpuUsage();
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'reset') {
-    startedAt = performance.now();
-    cpuStart = process.cpuUsage();
-    process.send?.({ type: 'reset-done' });
-  } else if (message.type === 'report') {
-    const cpu = process.cpuUsage(cpuStart);
-    process.send?.({ type: 'report', wallMs: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 });
-  } else if (message.type === 'stop') {
+answerBenchParent({
+  url,
+  stop: async () => {
     server.close();
-    void pool.close().then(() => process.exit(0));
-  }
+    await pool.close();
+  },
 });
-process.send?.({ type: 'ready', url });

@@ -1,13 +1,15 @@
 /**
  * The router under benchmark, in its own process (forked by router-bench.ts): production
  * wiring (Redis decision stream, default metrics) minus Postgres, auth off. Reports GC time
- * (perf_hooks 'gc' entries) and CPU time between a `reset` and a `report` message.
+ * (perf_hooks 'gc' entries) and CPU time between a `reset` and a `report` message
+ * (child-protocol.ts).
  */
-import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { configSchema, createLogger } from '@switchyard/core';
 import { createProviderSet, fleetModels, loadFleet, warmTokenizer } from '@switchyard/providers';
 import { createRouter } from '../src/index';
+import { answerBenchParent } from './child-protocol';
 
 const simulatorPort = Number(process.env.BENCH_SIMULATOR_PORT);
 const fleetFile = process.env.BENCH_FLEET_FILE as string;
@@ -47,41 +49,28 @@ observer.observe({ entryTypes: ['gc'] });
 // How long callbacks waited for the event loop: what this process itself adds to the tail.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
-let startedAt = performance.now();
-let cpuStart = process.cpuUsage();
-
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'reset') {
+answerBenchParent({
+  url,
+  reset: () => {
     gcMs = 0;
     gcCount = 0;
     gcMaxMs = 0;
     majorGcCount = 0;
     loopDelay.reset();
-    startedAt = performance.now();
-    cpuStart = process.cpuUsage();
-    process.send?.({ type: 'reset-done' });
-  } else if (message.type === 'report') {
-    const cpu = process.cpuUsage(cpuStart);
-    process.send?.({
-      type: 'report',
-      gcMs,
-      gcCount,
-      gcMaxMs,
-      majorGcCount,
-      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-      loopDelayMaxMs: loopDelay.max / 1e6,
-      wallMs: performance.now() - startedAt,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      decisionsWritten: router.context.recorder.written,
-      decisionsDropped: router.context.recorder.dropped,
-    });
-  } else if (message.type === 'stop') {
-    void (async () => {
-      await router.stop();
-      await providerSet.close();
-      redis.disconnect();
-      process.exit(0);
-    })();
-  }
+  },
+  report: () => ({
+    gcMs,
+    gcCount,
+    gcMaxMs,
+    majorGcCount,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    decisionsWritten: router.context.recorder.written,
+    decisionsDropped: router.context.recorder.dropped,
+  }),
+  stop: async () => {
+    await router.stop();
+    await providerSet.close();
+    redis.disconnect();
+  },
 });
-process.send?.({ type: 'ready', url });
