@@ -18,15 +18,19 @@ export function usd(value: number | null | undefined): string {
 }
 
 /**
- * A price per million tokens with the digits that matter and no float noise
- * (0.26249999999999996 → "$0.262/M", 24 → "$24.00/M", 0.0001 → "$0.0001/M").
+ * A price per million tokens, always to 3 significant digits so a column of prices reads
+ * alike (24 → "$24.0/M", 0.26249999999999996 → "$0.262/M", 0.0001 → "$0.000100/M");
+ * a price of $1,000 or more shows whole dollars.
  */
 export function perMTok(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return dash;
   if (value === 0) return '$0/M';
-  const magnitude = Math.abs(value);
-  const text = magnitude >= 1 ? value.toFixed(2) : magnitude >= 0.01 ? value.toFixed(3) : String(Number(value.toPrecision(2)));
-  return `$${text}/M`;
+  // Round first, so 9.996 becomes "10.0" rather than "10.00".
+  const rounded = Number(value.toPrecision(3));
+  const magnitude = Math.abs(rounded);
+  if (magnitude >= 1000) return `$${Math.round(rounded).toLocaleString('en-US')}/M`;
+  const decimals = Math.min(20, Math.max(0, 2 - Math.floor(Math.log10(magnitude))));
+  return `$${rounded.toFixed(decimals)}/M`;
 }
 
 /** A route constraint's value in its unit (the keys of the route config's `constraints`). */

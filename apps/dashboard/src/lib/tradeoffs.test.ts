@@ -74,7 +74,7 @@ describe('previewPoint', () => {
   it('applies the constraints it can check, and says why a model is out', () => {
     const capped = previewPoint(rows, settings({ quality: 1, cost: 0, latency: 0 }, { maxCostPerMTok: 1, maxCostPerRequestUsd: null }))!;
     expect(capped.quality).toBeCloseTo(0.6);
-    expect(capped.excluded).toEqual([{ model: 'a/strong', reason: expect.stringMatching(/price \$10\/M > max \$1\/M/) }]);
+    expect(capped.excluded).toEqual([{ model: 'a/strong', reason: expect.stringMatching(/price \$10\.0\/M > max \$1\.00\/M/) }]);
     expect(previewPoint(rows, settings({ quality: 1, cost: 0, latency: 0 }, { maxTtftMs: 1000 }))!.weights.get('a/strong')).toBeUndefined();
     expect(previewPoint(rows, settings({ quality: 1, cost: 3, latency: 0 }, { minQuality: 0.7 }))!.quality).toBeCloseTo(0.9);
     // An empty constraint (null, 0) is no constraint, as the API stores it.

@@ -4,7 +4,7 @@
  * where edited objective weights would land before the optimizer runs, and label placement
  * that keeps crowded chart labels readable.
  */
-import { percent } from './format';
+import { percent, perMTok } from './format';
 import type { LeaderboardRow, PolicyDocument, RoutePolicy } from './types';
 
 export interface TradeoffPoint {
@@ -172,17 +172,13 @@ export function previewPoint(rows: readonly LeaderboardRow[], settings: RouteSet
 function violation(row: LeaderboardRow, constraints: RouteSettings['constraints']): string | null {
   const set = setConstraints(constraints);
   const maxPrice = set.get('maxCostPerMTok');
-  if (maxPrice !== undefined && row.blendedPricePerMTok > maxPrice) return `price ${perMTokText(row.blendedPricePerMTok)} > max ${perMTokText(maxPrice)}`;
+  if (maxPrice !== undefined && row.blendedPricePerMTok > maxPrice) return `price ${perMTok(row.blendedPricePerMTok)} > max ${perMTok(maxPrice)}`;
   const maxTtft = set.get('maxTtftMs');
   const ttft = row.ttftP95Ms ?? row.ttftP50Ms;
   if (maxTtft !== undefined && ttft !== null && ttft > maxTtft) return `TTFT ${Math.round(ttft)} ms > max ${maxTtft} ms`;
   const minQuality = set.get('minQuality');
   if (minQuality !== undefined && row.quality.mean !== null && row.quality.mean < minQuality) return `quality ${percent(row.quality.mean)} < min ${percent(minQuality, 0)}`;
   return null;
-}
-
-function perMTokText(value: number): string {
-  return `$${Number(value.toPrecision(3))}/M`;
 }
 
 /**
