@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RouterMetrics } from './metrics';
+import { EVENT_LOOP_RESOLUTION_MS, RouterMetrics } from './metrics';
 
 describe('RouterMetrics', () => {
   it('renders per-request series in the Prometheus text format', async () => {
@@ -25,5 +25,43 @@ describe('RouterMetrics', () => {
     expect(text).toContain('switchyard_router_policy_info{hash="abc",algorithm="thompson"} 1');
     expect(text).toContain('switchyard_router_circuit_state{model="p/m"} 2');
     expect(text).toContain('# TYPE switchyard_router_upstream_latency_seconds histogram');
+  });
+});
+
+describe('event-loop delay gauges', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const gauge = (text: string, name: string): number => {
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`switchyard_router_nodejs_eventloop_lag_${name}_seconds `));
+    if (!line) throw new Error(`no ${name} gauge in:\n${text}`);
+    return Number(line.split(' ')[1]);
+  };
+
+  it('read about 0 on an idle loop (the sampling interval is not delay) and show a blocked loop in max', async () => {
+    const metrics = new RouterMetrics();
+    try {
+      await sleep(EVENT_LOOP_RESOLUTION_MS * 8);
+      const idle = await metrics.render();
+      expect(idle.match(/^# TYPE switchyard_router_nodejs_eventloop_lag_p50_seconds /gm)).toHaveLength(1);
+      expect(gauge(idle, 'p50')).toBeLessThan(EVENT_LOOP_RESOLUTION_MS / 1000 / 4);
+      expect(gauge(idle, 'min')).toBeLessThan(EVENT_LOOP_RESOLUTION_MS / 1000 / 4);
+      expect(gauge(idle, 'mean')).toBeLessThan(EVENT_LOOP_RESOLUTION_MS / 1000 / 2);
+
+      await sleep(EVENT_LOOP_RESOLUTION_MS * 2);
+      const blockedUntil = Date.now() + 60;
+      while (Date.now() < blockedUntil) {
+        // busy-wait: the loop is blocked for 60 ms
+      }
+      await sleep(EVENT_LOOP_RESOLUTION_MS * 2);
+      const blocked = await metrics.render();
+      // The timer was due during the block at least twice, so the delay beyond the interval is at least 40 ms.
+      expect(gauge(blocked, 'max')).toBeGreaterThanOrEqual(0.035);
+      expect(gauge(blocked, 'max')).toBeLessThan(0.5);
+
+      // The histogram covers the time since the previous scrape.
+      await sleep(EVENT_LOOP_RESOLUTION_MS * 4);
+      expect(gauge(await metrics.render(), 'max')).toBeLessThan(0.035);
+    } finally {
+      metrics.close();
+    }
   });
 });

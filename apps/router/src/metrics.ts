@@ -5,8 +5,15 @@
  * plain numbers updated without label hashing and rendered in the text format on scrape;
  * rarer ones (errors, fallbacks, policy, circuits, process metrics) use prom-client.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CircuitState } from './circuit-breaker';
+
+const METRIC_PREFIX = 'switchyard_router_';
+/** Sampling interval of the event-loop delay histogram. */
+export const EVENT_LOOP_RESOLUTION_MS = 20;
+/** prom-client's own histogram cannot be switched off; with this interval its timer (~24 days) never wakes the loop. */
+const UNUSED_PROM_CLIENT_PRECISION_MS = 2 ** 31 - 1;
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -81,6 +88,53 @@ class FastHistogram {
   }
 }
 
+/**
+ * prom-client's event-loop delay gauges, minus the sampling interval. perf_hooks'
+ * monitorEventLoopDelay records the time between two ticks of a repeating timer, so each sample
+ * is the interval plus the delay: an idle loop reads `resolution`, not 0. These gauges (same
+ * names, help and semantics as prom-client's `eventLoopLag.js`) report the delay beyond the
+ * interval, clamped at 0 (stddev is unchanged by the shift). Like prom-client's, they cover the
+ * time since the previous scrape: the histogram is reset after each one, so a stall shows up
+ * in the next scrape's max and then goes away instead of pinning it forever. A scrape with no
+ * sample yet (two scrapes within one interval) reads 0.
+ */
+class EventLoopDelayGauges {
+  private readonly histogram: IntervalHistogram;
+
+  constructor(registers: Registry[]) {
+    this.histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+    this.histogram.enable();
+    const intervalNs = EVENT_LOOP_RESOLUTION_MS * 1e6;
+    const gauge = (suffix: string, help: string, collect?: () => void) =>
+      new Gauge({ name: `${METRIC_PREFIX}nodejs_eventloop_lag_${suffix}_seconds`, help, registers, ...(collect ? { collect } : {}) });
+    // The first gauge's collect sets them all (the registry collects in registration order), then resets.
+    const min = gauge('min', 'The minimum recorded event loop delay.', () => {
+      const histogram = this.histogram;
+      const seconds = (nanoseconds: number) => (histogram.count === 0 ? 0 : Math.max(0, nanoseconds - intervalNs) / 1e9);
+      min.set(seconds(histogram.min));
+      max.set(seconds(histogram.max));
+      mean.set(seconds(histogram.mean));
+      stddev.set(histogram.count === 0 ? 0 : histogram.stddev / 1e9);
+      p50.set(seconds(histogram.percentile(50)));
+      p90.set(seconds(histogram.percentile(90)));
+      p99.set(seconds(histogram.percentile(99)));
+      histogram.reset();
+    });
+    const max = gauge('max', 'The maximum recorded event loop delay.');
+    const mean = gauge('mean', 'The mean of the recorded event loop delays.');
+    const stddev = gauge('stddev', 'The standard deviation of the recorded event loop delays.');
+    const p50 = gauge('p50', 'The 50th percentile of the recorded event loop delays.');
+    const p90 = gauge('p90', 'The 90th percentile of the recorded event loop delays.');
+    const p99 = gauge('p99', 'The 99th percentile of the recorded event loop delays.');
+  }
+
+  close(): void {
+    this.histogram.disable();
+  }
+}
+
+const replacedLagMetrics = ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'].map((suffix) => `${METRIC_PREFIX}nodejs_eventloop_lag_${suffix}_seconds`);
+
 export class RouterMetrics {
   readonly registry = new Registry();
   private readonly requests = new FastCounter('switchyard_router_requests_total', 'Chat requests by route, mode and status class');
@@ -97,10 +151,17 @@ export class RouterMetrics {
   private readonly circuitState: Gauge<'model'>;
   readonly decisionsDropped: Counter;
   readonly decisionsWritten: Counter;
+  private readonly eventLoopDelay: EventLoopDelayGauges | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_router_', eventLoopMonitoringPrecision: 100 });
+    if (options.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX, eventLoopMonitoringPrecision: UNUSED_PROM_CLIENT_PRECISION_MS });
+      // Its delay gauges include the sampling interval: replaced by ours (same names). Its
+      // `nodejs_eventloop_lag_seconds` (a setImmediate round trip at scrape time) stays.
+      for (const name of replacedLagMetrics) this.registry.removeSingleMetric(name);
+      this.eventLoopDelay = new EventLoopDelayGauges(registers);
+    }
     this.errors = new Counter({ name: 'switchyard_router_errors_total', help: 'Error responses by error code', labelNames: ['code'], registers });
     this.fallbacks = new Counter({ name: 'switchyard_router_fallbacks_total', help: 'Requests served by a fallback model', labelNames: ['route'], registers });
     this.policyInfo = new Gauge({ name: 'switchyard_router_policy_info', help: 'The policy in use (value 1); hash label is the policy content hash', labelNames: ['hash', 'algorithm'], registers });
@@ -145,5 +206,10 @@ export class RouterMetrics {
 
   circuit(model: string, state: CircuitState): void {
     this.circuitState.labels(model).set(state === 'closed' ? 0 : state === 'half-open' ? 1 : 2);
+  }
+
+  /** Stop the event-loop delay sampling timer. */
+  close(): void {
+    this.eventLoopDelay?.close();
   }
 }

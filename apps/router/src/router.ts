@@ -223,6 +223,7 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
       await app.close();
       await watcher.stop();
       await recorder.close();
+      metrics.close();
     },
     reload: () => watcher.reload(),
     get table() {
