@@ -62,10 +62,10 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   });
 
   if (config.api.auth === 'on' && config.api.adminToken) {
-    const token = config.api.adminToken;
+    const adminAuth = { token: config.api.adminToken, redis: context.redis, redisPrefix: config.redisPrefix };
     app.addHook('onRequest', async (request) => {
       if (isPublicPath(request.url) || request.url.startsWith('/api/session')) return;
-      assertAdmin(request, token);
+      await assertAdmin(request, adminAuth);
     });
   }
 

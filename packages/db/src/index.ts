@@ -25,3 +25,4 @@ export * from './repositories/probe-sample.repository';
 export * from './repositories/eval-run.repository';
 export * from './repositories/evidence.repository';
 export * from './repositories/dataset.repository';
+export * from './repositories/admin-session.repository';

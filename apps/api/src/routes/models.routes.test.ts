@@ -69,23 +69,6 @@ describe('models, providers and session routes', () => {
     expect((await api.app.inject({ method: 'PATCH', url: '/api/models/sim-a%2Fmini', payload: { enabled: true } })).statusCode).toBe(401);
   });
 
-  it('exchanges the admin token for a cookie that authenticates later requests', async () => {
-    expect((await api.app.inject({ url: '/api/session' })).json()).toEqual({ auth: 'on', authenticated: false });
-    const wrong = await api.app.inject({ method: 'POST', url: '/api/session', payload: { token: 'wrong-token' } });
-    expect(wrong.statusCode).toBe(401);
-    expect(wrong.headers['set-cookie']).toBeUndefined();
-    const right = await api.app.inject({ method: 'POST', url: '/api/session', payload: { token: 'admin-token-0123456789' } });
-    expect(right.statusCode).toBe(200);
-    const cookie = String(right.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const pair = cookie.split(';')[0]!;
-    expect((await api.app.inject({ url: '/api/models', headers: { cookie: pair } })).statusCode).toBe(200);
-    expect((await api.app.inject({ url: '/api/session', headers: { cookie: pair } })).json().authenticated).toBe(true);
-    const out = await api.app.inject({ method: 'DELETE', url: '/api/session' });
-    expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
-  });
-
   it('documents the routes in /openapi.json', async () => {
     const spec = (await api.app.inject({ url: '/openapi.json' })).json();
     expect(Object.keys(spec.paths)).toEqual(

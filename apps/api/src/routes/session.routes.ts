@@ -1,49 +1,69 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
+import { ADMIN_SESSION_TTL_SECONDS, createAdminSession, deleteAdminSession } from '@switchyard/db';
 import type { ApiContext } from '../context';
-import { assertAdmin } from '../auth';
+import { assertAdmin, isAdminToken, SESSION_COOKIE, sessionIdOf } from '../auth';
 import { documented } from './route-schema';
 
 const sessionBody = z.object({ token: z.string().min(1).max(512) });
-const digest = (value: string) => createHash('sha256').update(value).digest();
-const COOKIE = 'sy_admin';
 
 /**
- * POST /api/session exchanges the admin token for an HttpOnly cookie, so EventSource
- * (which cannot send headers) and the queue UI at /admin/queues are authenticated too.
+ * Whether the browser reached us over https: directly, or through a TLS-terminating proxy that
+ * says so in X-Forwarded-Proto. Trusting the header is safe here: it can only add `Secure`.
+ */
+function overHttps(request: FastifyRequest): boolean {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return request.protocol === 'https' || first === 'https';
+}
+
+/** The session cookie: HttpOnly, SameSite=Strict, whole site, Secure when the request came over https. */
+function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
+  const secure = overHttps(request) ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/**
+ * POST /api/session exchanges the admin token for a session: a random id kept in Redis with a
+ * TTL and sent back in an HttpOnly cookie, so EventSource (which cannot send headers) and the
+ * queue UI at /admin/queues are authenticated too. The cookie never holds the token; signing
+ * out deletes the session, so a copied cookie stops working.
  */
 export async function sessionRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
-  const { config } = context;
+  const { config, redis } = context;
   const authOn = config.api.auth === 'on' && Boolean(config.api.adminToken);
+  const adminAuth = { token: config.api.adminToken ?? '', redis, redisPrefix: config.redisPrefix };
 
   app.get('/api/session', documented({ tags: ['session'], summary: 'Whether this client is signed in' }), async (request) => {
     if (!authOn) return { auth: 'off', authenticated: true };
-    try {
-      assertAdmin(request, config.api.adminToken as string);
-      return { auth: 'on', authenticated: true };
-    } catch {
-      return { auth: 'on', authenticated: false };
-    }
+    const authenticated = await assertAdmin(request, adminAuth).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof SwitchyardError && error.code === 'auth') return false;
+        throw error;
+      },
+    );
+    return { auth: 'on', authenticated };
   });
 
   app.post(
     '/api/session',
-    documented({ tags: ['session'], summary: 'Sign in with the admin token (sets the sy_admin cookie)', body: sessionBody }),
+    documented({ tags: ['session'], summary: 'Sign in with the admin token (sets the sy_admin session cookie)', body: sessionBody }),
     async (request, reply) => {
       const { token } = sessionBody.parse(request.body ?? {});
       if (!authOn) return { auth: 'off', authenticated: true };
-      if (!timingSafeEqual(digest(token), digest(config.api.adminToken as string))) {
-        throw new SwitchyardError('auth', 'Invalid admin token');
-      }
-      reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${7 * 86400}`);
+      if (!isAdminToken(token, adminAuth.token)) throw new SwitchyardError('auth', 'Invalid admin token');
+      const sessionId = await createAdminSession(redis, config.redisPrefix, ADMIN_SESSION_TTL_SECONDS);
+      reply.header('set-cookie', sessionCookie(request, sessionId, ADMIN_SESSION_TTL_SECONDS));
       return { auth: 'on', authenticated: true };
     },
   );
 
-  app.delete('/api/session', documented({ tags: ['session'], summary: 'Sign out (clears the cookie)' }), async (_request, reply) => {
-    reply.header('set-cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+  app.delete('/api/session', documented({ tags: ['session'], summary: 'Sign out (ends the session and clears the cookie)' }), async (request, reply) => {
+    const sessionId = sessionIdOf(request);
+    if (sessionId) await deleteAdminSession(redis, config.redisPrefix, sessionId);
+    reply.header('set-cookie', sessionCookie(request, '', 0));
     return { authenticated: false };
   });
 }
