@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { findApiKeyByHash, hashApiKey, publishPolicy } from '@switchyard/db';
+import { findApiKeyByHash, hashApiKey, publishPolicy, syncCatalog } from '@switchyard/db';
 import { createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
 import { parsePolicyDocument, policyHash } from '@switchyard/policy';
 import { keysCreate, keysList, keysRevoke, policyExport, policyShow } from './commands';
@@ -35,6 +35,31 @@ describe('switchyard CLI commands', () => {
     expect(await policyExport(test.db, { format: 'litellm', out })).toMatch(/^wrote .*litellm\.yaml/);
     const litellm = parseYaml(readFileSync(out, 'utf8')) as { model_list: unknown[] };
     expect(litellm.model_list.length).toBeGreaterThan(0);
+
+    // With the catalog, each deployment is reached as Switchyard reaches it.
+    const model = (id: string, providerId: string, upstreamName: string) => ({
+      id,
+      providerId,
+      upstreamName,
+      displayName: upstreamName,
+      price: { inputPerMTok: 1, outputPerMTok: 2 },
+      priceSource: 'config',
+      capabilities: {},
+      enabled: true,
+    });
+    await syncCatalog(
+      test.db,
+      [
+        { id: 'sim-openai', type: 'openai-compatible', baseUrl: 'http://127.0.0.1:7072/openai/v1' },
+        { id: 'sim-anthropic', type: 'anthropic', baseUrl: 'http://127.0.0.1:7072/anthropic' },
+      ],
+      [model('sim-openai/swift-mini', 'sim-openai', 'swift-mini'), model('sim-anthropic/sage-pro', 'sim-anthropic', 'sage-pro')],
+    );
+    const deployed = parseYaml(await policyExport(test.db, { format: 'litellm' })) as { model_list: Array<{ model_name: string; litellm_params: Record<string, unknown> }> };
+    expect(deployed.model_list.filter((entry) => entry.model_name === 'auto').map((entry) => [entry.litellm_params.model, entry.litellm_params.api_base])).toEqual([
+      ['openai/swift-mini', 'http://127.0.0.1:7072/openai/v1'],
+      ['anthropic/sage-pro', 'http://127.0.0.1:7072/anthropic'],
+    ]);
 
     const portkey = JSON.parse(await policyExport(test.db, { format: 'portkey' })) as Record<string, unknown>;
     expect(JSON.stringify(portkey)).not.toMatch(/sk-|apiKey"\s*:\s*"[^{]/);

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { publicRouteName, SwitchyardError } from '@switchyard/core';
-import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, revokeApiKey, type Db } from '@switchyard/db';
+import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, listModels, listProviders, revokeApiKey, type Db } from '@switchyard/db';
 import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
+import { exportDeployments } from '@switchyard/providers';
 
 export const usage = `Usage: switchyard <command>
 
@@ -35,7 +36,8 @@ export async function policyExport(db: Db, options: { format?: string; route?: s
   }
   const { document } = await policyDocument(db, options.hash);
   const route = format === 'portkey' ? resolveExportRoute(document, options.route) : undefined;
-  const exported = exportPolicy(document, format, route === undefined ? {} : { route });
+  const deployments = format === 'json' ? undefined : exportDeployments(await listProviders(db), await listModels(db));
+  const exported = exportPolicy(document, format, { ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
   if (options.out) {
     writeFileSync(options.out, exported);
     return `wrote ${options.out} (${Buffer.byteLength(exported)} bytes, ${format}${route === undefined ? '' : `, route ${route}`})`;

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { apiKeyVariable, assertNoSecrets, decideRoute, exportPolicy, parsePolicyDocument, policyHash, type PolicyDocument } from './index';
+import { apiKeyVariable, assertNoSecrets, decideRoute, exportPolicy, parsePolicyDocument, policyHash, type ExportDeployment, type PolicyDocument } from './index';
+
+/** As the catalog describes the simulated fleet (sage-pro renamed upstream, to show it is used). */
+const simulatedFleet: Record<string, ExportDeployment> = {
+  'sim-openai/swift-mini': { providerType: 'openai-compatible', upstreamName: 'swift-mini', baseUrl: 'http://127.0.0.1:7072/openai/v1' },
+  'sim-anthropic/sage-pro': { providerType: 'anthropic', upstreamName: 'sage-pro-2', baseUrl: 'http://127.0.0.1:7072/anthropic', defaultBaseUrl: 'https://api.anthropic.com' },
+};
 
 const fixture = (): PolicyDocument => parsePolicyDocument(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'policy-v1.json'), 'utf8')));
 
@@ -18,15 +24,18 @@ describe('exportPolicy', () => {
   it('litellm: YAML with one weighted deployment per model, env-referenced keys and fallbacks', () => {
     const policy = fixture();
     policy.routes.cheap = structuredClone(policy.routes.auto!);
-    const text = exportPolicy(policy, 'litellm');
+    const text = exportPolicy(policy, 'litellm', { deployments: simulatedFleet });
+    expect(text.split('\n')[0]).toBe(`# LiteLLM proxy config exported from Switchyard policy ${policyHash(policy)} (created ${policy.createdAt})`);
     const config = parse(text) as {
-      model_list: Array<{ model_name: string; litellm_params: { model: string; api_key: string; weight?: number } }>;
+      model_list: Array<{ model_name: string; litellm_params: { model: string; api_key: string; api_base?: string; weight?: number } }>;
       router_settings: { routing_strategy: string; fallbacks: Array<Record<string, string[]>> };
     };
     const auto = config.model_list.filter((entry) => entry.model_name === 'auto');
-    expect(auto.map((entry) => [entry.litellm_params.model, entry.litellm_params.weight])).toEqual([
-      ['sim-openai/swift-mini', 0.8],
-      ['sim-anthropic/sage-pro', 0.2],
+    // LiteLLM's own model names: the simulator's OpenAI-compatible endpoint through `openai/`
+    // with its base, the Anthropic-format one through `anthropic/` with the configured base.
+    expect(auto.map((entry) => [entry.litellm_params.model, entry.litellm_params.api_base, entry.litellm_params.weight])).toEqual([
+      ['openai/swift-mini', 'http://127.0.0.1:7072/openai/v1', 0.8],
+      ['anthropic/sage-pro-2', 'http://127.0.0.1:7072/anthropic', 0.2],
     ]);
     expect(auto[0]?.litellm_params.api_key).toBe('os.environ/SIM_OPENAI_API_KEY');
     expect(config.model_list.some((entry) => entry.model_name === 'auto:cheap')).toBe(true);
@@ -35,6 +44,33 @@ describe('exportPolicy', () => {
     // Every fallback target exists as a model group.
     const groups = new Set(config.model_list.map((entry) => entry.model_name));
     for (const fallback of config.router_settings.fallbacks) for (const list of Object.values(fallback)) for (const model of list) expect(groups.has(model)).toBe(true);
+  });
+
+  it('litellm: native providers by their LiteLLM prefix, api_base only where Switchyard does not call the public API', () => {
+    const policy = fixture();
+    const models = (deployments: Record<string, ExportDeployment>) =>
+      (parse(exportPolicy(policy, 'litellm', { deployments })) as { model_list: Array<{ model_name: string; litellm_params: Record<string, unknown> }> }).model_list
+        .filter((entry) => entry.model_name === 'auto')
+        .map((entry) => ({ model: entry.litellm_params.model, api_base: entry.litellm_params.api_base }));
+    expect(
+      models({
+        'sim-openai/swift-mini': { providerType: 'together', upstreamName: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', defaultBaseUrl: 'https://api.together.xyz/v1' },
+        'sim-anthropic/sage-pro': { providerType: 'vllm', upstreamName: 'Qwen/Qwen2.5-7B-Instruct', defaultBaseUrl: 'http://127.0.0.1:8000/v1' },
+      }),
+    ).toEqual([
+      { model: 'together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo', api_base: undefined },
+      { model: 'openai/Qwen/Qwen2.5-7B-Instruct', api_base: 'http://127.0.0.1:8000/v1' },
+    ]);
+    // Without the catalog, the id is read as provider type / model name.
+    expect(models({})).toEqual([
+      { model: 'openai/swift-mini', api_base: undefined },
+      { model: 'openai/sage-pro', api_base: undefined },
+    ]);
+  });
+
+  it('portkey: the vendor model name goes into override_params', () => {
+    const config = JSON.parse(exportPolicy(fixture(), 'portkey', { deployments: simulatedFleet })) as { targets: Array<{ targets?: Array<{ override_params: { model: string } }> }> };
+    expect(config.targets[0]!.targets!.map((target) => target.override_params.model)).toEqual(['swift-mini', 'sage-pro-2']);
   });
 
   it('portkey: fallback on 429/5xx over a weighted loadbalance, no keys', () => {

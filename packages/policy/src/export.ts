@@ -7,21 +7,25 @@
  *   like Switchyard's public model name (`auto`, `auto:cheap`, …) with one deployment per model
  *   whose `litellm_params.weight` is the route's `general`-category weight (LiteLLM's
  *   `simple-shuffle` strategy draws deployments by weight); each model also gets a group of its
- *   own so `router_settings.fallbacks` can list the route's fallback order. Keys are
- *   `os.environ/<PROVIDER>_API_KEY` references.
+ *   own so `router_settings.fallbacks` can list the route's fallback order. A deployment names
+ *   the model the way LiteLLM does (`<litellm provider>/<vendor model name>`, from the catalog's
+ *   `deployments`), with `api_base` where Switchyard reaches the provider somewhere else than
+ *   the vendor's public API (a configured base URL, vLLM, Ollama, any OpenAI-compatible server:
+ *   those go through LiteLLM's `openai/` provider). Keys are `os.environ/<PROVIDER>_API_KEY`
+ *   references.
  * - `portkey`: a Portkey gateway config (JSON) for one route (option `route`, default `auto`;
  *   a Portkey config is one strategy tree, so export each route separately): a `fallback`
  *   strategy on 429 and 5xx whose first target is a `loadbalance` over the weighted models and
  *   whose next targets follow the fallback order. Targets name providers by Portkey
- *   Model-Catalog slug (`@<provider>`) and the model through `override_params`; no key is
- *   included.
+ *   Model-Catalog slug (`@<provider>`) and the model (the vendor's name for it) through
+ *   `override_params`; no key is included.
  * Per-category weights, the classifier and the contextual model have no equivalent in those
  * gateways: the `general` category (the fallback category) is exported. Secrets are never
  * exported: the output is checked and export fails if something that looks like a key slipped in.
  */
 import { stringify } from 'yaml';
 import { publicRouteName, SwitchyardError } from '@switchyard/core';
-import { canonicalize } from './canonical';
+import { canonicalize, policyHash } from './canonical';
 import type { CategoryPolicy, PolicyDocument, RoutePolicy } from './schema';
 
 export const exportFormats = ['json', 'litellm', 'portkey'] as const;
@@ -36,7 +40,42 @@ export interface ExportOptions {
   route?: string;
   /** Category whose weights are exported (default `general`). */
   category?: string;
+  /**
+   * How each model is reached, by model id (from the catalog). A model without an entry is
+   * exported as its id says: provider id as the provider type, the rest as the model name.
+   */
+  deployments?: Readonly<Record<string, ExportDeployment>>;
 }
+
+/** What an export needs to know about where a model is served (never a key). */
+export interface ExportDeployment {
+  /** The provider's adapter type: `openai`, `anthropic`, `groq`, `vllm`, `openai-compatible`, … */
+  providerType: string;
+  /** The vendor's name of the model (`upstreamName`). */
+  upstreamName: string;
+  /** The provider's configured base URL, if any. */
+  baseUrl?: string | undefined;
+  /** The adapter's default base URL, used when none is configured. */
+  defaultBaseUrl?: string | undefined;
+}
+
+/**
+ * LiteLLM's provider prefix for each provider type it serves natively. Every other type
+ * (vLLM, Ollama, any OpenAI-compatible server) is reached through LiteLLM's `openai/`
+ * provider with the server's `api_base`, which is how Switchyard itself calls them.
+ */
+const LITELLM_PROVIDERS: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+  groq: 'groq',
+  together: 'together_ai',
+  openrouter: 'openrouter',
+  mistral: 'mistral',
+  deepseek: 'deepseek',
+  fireworks: 'fireworks_ai',
+  xai: 'xai',
+};
 
 /**
  * The policy route a per-route export covers (see `ExportOptions.route`). Throws a
@@ -101,8 +140,15 @@ export function toLiteLlmConfig(policy: PolicyDocument, options: ExportOptions =
   const fallbacks: Array<Record<string, string[]>> = [];
   const seen = new Set<string>();
   const params = (id: string): Record<string, unknown> => {
-    const { provider } = splitModelId(id);
-    return { model: id, api_key: `os.environ/${apiKeyVariable(provider)}` };
+    const { provider, model } = splitModelId(id);
+    const deployment = options.deployments?.[id] ?? { providerType: provider, upstreamName: model };
+    const native = LITELLM_PROVIDERS[deployment.providerType];
+    const apiBase = native === undefined ? (deployment.baseUrl ?? deployment.defaultBaseUrl) : deployment.baseUrl;
+    return {
+      model: `${native ?? 'openai'}/${deployment.upstreamName}`,
+      ...(apiBase === undefined ? {} : { api_base: apiBase }),
+      api_key: `os.environ/${apiKeyVariable(provider)}`,
+    };
   };
   for (const [name, route] of Object.entries(policy.routes)) {
     const category = categoryOf(route, options.category ?? 'general');
@@ -144,7 +190,8 @@ export function toPortkeyConfig(policy: PolicyDocument, options: ExportOptions =
   const category = categoryOf(route, options.category ?? 'general');
   const target = (id: string, weight?: number): PortkeyTarget => {
     const { provider, model } = splitModelId(id);
-    return { provider: `@${provider}`, override_params: { model }, ...(weight !== undefined ? { weight: round(weight) } : {}) };
+    const upstreamName = options.deployments?.[id]?.upstreamName ?? model;
+    return { provider: `@${provider}`, override_params: { model: upstreamName }, ...(weight !== undefined ? { weight: round(weight) } : {}) };
   };
   const weighted = (category?.models ?? []).filter((entry) => entry.weight > 0);
   const order = category?.fallbackOrder ?? [];
@@ -175,7 +222,7 @@ export function exportPolicy(policy: PolicyDocument, format: ExportFormat, optio
       break;
     case 'litellm':
       value = toLiteLlmConfig(policy, options);
-      text = `# LiteLLM proxy config exported from Switchyard policy ${policy.createdAt}\n${stringify(value)}`;
+      text = `# LiteLLM proxy config exported from Switchyard policy ${policyHash(policy)} (created ${policy.createdAt})\n${stringify(value)}`;
       break;
     case 'portkey':
       value = toPortkeyConfig(policy, options);

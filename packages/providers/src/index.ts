@@ -1,4 +1,4 @@
-export { vendors, providerTypes, envProviderPresets, createAdapter, getVendor } from './registry';
+export { vendors, providerTypes, envProviderPresets, createAdapter, exportDeployments, getVendor } from './registry';
 export type { VendorRegistration } from './vendor';
 export { resolveModels, fleetModels, usesSimulator } from './resolve-models';
 export type { ResolvedModel, ResolvedModels, ResolveModelsOptions, PriceSource } from './resolve-models';

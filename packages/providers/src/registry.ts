@@ -62,3 +62,28 @@ export function createAdapter(provider: ProviderConfig): ProviderAdapter {
   }
   return vendor.create(provider);
 }
+
+/**
+ * Where each catalog model is served, for a policy export (`@switchyard/policy`'s
+ * `ExportOptions.deployments`): the provider's type, the vendor's model name, the configured
+ * base URL and the adapter's default one. Never a key.
+ */
+export function exportDeployments(
+  providers: ReadonlyArray<{ id: string; type: string; base_url: string | null }>,
+  models: ReadonlyArray<{ id: string; provider_id: string; upstream_name: string }>,
+): Record<string, { providerType: string; upstreamName: string; baseUrl?: string; defaultBaseUrl?: string }> {
+  const byId = new Map(providers.map((provider) => [provider.id, provider]));
+  const deployments: ReturnType<typeof exportDeployments> = {};
+  for (const model of models) {
+    const provider = byId.get(model.provider_id);
+    if (!provider) continue;
+    const defaultBaseUrl = byType.get(provider.type)?.defaultBaseUrl;
+    deployments[model.id] = {
+      providerType: provider.type,
+      upstreamName: model.upstream_name,
+      ...(provider.base_url === null ? {} : { baseUrl: provider.base_url }),
+      ...(defaultBaseUrl === undefined ? {} : { defaultBaseUrl }),
+    };
+  }
+  return deployments;
+}

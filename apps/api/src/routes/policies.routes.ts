@@ -6,8 +6,10 @@ import {
   getCurrentPolicy,
   getPolicy,
   getPolicyPin,
+  listModels,
   listPolicies,
   listPolicyEvents,
+  listProviders,
   publishAndAnnounce,
   recordAudit,
   rollbackAndAnnounce,
@@ -16,6 +18,7 @@ import {
   type PolicyRow,
 } from '@switchyard/db';
 import { requestOptimize } from '@switchyard/jobs';
+import { exportDeployments } from '@switchyard/providers';
 import type { RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
 
@@ -107,9 +110,10 @@ export async function buildPolicyDiff(db: Db, query: z.infer<typeof diffQuery>) 
 }
 
 /** An export of a policy document in one of the supported formats, as file text; `suffix` names it. */
-function renderExport(document: PolicyDocument, query: z.infer<typeof exportQuery>): { text: string; extension: string; type: string; suffix: string } {
+async function renderExport(db: Db, document: PolicyDocument, query: z.infer<typeof exportQuery>): Promise<{ text: string; extension: string; type: string; suffix: string }> {
   const { format, route } = query;
-  const text = exportPolicy(document, format, route === undefined ? {} : { route });
+  const deployments = format === 'json' ? undefined : exportDeployments(await listProviders(db), await listModels(db));
+  const text = exportPolicy(document, format, { ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
   if (format === 'litellm') return { text, extension: 'yaml', type: 'application/yaml', suffix: '-litellm' };
   // A published document's route keys are free strings: keep the file name header-safe.
   const suffix = format === 'portkey' ? `-portkey-${resolveExportRoute(document, route).replace(/[^\w-]/g, '_')}` : '';
@@ -151,7 +155,7 @@ export async function policyRoutes(app: FastifyInstance, context: RouteContext):
       const { hash } = hashParams.parse(request.params);
       const query = exportQuery.parse(request.query);
       const row = await resolvePolicy(db, hash);
-      const file = renderExport(parsePolicyDocument(row.document), query);
+      const file = await renderExport(db, parsePolicyDocument(row.document), query);
       const name = `switchyard-policy-${row.hash.slice(0, 12)}${file.suffix}.${file.extension}`;
       return reply
         .header('content-type', `${file.type}; charset=utf-8`)
