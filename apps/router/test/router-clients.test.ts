@@ -3,12 +3,21 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFeedbackForRequest } from '@switchyard/db';
 import { ALPHA, BETA, GAMMA, openAiClient, startHarness, type Harness } from './harness';
+
+const ANTHROPIC_SERVED = 'sim-anthropic/delta';
+const GEMINI_SERVED = 'sim-gemini/epsilon';
 
 let harness: Harness;
 let client: OpenAI;
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startHarness({
+    extraModels: [
+      { name: 'delta', format: 'anthropic', inputPerMTok: 1, outputPerMTok: 2 },
+      { name: 'epsilon', format: 'gemini', inputPerMTok: 1, outputPerMTok: 2 },
+    ],
+  });
   await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
   client = openAiClient(harness);
 }, 60_000);
@@ -75,6 +84,38 @@ describe('openai SDK v6', { timeout: 30_000 }, () => {
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
     expect(streamed?.type === 'function' ? streamed.function.name : undefined).toBe('get_weather');
     expect(() => JSON.parse(streamed?.type === 'function' ? streamed.function.arguments : '')).not.toThrow();
+  });
+
+  it('answers with a Switchyard completion id and the same fields whichever provider served', async () => {
+    const fieldSets = new Set<string>();
+    for (const model of [ALPHA, ANTHROPIC_SERVED, GEMINI_SERVED]) {
+      const { data, response } = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello' }] }).withResponse();
+      expect(data.id).toBe(`chatcmpl-${response.headers.get('x-request-id')}`);
+      expect(data.model).toBe(model);
+      expect(data).toHaveProperty('system_fingerprint');
+      fieldSets.add(Object.keys(data).sort().join(','));
+
+      const { data: stream, response: streamResponse } = await client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'Say hello' }], stream: true, stream_options: { include_usage: true } })
+        .withResponse();
+      const ids = new Set<string>();
+      for await (const chunk of stream) ids.add(chunk.id);
+      expect([...ids]).toEqual([`chatcmpl-${streamResponse.headers.get('x-request-id')}`]);
+    }
+    expect([...fieldSets]).toHaveLength(1);
+  });
+
+  it('takes feedback on the completion id', async () => {
+    const { data: completion, response } = await client.chat.completions.create({ model: ANTHROPIC_SERVED, messages: [{ role: 'user', content: 'Say hello' }] }).withResponse();
+    const requestId = response.headers.get('x-request-id') as string;
+    const feedback = await fetch(`${harness.url}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ request_id: completion.id, score: 0.7 }),
+    });
+    expect(feedback.status).toBe(201);
+    expect(((await feedback.json()) as { request_id: string }).request_id).toBe(requestId);
+    expect((await listFeedbackForRequest(harness.database.db, requestId)).map((row) => row.score)).toEqual([0.7]);
   });
 
   it("maps errors to the SDK's error classes", async () => {

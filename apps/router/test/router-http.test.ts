@@ -147,18 +147,23 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('score');
   });
 
-  it('refuses feedback on an id no request had, and takes it for a request already ingested', async () => {
+  it('takes feedback on the completion id, refuses it on an id no request had, and takes it for a request already ingested', async () => {
     const feedback = (requestId: string) =>
       fetch(`${harness.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, score: 0.5 }) });
-    // The completion's own id is the upstream's, not the request id.
-    const { json } = await post(hello);
-    const completionId = String(json.id);
-    const wrong = await feedback(completionId);
-    expect(wrong.status).toBe(404);
-    const error = ((await wrong.json()) as { error: { code: string; param: string; message: string } }).error;
-    expect(error).toMatchObject({ code: 'not_found', param: 'request_id' });
-    expect(error.message).toContain('x-request-id');
-    expect(await listFeedbackForRequest(harness.database.db, completionId)).toEqual([]);
+    // A typo, and a completion id whose request id no request had.
+    for (const unknown of ['not-a-request', 'chatcmpl-not-a-request']) {
+      const wrong = await feedback(unknown);
+      expect(wrong.status).toBe(404);
+      const error = ((await wrong.json()) as { error: { code: string; param: string; message: string } }).error;
+      expect(error).toMatchObject({ code: 'not_found', param: 'request_id' });
+      expect(error.message).toContain('x-request-id');
+      expect(await listFeedbackForRequest(harness.database.db, unknown)).toEqual([]);
+    }
+    // The completion's own id names its request.
+    const { headers, json } = await post(hello);
+    expect(json.id).toBe(`chatcmpl-${headers.get('x-request-id')}`);
+    expect((await feedback(String(json.id))).status).toBe(201);
+    expect((await listFeedbackForRequest(harness.database.db, headers.get('x-request-id') as string)).map((row) => row.score)).toEqual([0.5]);
 
     // A request whose decision the ingest job already moved to Postgres (and off the stream).
     const ingested = `ingested-${Date.now()}`;

@@ -29,6 +29,20 @@ import { ChunkEncoder, DONE_FRAME, errorFrame } from '../sse-encoder';
 import { formatWeight, selectModels, type Selection } from '../selection';
 
 const DIRECT_ROUTE = 'direct';
+const COMPLETION_ID_PREFIX = 'chatcmpl-';
+
+/**
+ * A completion's `id` (JSON and every SSE chunk): derived from the request id, OpenAI-style,
+ * whichever provider served, so `/v1/feedback` can take it as well as `x-request-id`.
+ */
+export function completionIdOf(requestId: string): string {
+  return COMPLETION_ID_PREFIX + requestId;
+}
+
+/** The request id a completion id or request id names. */
+export function requestIdOf(id: string): string {
+  return id.startsWith(COMPLETION_ID_PREFIX) ? id.slice(COMPLETION_ID_PREFIX.length) : id;
+}
 /** Output tokens assumed by the `max_cost_usd` estimate when the request sets no max_tokens. */
 const ASSUMED_OUTPUT_TOKENS = 512;
 
@@ -293,7 +307,10 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
 
     if (!chat.stream) {
       const { value: response, entry } = await chatWithFailover(selection.chain, chat.request, failover);
+      // The same OpenAI fields whichever provider served: our id (not the upstream's), our model id.
+      response.id = completionIdOf(request.id);
       response.model = entry.id;
+      if (response.system_fingerprint === undefined) response.system_fingerprint = null;
       routingHeaders(reply, routing, entry.id);
       if (routing.attempts.length > 1) metrics.fallback(routeName);
       metrics.request(routeName, 'json', 200);
@@ -332,7 +349,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     raw.writeHead(200, headers);
 
     const start = opened.head[0]?.type === 'start' ? (opened.head[0] as Extract<StreamEvent, { type: 'start' }>) : undefined;
-    const encoder = new ChunkEncoder(start?.id || `chatcmpl-${request.id}`, start?.created ?? Math.floor(startedAt / 1000), entry.id);
+    const encoder = new ChunkEncoder(completionIdOf(request.id), start?.created ?? Math.floor(startedAt / 1000), entry.id);
     let usage: Usage | undefined;
     let failure: SwitchyardError | undefined;
     let text = '';

@@ -6,6 +6,7 @@ import { decisionExists, insertFeedback, type Db } from '@switchyard/db';
 import type { DecisionRecorder } from '../decision-recorder';
 import type { RouterContext } from '../router-context';
 import { COLD_START_RULE } from '../routing-table';
+import { requestIdOf } from './chat-completions';
 
 const feedbackSchema = z.looseObject({
   request_id: z.string().min(1).max(200),
@@ -35,22 +36,24 @@ export function registerServiceRoutes(app: FastifyInstance, context: RouterConte
     reply.header('x-request-id', request.id);
     const body = feedbackSchema.parse(request.body);
     if (!context.db) throw new SwitchyardError('unavailable', 'Feedback needs the database, which this router runs without');
+    // The completion's `id` names its request too (chatcmpl-<request id>).
+    const requestId = requestIdOf(body.request_id);
     // Feedback on an id no request had would never reach the optimizer: say so instead.
-    if ((await requestKnown(context.recorder, context.db, body.request_id)) === 'unknown') {
+    if ((await requestKnown(context.recorder, context.db, requestId)) === 'unknown') {
       throw new SwitchyardError(
         'not_found',
-        `No request routed here has id "${body.request_id}". Send the value of the x-request-id header of the chat completion's response (the completion's own "id" is the upstream's).`,
+        `No request routed here has id "${body.request_id}". Send the chat completion's "id" or the value of its response's x-request-id header.`,
         { param: 'request_id', retryable: false },
       );
     }
     const row = await insertFeedback(context.db, {
-      requestId: body.request_id,
+      requestId,
       score: body.score,
       comment: body.comment ?? null,
       source: 'user',
       detail: request.apiKey ? { apiKeyId: request.apiKey.id } : null,
     });
-    return reply.code(201).send({ object: 'feedback', id: String(row.id), request_id: body.request_id, score: body.score });
+    return reply.code(201).send({ object: 'feedback', id: String(row.id), request_id: requestId, score: body.score });
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
