@@ -110,7 +110,7 @@ export const defaultRoutes: RouteConfig[] = [
     name: 'cheap',
     description: 'Lowest cost that keeps acceptable quality',
     candidates: [],
-    objective: { quality: 1, cost: 1.5, latency: 0.05 },
+    objective: { quality: 1, cost: 5, latency: 0.05 },
     constraints: { minQuality: 0.3 },
   },
   {

@@ -1,4 +1,4 @@
-import { optimizerConfigSchema, type EvalStat, type LiveStat, type RouteConfig } from '@switchyard/core';
+import { defaultRoutes, optimizerConfigSchema, type EvalStat, type LiveStat, type RouteConfig } from '@switchyard/core';
 import { decideRoute, featurize, parsePolicyDocument, policyHash, requestWeights } from '@switchyard/policy';
 import { describe, expect, it } from 'vitest';
 import { buildPolicy, coldStartPolicy, shouldPublish, type BuildPolicyInput, type ModelInput } from './index';
@@ -44,6 +44,30 @@ const weightOf = (policy: ReturnType<typeof buildPolicy>, model: string, categor
   policy.routes[routeName]?.categories[category]?.models.find((entry) => entry.model === model)?.weight ?? 0;
 
 describe('buildPolicy', () => {
+  it('the default cheap route is cheap: it spends well under what auto spends, on models that pass its minQuality', () => {
+    // Shaped like the simulated fleet: a few cheap models, mid-priced all-rounders and one very expensive model.
+    const fleet: Array<[string, number, number, number]> = [
+      ['sim/swift-mini', 0.08, 0.3, 0.5],
+      ['sim/blitz-flash', 0.15, 0.6, 0.66],
+      ['sim/allround-m', 0.8, 3.2, 0.74],
+      ['sim/polyglot-pro', 1.25, 10, 0.8],
+      ['sim/titan-ultra', 12, 60, 0.9],
+    ];
+    const policy = buildPolicy(
+      input({
+        routes: defaultRoutes,
+        models: fleet.map(([id, inputPerMTok, outputPerMTok]) => ({ id, price: { inputPerMTok, outputPerMTok }, enabled: true })),
+        evalStats: fleet.map(([model, , , meanScore]) => ({ model, category: 'general', n: 200, meanScore, meanInputTokens: 300, meanOutputTokens: 200, source: 'eval:mixed' })),
+      }),
+    );
+    const expectedCost = (routeName: string) =>
+      policy.routes[routeName]!.categories.general!.models.reduce((sum, entry) => sum + entry.weight * entry.expected.costPerRequestUsd, 0);
+    expect(expectedCost('cheap')).toBeLessThan(expectedCost('auto') / 3);
+    const top = [...policy.routes.cheap!.categories.general!.models].sort((a, b) => b.weight - a.weight)[0]!;
+    expect(['sim/swift-mini', 'sim/blitz-flash']).toContain(top.model);
+    expect(top.expected.quality).toBeGreaterThanOrEqual(0.3);
+  });
+
   it('produces a valid, explained, deterministic policy', () => {
     const routes = [route({ candidates: models.map((model) => model.id) })];
     const a = buildPolicy(input({ routes }));
