@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { modelIdSchema, redisKeys, routeNameSchema } from '@switchyard/core';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '@switchyard/db';
+import { modelIdSchema, redisKeys, routeNameSchema, SwitchyardError, type SwitchyardConfig } from '@switchyard/core';
+import { createApiKey, listApiKeys, listModels, listRoutes, revokeApiKey, type ApiKeyRow, type Db } from '@switchyard/db';
 import type { ApiContext } from '../context';
-import { actorOf, documented, notFound } from './route-schema';
+import { actorOf, documented, notFound, parseStrictBody } from './route-schema';
 
-const createBody = z.object({
+const createBody = z.strictObject({
   name: z.string().min(1).max(100),
   routes: z.array(routeNameSchema).max(50).optional(),
   models: z.array(modelIdSchema).max(200).optional(),
@@ -27,6 +27,38 @@ function keyView(row: ApiKeyRow) {
   };
 }
 
+/**
+ * A key may only name routes and models that exist: a typo would otherwise make a key that is
+ * refused everywhere (or, for a model, one that never reaches what was meant).
+ */
+async function checkScopes(db: Db, config: SwitchyardConfig, body: { routes?: string[] | undefined; models?: string[] | undefined }): Promise<void> {
+  // Stored routes (created, edited, deleted through the API); the config file's before anything was stored.
+  const routeNames = async () => {
+    const rows = await listRoutes(db);
+    return rows.length > 0 ? rows.map((row) => row.name) : config.routes.map((route) => route.name);
+  };
+  const scopes = [
+    { param: 'routes', names: body.routes ?? [], known: routeNames, what: 'route', source: 'GET /api/routes' },
+    { param: 'models', names: body.models ?? [], known: async () => (await listModels(db)).map((row) => row.id), what: 'model', source: 'GET /api/models' },
+  ];
+  for (const scope of scopes) {
+    if (scope.names.length === 0) continue;
+    const known = await scope.known();
+    const unknown = scope.names.filter((name) => !known.includes(name));
+    if (unknown.length === 0) continue;
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${scope.source})` : known.join(', ') || 'none';
+    throw new SwitchyardError('bad_request', `Unknown ${scope.what}${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Configured ${scope.what}s: ${listed}`, {
+      param: scope.param,
+    });
+  }
+}
+
+/** What a new key's creator must know when the router does not check keys at all. */
+function routerAuthWarning(config: SwitchyardConfig): string | undefined {
+  if (config.router.auth === 'on') return undefined;
+  return 'Router auth is off (router.auth = "off"): the router accepts requests without a key, so this key and its routes, models and rate limit are not enforced. Switch it on with SWITCHYARD_ROUTER_AUTH=on (or "router": { "auth": "on" } in switchyard.config.json) and restart the router.';
+}
+
 /** Router API keys: create (the key is returned once), list, revoke (routers told through Redis). */
 export async function apiKeyRoutes(app: FastifyInstance, context: ApiContext): Promise<void> {
   const { db, redis, config } = context;
@@ -38,13 +70,18 @@ export async function apiKeyRoutes(app: FastifyInstance, context: ApiContext): P
   });
 
   app.post('/api/api-keys', documented({ tags: ['api-keys'], summary: 'Create a key; the plaintext is in this response only', body: createBody }), async (request, reply) => {
-    const body = createBody.parse(request.body ?? {});
+    const body = parseStrictBody(createBody, request.body);
+    await checkScopes(db, config, body);
     const created = await createApiKey(
       db,
       { name: body.name, routes: body.routes ?? null, models: body.models ?? null, rateLimitPerMin: body.rateLimitPerMin ?? null },
       actorOf(request),
     );
-    return reply.code(201).header('cache-control', 'no-store').send({ ...keyView(created.row), key: created.key });
+    const warning = routerAuthWarning(config);
+    return reply
+      .code(201)
+      .header('cache-control', 'no-store')
+      .send({ ...keyView(created.row), key: created.key, ...(warning ? { warning } : {}) });
   });
 
   app.delete('/api/api-keys/:id', documented({ tags: ['api-keys'], summary: 'Revoke a key', params: idParams }), async (request) => {

@@ -76,6 +76,54 @@ export function page<T>(items: T[], limit: number, offset: number, total?: numbe
   };
 }
 
+/** Edit distance between two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The accepted field an unknown one was probably meant to be, if any is close. */
+function nearestField(unknown: string, accepted: readonly string[]): string | undefined {
+  const lower = unknown.toLowerCase();
+  let best: { field: string; distance: number } | undefined;
+  for (const field of accepted) {
+    const candidate = field.toLowerCase();
+    const distance = lower.startsWith(candidate) || candidate.startsWith(lower) ? Math.abs(lower.length - candidate.length) : editDistance(lower, candidate);
+    if (distance <= Math.max(2, Math.floor(field.length / 3)) && (!best || distance < best.distance)) best = { field, distance };
+  }
+  return best?.field;
+}
+
+/**
+ * Parse a JSON body with an object schema, refusing fields the schema does not know: a
+ * misspelled optional field (`rateLimitPerMinute`) would otherwise be dropped silently and the
+ * caller would believe it was set. The 400 names the field, a near-miss, and the accepted fields.
+ */
+export function parseStrictBody<Schema extends z.ZodObject>(schema: Schema, body: unknown): z.infer<Schema> {
+  const value = body ?? {};
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const accepted = Object.keys(schema.shape);
+    const unknown = Object.keys(value).filter((key) => !accepted.includes(key));
+    if (unknown.length > 0) {
+      const first = unknown[0]!;
+      const suggestion = nearestField(first, accepted);
+      throw new SwitchyardError(
+        'bad_request',
+        `Unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => `\`${key}\``).join(', ')}${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}. Accepted fields: ${accepted.join(', ')}`,
+        { param: first },
+      );
+    }
+  }
+  return schema.parse(value);
+}
+
 export function notFound(what: string): SwitchyardError {
   return new SwitchyardError('not_found', `${what} not found`);
 }
