@@ -5,22 +5,18 @@
 import { DEFAULT_CATEGORY } from '@switchyard/core';
 import { classify, type Classifier } from '@switchyard/policy';
 
-export type CategoryClassifier = (text: string) => string | undefined;
-
-/** A function scoring text with the policy's classifier; undefined when the policy has none. */
-export function compileClassifier(classifier: Classifier | undefined): CategoryClassifier | undefined {
-  if (!classifier) return undefined;
-  const minConfidence = classifier.minConfidence;
-  return (text) => {
-    const result = classify(classifier, text);
-    return result.confidence >= minConfidence ? result.category : undefined;
-  };
-}
-
 export interface CategoryDecision {
   category: string;
   source: 'hint' | 'classifier' | 'default';
+  /**
+   * Set when the classifier's top category was below the policy's minConfidence (so `general`
+   * routed): `"<top> <confidence> < <minConfidence>"`, for the reason header.
+   */
+  unsure?: string;
 }
+
+/** The policy's classifier: a shared decision when it is sure, else `general` with why. */
+export type CategoryClassifier = (text: string) => CategoryDecision;
 
 const hinted = new Map<string, CategoryDecision>();
 const byClassifier = new Map<string, CategoryDecision>();
@@ -35,12 +31,22 @@ function cached(cache: Map<string, CategoryDecision>, category: string, source: 
   return decision;
 }
 
+/** A function scoring text with the policy's classifier; undefined when the policy has none. */
+export function compileClassifier(classifier: Classifier | undefined): CategoryClassifier | undefined {
+  if (!classifier) return undefined;
+  const minConfidence = classifier.minConfidence;
+  const threshold = ` < ${minConfidence.toFixed(2)}`;
+  return (text) => {
+    const result = classify(classifier, text);
+    if (result.confidence >= minConfidence) return cached(byClassifier, result.category, 'classifier');
+    // Only an unsure classification allocates (its own decision, saying why it fell back).
+    return { category: DEFAULT_CATEGORY, source: 'default', unsure: `${result.category} ${result.confidence.toFixed(2)}${threshold}` };
+  };
+}
+
 /** Decide the category without allocating in the common case (shared decision objects). */
 export function decideCategory(hint: string | undefined, classify: CategoryClassifier | undefined, text: string): CategoryDecision {
   if (hint !== undefined) return cached(hinted, hint, 'hint');
-  if (classify && text.length > 0) {
-    const category = classify(text);
-    if (category !== undefined) return cached(byClassifier, category, 'classifier');
-  }
+  if (classify && text.length > 0) return classify(text);
   return defaultDecision;
 }

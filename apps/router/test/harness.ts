@@ -6,6 +6,8 @@ import { configSchema, createLogger, type Capabilities, type SwitchyardConfig, t
 import { publishAndAnnounce } from '@switchyard/db';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { policyHash, type PolicyDocumentInput } from '@switchyard/policy';
+
+type ClassifierInput = NonNullable<PolicyDocumentInput['classifier']>;
 import { createProviderSet, fleetModels, fleetSchema, type FleetInput, type ProviderSet } from '@switchyard/providers';
 import { startSimulator, type ModelPatch, type RunningSimulator } from '@switchyard/simulator';
 import OpenAI from 'openai';
@@ -47,10 +49,10 @@ export interface Harness {
   /** Patch a simulated model (faults, latency). */
   patch(modelName: string, patch: ModelPatch): Promise<void>;
   resetFleet(): Promise<void>;
-  /** Publish a policy routing `auto`/general by these weights (fallback order = listed order). */
-  publish(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>): Promise<string>;
+  /** Publish a policy routing `auto`/general by these weights (fallback order = listed order), optionally with a classifier. */
+  publish(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>, classifier?: ClassifierInput): Promise<string>;
   /** `publish`, then wait until the router routes by it. */
-  publishAndWait(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>): Promise<string>;
+  publishAndWait(weights: Record<string, number>, extraRoutes?: Record<string, Record<string, number>>, classifier?: ClassifierInput): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -131,7 +133,7 @@ export async function startHarness(
   };
 
   let parent: string | null = null;
-  const publish = async (weights: Record<string, number>, extraRoutes: Record<string, Record<string, number>> = {}): Promise<string> => {
+  const publish = async (weights: Record<string, number>, extraRoutes: Record<string, Record<string, number>> = {}, classifier?: ClassifierInput): Promise<string> => {
     const routes: Record<string, unknown> = { auto: routePolicy(weights) };
     for (const [name, routeWeights] of Object.entries(extraRoutes)) routes[name] = routePolicy(routeWeights);
     const document: PolicyDocumentInput = {
@@ -140,6 +142,7 @@ export async function startHarness(
       createdAt: new Date().toISOString(),
       generator: { algorithm: 'manual', settings: {} },
       routes: routes as PolicyDocumentInput['routes'],
+      ...(classifier ? { classifier } : {}),
     };
     const hash = policyHash(document);
     await publishAndAnnounce(database.db, redis.redis, redis.prefix, {
@@ -163,8 +166,8 @@ export async function startHarness(
     patch: (modelName, patch) => control(`/control/models/${modelName}`, patch),
     resetFleet: () => control('/control/reset', {}),
     publish,
-    async publishAndWait(weights, extraRoutes) {
-      const hash = await publish(weights, extraRoutes);
+    async publishAndWait(weights, extraRoutes, classifier) {
+      const hash = await publish(weights, extraRoutes, classifier);
       await waitFor(() => router.table.policyHash === hash);
       return hash;
     },

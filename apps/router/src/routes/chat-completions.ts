@@ -17,7 +17,7 @@ import {
   type Usage,
 } from '@switchyard/core';
 import { estimateRequestTokens } from '@switchyard/providers';
-import { decideCategory } from '../category';
+import { decideCategory, type CategoryDecision } from '../category';
 import { contextualWeights } from '../contextual-weights';
 import { drawFromRequestId } from '../deterministic-draw';
 import { chatWithFailover, openStreamWithFailover, type FailoverContext } from '../failover';
@@ -91,13 +91,14 @@ function routeLabelOf(route: string): string {
   return `"${publicRouteName(route)}"`;
 }
 
-function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct'): string {
+function reasonOf(routing: RoutingState, selection: Selection, source: RouteTable['source'] | 'direct', category: CategoryDecision): string {
   const unknown = routing.unknownCategory ? `; hinted category "${routing.unknownCategory}" is not in the policy` : '';
   if (source === 'direct') return `direct${unknown}`;
   let reason = `weight ${formatWeight(selection.weight)} of ${selection.eligible} eligible`;
   if (source === 'cold-start') reason = `cold-start; ${reason}`;
   if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
   if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
+  else if (category.unsure !== undefined) reason += `; category ${routing.category} (classifier: ${category.unsure})`;
   return reason + unknown;
 }
 
@@ -295,7 +296,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
             },
           }),
     });
-    routing.reason = reasonOf(routing, selection, target.route ? target.route.source : 'direct');
+    routing.reason = reasonOf(routing, selection, target.route ? target.route.source : 'direct', category);
     if (weights) routing.reason += '; contextual';
     routing.chosen = (selection.chain[0] as ModelEntry).id;
     const failover: FailoverContext = {
