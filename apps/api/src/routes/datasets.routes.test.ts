@@ -246,7 +246,19 @@ describe('dataset routes', { timeout: 30_000 }, () => {
           param: 'file',
           code: 'bad_request',
         },
+        // The report rides along, so the dashboard need not upload the file again as a dry run.
+        report: expect.objectContaining({
+          rows: 5,
+          items: 0,
+          invalidRows: 2,
+          rejected: true,
+          errors: [
+            { line: 4, field: 'ideal', message: '`ideal` is missing' },
+            { line: 5, field: 'input', message: '`input` is an empty list' },
+          ],
+        }),
       });
+      expect(mixed.headers['x-should-retry']).toBe('false');
       const lenient = await upload([{ filename: 'mixed.jsonl', content: `${jsonl(3)}\n{"input": "x"}\n{"id": 1, "input": []}` }], {}, '?maxBadRowShare=0.5');
       expect(lenient.statusCode).toBe(201);
       expect(lenient.json().report).toMatchObject({ items: 3, invalidRows: 2 });

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isRecord, SwitchyardError } from '@switchyard/core';
+import { httpErrorResponse, isRecord, SwitchyardError } from '@switchyard/core';
 import {
   getDataset,
   getDatasetVersion,
@@ -125,6 +125,16 @@ export function dryRunView(name: string, parsed: InspectedDataset) {
   return { dryRun: true, name, format: parsed.format, versionId: parsed.versionId, items: parsed.items.length, report: parsed.report };
 }
 
+/**
+ * The body of a rejected upload (422, or 413 over a limit): the API's one error shape, from
+ * the shared mapper, plus the validation report, so a client shows every line error and the
+ * row counts without sending the file again as a dry run.
+ */
+export function rejectedUploadView(report: ValidationReport) {
+  const response = httpErrorResponse(new DatasetRejectedError(report));
+  return { status: response.status, headers: response.headers, body: { ...response.body, report } };
+}
+
 /** The body of a stored upload: the dataset, the version (new or identical to an existing one) and the validation report. */
 export function uploadView(created: boolean, dataset: DatasetSummary | undefined, version: DatasetVersionRow, report: ValidationReport) {
   return { created, dataset: dataset ? datasetView(dataset) : null, version: versionView(version), report };
@@ -177,7 +187,8 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
       summary: 'Upload a dataset file (multipart field `file`); content already stored under another name than the `name` given is a 409 naming that dataset',
       description:
         'Formats are detected: native JSONL, OpenAI evals JSONL, promptfoo CSV/YAML, plain CSV with a header. The file is streamed into the parser. ' +
-        'Bad rows are dropped and listed in `report` (line, field, message — the message does not repeat the line); an upload with too many bad rows, or over a limit, is rejected with 422/413. ' +
+        'Bad rows are dropped and listed in `report` (line, field, message — the message does not repeat the line); an upload with too many bad rows, or over a limit, is rejected with 422/413 ' +
+        'and nothing is stored: the answer is the error shape plus the same `report` (`maxBadRowShare=1` stores the valid rows of a file with bad rows). ' +
         'Categories are stored as lower-case names the router accepts ("Math Stuff" → "math-stuff", "MATH" → "math"; each renaming is a warning and is listed in `report.normalizedCategories`); ' +
         'a category that cannot be made a name (empty, no letters or digits, over 64 characters) is a row error. ' +
         'Optional form fields (or query parameters): `name`, `description`. A version is identified by its content and belongs to one dataset: re-uploading the same content ' +
@@ -236,7 +247,10 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
         if (query.dryRun === 'true') {
           return dryRunView(name, parsed);
         }
-        if (parsed.report.rejected || !parsed.versionId || !parsed.format) throw new DatasetRejectedError(parsed.report);
+        if (parsed.report.rejected || !parsed.versionId || !parsed.format) {
+          const rejected = rejectedUploadView(parsed.report);
+          return reply.code(rejected.status).headers(rejected.headers).send(rejected.body);
+        }
         const outcome = await saveDatasetVersion(db, {
           name,
           description: description ?? null,
