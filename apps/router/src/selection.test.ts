@@ -51,6 +51,15 @@ describe('selectModels', () => {
     expect(last.eligible).toBe(3);
   });
 
+  it("lists what the draw was among: the table's own list when nothing is excluded, else the eligible renormalized", () => {
+    expect(selectModels(input()).candidates).toBe(table.candidates);
+    const open = selectModels(input({ isOpen: (id) => id === 'a/big' }));
+    expect(open.candidates.map((candidate) => candidate.model)).toEqual(['b/mid', 'c/small']);
+    expect(open.candidates[0]?.weight).toBeCloseTo(0.75);
+    expect(open.candidates[1]?.weight).toBeCloseTo(0.25);
+    expect(selectModels(input({ weights: [0.2, 0.2, 0.6] })).candidates.map((candidate) => candidate.weight)).toEqual([0.2, 0.2, 0.6]);
+  });
+
   it('matches the weights over many request ids', () => {
     const counts = new Map<string, number>();
     for (let index = 0; index < 5000; index += 1) {

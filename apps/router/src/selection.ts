@@ -41,6 +41,13 @@ export interface Selection {
   eligible: number;
   /** How many eligible models were skipped because their circuit is open. */
   skippedOpen: number;
+  /**
+   * What the draw was among, for the decision record: the eligible models (less those skipped
+   * for an open circuit) with their weights renormalized among them, so the drawn model's is
+   * `weight`. The table's shared list when nothing was excluded and the weights are the
+   * policy's (the common request allocates nothing).
+   */
+  candidates: Array<{ model: string; weight: number }>;
 }
 
 type Exclusion =
@@ -205,7 +212,14 @@ export function selectModels(input: SelectionInput): Selection {
   }
   const chain: ModelEntry[] = [entries[picked] as ModelEntry];
   if (input.hints.fallback) for (const index of usable) if (index !== picked) chain.push(entries[index] as ModelEntry);
-  return { chain, weight, eligible: usable.length, skippedOpen };
+  let candidates = input.table.candidates;
+  if (usable.length < entries.length || input.weights) {
+    candidates = [];
+    for (const index of usable) {
+      candidates.push({ model: (entries[index] as ModelEntry).id, weight: total > 0 ? (weights[index] as number) / total : 1 / usable.length });
+    }
+  }
+  return { chain, weight, eligible: usable.length, skippedOpen, candidates };
 }
 
 /**

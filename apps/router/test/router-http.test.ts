@@ -69,7 +69,34 @@ describe('with a published policy', { timeout: 30_000 }, () => {
     const record = (await decisions()).find((item) => item.requestId === requestId);
     expect(record).toMatchObject({ route: 'auto', category: 'general', chosenModel: ALPHA, servedModel: ALPHA, policyHash: hash, status: 200, fallbacks: 0, stream: false });
     expect(record?.costUsd).toBeCloseTo(usage.cost, 12);
+    expect(record?.candidates).toEqual([
+      { model: ALPHA, weight: 1 },
+      { model: BETA, weight: 0 },
+      { model: GAMMA, weight: 0 },
+    ]);
     expect(JSON.stringify(record)).not.toContain('Say hello');
+  });
+
+  it('records only the candidates a routing hint left eligible, as the reason header counts them', async () => {
+    const record = async (hints: Record<string, unknown>) => {
+      const { status, headers } = await post({ ...hello, model: 'auto', switchyard: hints });
+      expect(status).toBe(200);
+      const requestId = headers.get('x-request-id');
+      await waitFor(async () => (await decisions()).some((item) => item.requestId === requestId));
+      return { reason: headers.get('x-switchyard-reason'), record: (await decisions()).find((item) => item.requestId === requestId) };
+    };
+    const only = await record({ only: [BETA, GAMMA] });
+    expect(only.reason).toBe('weight 0.50 of 2 eligible');
+    expect(only.record?.candidates).toEqual([
+      { model: BETA, weight: 0.5 },
+      { model: GAMMA, weight: 0.5 },
+    ]);
+    const excluded = await record({ exclude: [GAMMA] });
+    expect(excluded.reason).toBe('weight 1.00 of 2 eligible');
+    expect(excluded.record?.candidates).toEqual([
+      { model: ALPHA, weight: 1 },
+      { model: BETA, weight: 0 },
+    ]);
   });
 
   it('serves provider/model directly and lists routes and models', async () => {

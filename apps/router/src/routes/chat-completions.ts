@@ -263,7 +263,6 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
         routing.category = DEFAULT_CATEGORY;
       }
     }
-    routing.candidates = categoryTable.candidates;
     const weights = categoryTable.contextual ? contextualWeights(categoryTable, chat.promptText) : undefined;
     const outputTokens = chat.request.max_completion_tokens ?? chat.request.max_tokens ?? 0;
     // A BPE token is at least one byte, so the body's size bounds the prompt's tokens: a request
@@ -296,6 +295,8 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
             },
           }),
     });
+    // The record lists what this request could be routed to (none when no model was eligible).
+    routing.candidates = selection.candidates;
     routing.reason = reasonOf(routing, selection, target.route ? target.route.source : 'direct', category);
     if (weights) routing.reason += '; contextual';
     routing.chosen = (selection.chain[0] as ModelEntry).id;
