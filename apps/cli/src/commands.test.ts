@@ -90,6 +90,21 @@ describe('switchyard CLI commands', () => {
     expect(litellm.model_list.map((entry) => entry.model_name)).toEqual(expect.arrayContaining(['auto', 'auto:cheap']));
   });
 
+  it('takes a unique hash prefix for --hash; an ambiguous one lists the matches, an unknown one says so', async () => {
+    const document = parsePolicyDocument(fixture);
+    const [first, second] = ['2456949fc6' + 'a'.repeat(54), '2456949fd7' + 'b'.repeat(54)];
+    for (const hash of [first, second]) await publishPolicy(test.db, { hash, schemaVersion: 1, parentHash: null, document, createdBy: 'test' });
+
+    expect(await policyShow(test.db, { hash: '2456949fc6' })).toContain(`policy ${first.slice(0, 12)}`);
+    expect(await policyShow(test.db, { hash: '2456949FD7' })).toContain(`policy ${second.slice(0, 12)}`);
+    expect(JSON.parse(await policyExport(test.db, { format: 'json', hash: '2456949fd7b' }))).toMatchObject({ schemaVersion: 1 });
+    await expect(policyShow(test.db, { hash: '2456949f' })).rejects.toThrow(
+      `Policy hash prefix 2456949f is ambiguous: it matches ${second.slice(0, 16)}, ${first.slice(0, 16)}. Give more characters.`,
+    );
+    await expect(policyExport(test.db, { hash: '2456949f' })).rejects.toThrow(/ambiguous/);
+    await expect(policyShow(test.db, { hash: '2456949fe8' })).rejects.toThrow('no policy version 2456949fe8');
+  });
+
   it('creates, lists and revokes API keys; the key is stored only as a hash', async () => {
     const output = await keysCreate(test.db, { name: 'ci', routes: 'auto,cheap', rateLimit: '120' });
     const key = output.split('\n')[1] ?? '';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { publicRouteName, SwitchyardError } from '@switchyard/core';
-import { createApiKey, getCurrentPolicy, getPolicy, listApiKeys, listModels, listProviders, revokeApiKey, type Db } from '@switchyard/db';
+import { createApiKey, findPolicy, getCurrentPolicy, listApiKeys, listModels, listProviders, revokeApiKey, type Db } from '@switchyard/db';
 import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
 import { exportDeployments } from '@switchyard/providers';
 
@@ -17,11 +17,13 @@ export const usage = `Usage: switchyard <command>
   keys list             list API keys (never the keys themselves)
   keys revoke <id>      revoke an API key
 
+--hash takes a full policy hash or a unique prefix of at least 6 characters (as the dashboard shows it).
 Reads DATABASE_URL (or the embedded database under .switchyard/) like every other part of Switchyard.`;
 
 
+/** The current policy, or the version a full hash or unique 6+ character prefix (as `policy show` prints it) names. */
 async function policyDocument(db: Db, hash: string | undefined) {
-  const row = hash ? await getPolicy(db, hash) : await getCurrentPolicy(db);
+  const row = hash ? await findPolicy(db, hash, '--hash') : await getCurrentPolicy(db);
   if (!row) {
     throw new SwitchyardError('not_found', hash ? `no policy version ${hash}` : 'no policy has been published yet (the optimizer publishes one after the first measurements)');
   }

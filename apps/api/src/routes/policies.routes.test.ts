@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCurrentPolicy } from '@switchyard/db';
+import { loadCurrentPolicy, publishPolicy } from '@switchyard/db';
 import { auth, startTestApi, type TestApi } from './api-test-harness';
 
 const fixture = JSON.parse(
@@ -117,6 +117,48 @@ describe('policy routes', () => {
     const litellm = await api.app.inject({ url: `/api/policies/${hash}/export?format=litellm`, headers: auth });
     expect(litellm.body).toMatch(/model_name: auto\n/);
     expect(litellm.body).toMatch(/model_name: auto:cheap\n/);
+  });
+
+  it('accepts a unique hash prefix of 6+ characters wherever a hash is accepted; an ambiguous one is a 400 listing the matches', async () => {
+    // Hand-made hashes sharing a prefix (real content hashes would share one only by chance).
+    const hashOf = (tail: string) => `2456949f${tail}`.padEnd(64, '0');
+    const [older, newer, other] = [hashOf('c6a1'), hashOf('c6b2'), 'af9bbb3b'.padEnd(64, '7')];
+    for (const [hash, weight] of [[older, 0.9], [newer, 0.6], [other, 0.3]] as const) {
+      await publishPolicy(api.database.db, { hash, schemaVersion: 1, parentHash: null, document: variant(weight), createdBy: 'test' });
+    }
+
+    const one = await api.app.inject({ url: '/api/policies/2456949fc6a', headers: auth });
+    expect(one.statusCode).toBe(200);
+    expect(one.json().hash).toBe(older);
+    expect((await api.app.inject({ url: '/api/policies/AF9BBB', headers: auth })).json().hash).toBe(other);
+
+    const diff = await api.app.inject({ url: '/api/policies/diff?from=2456949fc6b&to=af9bbb3b', headers: auth });
+    expect(diff.statusCode).toBe(200);
+    expect(diff.json()).toMatchObject({ from: newer, to: other });
+    expect(diff.json().diff.weightChanges[0]).toMatchObject({ from: 0.6, to: 0.3 });
+
+    const exported = await api.app.inject({ url: '/api/policies/af9bbb3b/export?format=json', headers: auth });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['x-switchyard-policy-hash']).toBe(other);
+
+    const rollback = await api.app.inject({ method: 'POST', url: '/api/policies/2456949fc6a1/rollback', headers: auth });
+    expect(rollback.statusCode).toBe(200);
+    expect(rollback.json()).toMatchObject({ hash: older, published: true, pinned: true });
+    expect((await api.app.inject({ url: '/api/policies', headers: auth })).json().pin).toMatchObject({ hash: older });
+    await api.app.inject({ method: 'DELETE', url: '/api/policies/pin', headers: auth });
+
+    const ambiguous = await api.app.inject({ url: '/api/policies/diff?from=2456949f&to=af9bbb3b', headers: auth });
+    expect(ambiguous.statusCode).toBe(400);
+    expect(ambiguous.json().error.param).toBe('from');
+    expect(ambiguous.json().error.message).toBe(`Policy hash prefix 2456949f is ambiguous: it matches ${newer.slice(0, 16)}, ${older.slice(0, 16)}. Give more characters.`);
+    expect((await api.app.inject({ url: '/api/policies/2456949fc6', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ method: 'POST', url: '/api/policies/2456949f/rollback', headers: auth })).statusCode).toBe(400);
+    expect((await api.app.inject({ url: '/api/policies/2456949f/export', headers: auth })).statusCode).toBe(400);
+
+    // Unknown stays 404; so does a prefix too short to be one.
+    expect((await api.app.inject({ url: '/api/policies/diff?from=2456949fd&to=current', headers: auth })).statusCode).toBe(404);
+    expect((await api.app.inject({ url: '/api/policies/af9bb', headers: auth })).statusCode).toBe(404);
+    expect((await api.app.inject({ url: '/api/policies/af9bbb3b-', headers: auth })).statusCode).toBe(404);
   });
 
   it('rejects invalid documents, unknown versions and missing auth', async () => {

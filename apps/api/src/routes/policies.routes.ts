@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/core';
 import { canonicalize, diffPolicies, exportPolicy, parsePolicyDocument, policyHash, resolveExportRoute, type PolicyDocument, type PolicyDocumentInput } from '@switchyard/policy';
 import {
+  findPolicy,
   getCurrentPolicy,
-  getPolicy,
   getPolicyPin,
   listModels,
   listPolicies,
@@ -75,9 +75,12 @@ export function versionView(row: PolicyRow) {
   return { ...versionSummary(row), document: storedDocument(row) };
 }
 
-/** A version by hash, or the current one for `current`; 404 when there is none. */
-async function resolvePolicy(db: Db, hash: string): Promise<PolicyRow> {
-  const row = hash === 'current' ? await getCurrentPolicy(db) : await getPolicy(db, hash);
+/**
+ * A version by hash or unique hash prefix (6+ hex characters, as the dashboard shows them), or the
+ * current one for `current`; 404 when there is none, 400 naming the matches when a prefix is ambiguous.
+ */
+async function resolvePolicy(db: Db, hash: string, param = 'hash'): Promise<PolicyRow> {
+  const row = hash === 'current' ? await getCurrentPolicy(db) : await findPolicy(db, hash, param);
   if (!row) throw notFound(hash === 'current' ? 'No policy has been published yet; current policy' : `Policy ${hash}`);
   return row;
 }
@@ -105,7 +108,7 @@ export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQu
 
 /** The body of GET /api/policies/diff: the two resolved hashes and what moved between them. */
 export async function buildPolicyDiff(db: Db, query: z.infer<typeof diffQuery>) {
-  const [from, to] = await Promise.all([resolvePolicy(db, query.from), resolvePolicy(db, query.to)]);
+  const [from, to] = await Promise.all([resolvePolicy(db, query.from, 'from'), resolvePolicy(db, query.to, 'to')]);
   return { from: from.hash, to: to.hash, diff: diffPolicies(parsePolicyDocument(from.document), parsePolicyDocument(to.document)) };
 }
 
@@ -208,8 +211,8 @@ export async function policyRoutes(app: FastifyInstance, context: RouteContext):
       body: rollbackBody,
     }),
     async (request) => {
-      const { hash } = hashParams.parse(request.params);
       const { pin } = rollbackBody.parse(request.body ?? {});
+      const { hash } = await resolvePolicy(db, hashParams.parse(request.params).hash);
       const actor = actorOf(request);
       const outcome = await rollbackAndAnnounce(db, redis, config.redisPrefix, hash, actor, pin);
       if (!outcome) throw notFound(`Policy ${hash}`);

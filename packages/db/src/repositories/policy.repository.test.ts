@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { getCurrentPolicy, getPolicyPin, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy, unpinPolicy } from './policy.repository';
+import { findPolicy, getCurrentPolicy, getPolicyPin, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy, unpinPolicy } from './policy.repository';
 
 describe('policy repository', () => {
   let test: TestDatabase;
@@ -74,5 +74,17 @@ describe('policy repository', () => {
       ['x1', 'x2', 'x3', 'x4'].map((hash) => publishPolicy(test.db, version(hash, base), { expectedParent: base })),
     );
     expect(outcomes.filter((outcome) => outcome.published)).toHaveLength(1);
+  });
+
+  it('finds a version by full hash or by a unique prefix of 6+ hex characters', async () => {
+    const hashes = ['f00dfeed01'.padEnd(64, '1'), 'f00dfeed02'.padEnd(64, '2'), 'f00d'];
+    for (const hash of hashes) await publishPolicy(test.db, version(hash, null));
+    expect((await findPolicy(test.db, 'f00d'))?.hash).toBe('f00d');
+    expect((await findPolicy(test.db, hashes[0]!))?.hash).toBe(hashes[0]);
+    expect((await findPolicy(test.db, 'F00DFEED01'))?.hash).toBe(hashes[0]);
+    await expect(findPolicy(test.db, 'f00dfe', 'from')).rejects.toMatchObject({ code: 'bad_request', param: 'from', message: expect.stringMatching(/^Policy hash prefix f00dfe is ambiguous: it matches f00dfeed02/) });
+    expect(await findPolicy(test.db, 'f00df')).toBeUndefined();
+    expect(await findPolicy(test.db, 'f00dfeed03')).toBeUndefined();
+    expect(await findPolicy(test.db, 'f00d%e')).toBeUndefined();
   });
 });

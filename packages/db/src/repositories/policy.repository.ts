@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
 import type { PolicyEventRow, PolicyRow } from '../tables/policy.table';
 
@@ -127,6 +128,42 @@ export async function unpinPolicy(db: Db, actor: string): Promise<boolean> {
 
 export function getPolicy(db: Db, hash: string): Promise<PolicyRow | undefined> {
   return db.selectFrom('policies').selectAll().where('hash', '=', hash).executeTakeFirst();
+}
+
+/** Shortest hash prefix accepted in place of a full policy hash (the dashboard shows 8–12). */
+export const MIN_POLICY_HASH_PREFIX = 6;
+/** How many matches an "ambiguous prefix" error lists. */
+const AMBIGUOUS_LISTED = 5;
+
+/**
+ * A version by its full hash or by a unique prefix of at least `MIN_POLICY_HASH_PREFIX` hex
+ * characters (as the dashboard and `policy show` print them); undefined when none matches.
+ * A prefix that matches several versions throws a `bad_request` naming some of them, and
+ * `param` (when given) as the request parameter at fault.
+ */
+export async function findPolicy(db: Db, reference: string, param?: string): Promise<PolicyRow | undefined> {
+  const exact = await getPolicy(db, reference);
+  if (exact) return exact;
+  const prefix = reference.toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${MIN_POLICY_HASH_PREFIX},}$`).test(prefix)) return undefined;
+  // Hex only (checked above), so the prefix holds no LIKE wildcards.
+  const matches = await db
+    .selectFrom('policies')
+    .select('hash')
+    .where('hash', 'like', `${prefix}%`)
+    .orderBy('created_at', 'desc')
+    .limit(AMBIGUOUS_LISTED + 1)
+    .execute();
+  if (matches.length === 0) return undefined;
+  if (matches.length > 1) {
+    const listed = matches.slice(0, AMBIGUOUS_LISTED).map((match) => match.hash.slice(0, 16));
+    throw new SwitchyardError(
+      'bad_request',
+      `Policy hash prefix ${reference} is ambiguous: it matches ${listed.join(', ')}${matches.length > AMBIGUOUS_LISTED ? ' and more' : ''}. Give more characters.`,
+      param === undefined ? {} : { param },
+    );
+  }
+  return getPolicy(db, matches[0]!.hash);
 }
 
 export async function getCurrentPolicy(db: Db): Promise<PolicyRow | undefined> {
