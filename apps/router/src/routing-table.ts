@@ -176,8 +176,7 @@ function policyCategory(
 /** Why a category of the policy has no model here. */
 function closedReason(category: string, policy: RoutePolicy, categoryPolicy: RoutePolicy['categories'][string]): string {
   if (categoryPolicy.models.length > 0) return `none of its models (${categoryPolicy.models.map((entry) => entry.model).join(', ')}) is enabled here`;
-  const prefix = `in ${category}: `;
-  const reasons = policy.excluded.filter((entry) => entry.reason.startsWith(prefix)).map((entry) => `${entry.model} (${entry.reason.slice(prefix.length)})`);
+  const reasons = policy.excluded.filter((entry) => entry.category === category).map((entry) => `${entry.model} (${entry.reason})`);
   return reasons.length > 0 ? `no model meets the route's constraints there: ${reasons.join('; ')}` : 'the policy has no model for it';
 }
 

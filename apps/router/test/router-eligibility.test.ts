@@ -81,7 +81,7 @@ describe('eligibility', { timeout: 30_000 }, () => {
             general: { models: [{ model: BETA, weight: 1, expected: { quality: 0.9, costPerRequestUsd: 0.001, ttftP50Ms: 100, ttftP95Ms: 200, latencyP50Ms: 300, latencyP95Ms: 600 } }], fallbackOrder: [BETA] },
             finance: { models: [], fallbackOrder: [] },
           },
-          excluded: [{ model: ALPHA, reason: "in finance: expected quality 0.544 is below the route's minQuality 0.85" }],
+          excluded: [{ model: ALPHA, category: 'finance', reason: "in finance: expected quality 0.544 is below the route's minQuality 0.85" }],
           why: 'test policy',
         },
       },
@@ -99,7 +99,7 @@ describe('eligibility', { timeout: 30_000 }, () => {
     expect(refused.status).toBe(400);
     expect(refused.json.error).toMatchObject({ code: 'no_eligible_model', param: 'switchyard.category' });
     expect(String(refused.json.error?.message)).toBe(
-      `No model of "auto" can take requests of category "finance" (by hint): no model meets the route's constraints there: ${ALPHA} (expected quality 0.544 is below the route's minQuality 0.85)`,
+      `No model of "auto" can take requests of category "finance" (by hint): no model meets the route's constraints there: ${ALPHA} (in finance: expected quality 0.544 is below the route's minQuality 0.85)`,
     );
     const general = await post(hello);
     expect(general.status).toBe(200);

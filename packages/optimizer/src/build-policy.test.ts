@@ -179,7 +179,9 @@ describe('buildPolicy', () => {
     expect(modelsIn('math')).toContain('groq/fast');
     expect(modelsIn('code')).not.toContain('groq/fast');
     expect(modelsIn('general')).not.toContain('groq/fast');
-    expect(policy.routes.auto!.excluded).toEqual(expect.arrayContaining([{ model: 'groq/fast', reason: expect.stringMatching(/^in code: expected quality 0\.1\d* is below the route's minQuality 0\.5$/) }]));
+    expect(policy.routes.auto!.excluded).toEqual(
+      expect.arrayContaining([{ model: 'groq/fast', category: 'code', reason: expect.stringMatching(/^in code: expected quality 0\.1\d* is below the route's minQuality 0\.5$/) }]),
+    );
   });
 
   it('with decay, follows a model that degrades; without decay, it would not', () => {

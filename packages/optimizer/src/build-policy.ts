@@ -287,7 +287,7 @@ export function buildPolicy(input: BuildPolicyInput): PolicyDocument {
               const model = modelsById.get(id) as ModelInput;
               const belief = evidence.belief(model, category);
               const violation = constraintViolation({ minQuality }, model, belief, evidence.hasQualityEvidence(belief));
-              if (violation) excludedInCategories.push({ model: id, reason: `in ${category}: ${violation}` });
+              if (violation) excludedInCategories.push({ model: id, category, reason: `in ${category}: ${violation}` });
               return violation === null;
             });
       const beliefs = categoryPool.map((id) => evidence.belief(modelsById.get(id) as ModelInput, category));

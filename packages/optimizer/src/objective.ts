@@ -59,6 +59,8 @@ export function utility(objective: Objective, quality: number, penalty: number):
 export interface Exclusion {
   model: string;
   reason: string;
+  /** The category the exclusion holds in, when not the whole route. */
+  category?: string;
 }
 
 function usd(value: number): string {

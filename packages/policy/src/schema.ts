@@ -94,8 +94,11 @@ export const routePolicySchema = z.looseObject({
   categories: z.record(z.string(), categoryPolicySchema),
   /** Human-readable explanation of the route's weights. */
   why: z.string(),
-  /** Models excluded by a hard constraint, with the reason. */
-  excluded: z.array(z.looseObject({ model: z.string(), reason: z.string() })).default([]),
+  /**
+   * Models excluded by a hard constraint, with the reason; `category` when the exclusion holds
+   * in that category only (a per-category `minQuality`), absent when it holds for the route.
+   */
+  excluded: z.array(z.looseObject({ model: z.string(), reason: z.string(), category: z.string().optional() })).default([]),
 });
 export type RoutePolicy = z.infer<typeof routePolicySchema>;
 
