@@ -26,7 +26,12 @@ describe('ValidationReportView', () => {
         rejectionReason: 'Too many invalid rows (2 of 3)',
       },
     });
-    expect(screen.getByRole('alert').textContent).toContain('Too many invalid rows');
+    // The page says why once; the report shows what was valid and that nothing was stored.
+    expect(screen.queryByRole('alert')).toBeNull();
+    const counts = screen.getByTestId('validation-report').textContent ?? '';
+    expect(counts).toMatch(/Valid rows\s*1/);
+    expect(counts).toMatch(/Stored\s*nothing \(rejected\)/);
+    expect(counts).not.toMatch(/Items kept/);
     const list = screen.getByTestId('line-errors');
     expect(list.querySelectorAll('li')).toHaveLength(2);
     // The line is said once: the view adds it, the message does not repeat it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constraint, perMTok } from './format';
+import { constraint, count, perMTok } from './format';
 
 describe('perMTok', () => {
   it('shows a blended price without float noise', () => {
@@ -32,5 +32,14 @@ describe('constraint', () => {
     expect(constraint('minQuality', 0.3)).toBe('30%');
     expect(constraint('budgetPer1kUsd', 0.5)).toBe('$0.50');
     expect(constraint('somethingNew', 0.1 + 0.2)).toBe('0.3');
+  });
+});
+
+describe('count', () => {
+  it('says one item, and groups the thousands of many', () => {
+    expect(count(1, 'item')).toBe('1 item');
+    expect(count(0, 'item')).toBe('0 items');
+    expect(count(1234, 'routine run')).toBe('1,234 routine runs');
+    expect(count(2, 'entry', 'entries')).toBe('2 entries');
   });
 });

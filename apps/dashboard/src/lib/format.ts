@@ -50,6 +50,11 @@ export function constraint(key: string, value: number | null | undefined): strin
   }
 }
 
+/** A count with its noun, singular for one: "1 item", "1,234 items". */
+export function count(value: number, noun: string, nounPlural = `${noun}s`): string {
+  return `${value.toLocaleString('en-US')} ${value === 1 ? noun : nounPlural}`;
+}
+
 export function number(value: number | null | undefined, digits = 0): string {
   return value === null || value === undefined || Number.isNaN(value) ? dash : value.toFixed(digits);
 }

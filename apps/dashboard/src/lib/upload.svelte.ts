@@ -1,5 +1,6 @@
 import { errorFrom } from './api';
-import type { DatasetDryRun, DatasetUploadResult, ValidationReport } from './types';
+import { count } from './format';
+import type { DatasetUploadResult, ValidationReport } from './types';
 
 type Send = (file: File, url: string, onProgress: (fraction: number) => void) => Promise<{ status: number; body: string }>;
 
@@ -19,9 +20,38 @@ const sendWithXhr: Send = (file, url, onProgress) =>
     xhr.send(form);
   });
 
+/** The rows of a rejected file that were valid (a rejected report keeps no items). */
+export function validRows(report: ValidationReport): number {
+  return Math.max(0, report.rows - report.invalidRows);
+}
+
 /**
- * One dataset upload: progress, then the validation report. A rejected file (422) is
- * sent again as a dry run, which always answers with the full report and its line errors.
+ * True when the file was refused only for its share of bad rows, so storing just its valid
+ * rows (`maxBadRowShare=1`) would succeed.
+ */
+export function canKeepValidRows(report: ValidationReport): boolean {
+  return report.rejected && report.invalidRows > 0 && validRows(report) > 0 && (report.rejectionReason ?? '').startsWith(`${report.invalidRows} of ${report.rows} rows`);
+}
+
+/** What a rejected upload says, once: that nothing was stored, the counts, and what to do. */
+export function rejectionSummary(report: ValidationReport): string {
+  if (canKeepValidRows(report)) {
+    const share = `${((100 * report.invalidRows) / report.rows).toFixed(1)}%`;
+    const allowed = /more than the ([\d.]+%) allowed/.exec(report.rejectionReason ?? '')?.[1];
+    return (
+      `Nothing stored: ${count(validRows(report), 'valid row')}, ${count(report.invalidRows, 'row')} with errors ` +
+      `(${share}${allowed ? `, more than the ${allowed} allowed` : ''}). Fix the errors below and upload again, or store only the valid rows.`
+    );
+  }
+  const reason = (report.rejectionReason ?? 'the file was rejected').replace(/: fix them and upload again$/, '');
+  const fix = report.errors.length > 0 ? ' Fix the errors below and upload again.' : '';
+  return `Nothing stored: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}.${fix}`;
+}
+
+/**
+ * One dataset upload: progress, then the validation report. The file is sent once: a rejected
+ * file (422, 413) comes back with its report too. Keeping only the valid rows of a rejected
+ * file is the user's choice, and sends it again with `maxBadRowShare=1`.
  */
 export class DatasetUpload {
   fileName = $state<string | null>(null);
@@ -30,10 +60,17 @@ export class DatasetUpload {
   report = $state.raw<ValidationReport | null>(null);
   result = $state.raw<DatasetUploadResult | null>(null);
   error = $state<string | null>(null);
+  private file: File | null = null;
 
   constructor(private readonly send: Send = sendWithXhr) {}
 
-  async upload(file: File): Promise<void> {
+  /** Store only the valid rows of the file just rejected for its bad rows. */
+  async keepValidRows(): Promise<void> {
+    if (this.file) await this.upload(this.file, { keepValidRows: true });
+  }
+
+  async upload(file: File, options: { keepValidRows?: boolean } = {}): Promise<void> {
+    this.file = file;
     this.fileName = file.name;
     this.progress = 0;
     this.status = 'uploading';
@@ -41,7 +78,8 @@ export class DatasetUpload {
     this.result = null;
     this.error = null;
     try {
-      const response = await this.send(file, '/api/datasets', (fraction) => (this.progress = fraction));
+      const url = options.keepValidRows ? '/api/datasets?maxBadRowShare=1' : '/api/datasets';
+      const response = await this.send(file, url, (fraction) => (this.progress = fraction));
       this.progress = 1;
       if (response.status === 200 || response.status === 201) {
         this.result = JSON.parse(response.body) as DatasetUploadResult;
@@ -51,9 +89,8 @@ export class DatasetUpload {
       }
       const error = await errorFrom(new Response(response.body, { status: response.status }));
       this.error = error.message;
-      if (response.status === 422 || response.status === 400) {
-        const dry = await this.send(file, '/api/datasets?dryRun=true', () => undefined);
-        if (dry.status === 200) this.report = (JSON.parse(dry.body) as DatasetDryRun).report;
+      if (response.status === 422 || response.status === 413 || response.status === 400) {
+        this.report = reportOf(response.body);
         this.status = 'rejected';
         return;
       }
@@ -62,5 +99,15 @@ export class DatasetUpload {
       this.error = error instanceof Error ? error.message : String(error);
       this.status = 'failed';
     }
+  }
+}
+
+/** The validation report a rejected upload carries, or null (a 400 for a bad request has none). */
+function reportOf(body: string): ValidationReport | null {
+  try {
+    const parsed = JSON.parse(body) as { report?: ValidationReport };
+    return parsed.report ?? null;
+  } catch {
+    return null;
   }
 }
