@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categorySchema, normalizeCategoryName } from './domain';
+import { categorySchema, costUsd, normalizeCategoryName } from './domain';
 
 describe('normalizeCategoryName', () => {
   it('makes what people write a name the router accepts', () => {
@@ -26,5 +26,15 @@ describe('normalizeCategoryName', () => {
     for (const raw of ['', '   ', '!!!', '---', '数学', 'x'.repeat(65), ` ${'Ab '.repeat(30)}`]) {
       expect(normalizeCategoryName(raw), raw).toBeUndefined();
     }
+  });
+});
+
+describe('costUsd', () => {
+  it('prices prompt, cached and completion tokens, and answers decimal-looking amounts', () => {
+    const price = { inputPerMTok: 0.8, outputPerMTok: 3.2, cachedInputPerMTok: 0.2 };
+    expect(String(costUsd(price, { promptTokens: 43, completionTokens: 0 }))).toBe('0.0000344');
+    expect(String(costUsd(price, { promptTokens: 12, completionTokens: 5 }))).toBe('0.0000256');
+    expect(costUsd(price, { promptTokens: 1_000, completionTokens: 500, cachedTokens: 400 })).toBeCloseTo((600 * 0.8 + 400 * 0.2 + 500 * 3.2) / 1e6, 15);
+    expect(costUsd({ inputPerMTok: 0, outputPerMTok: 0 }, { promptTokens: 10, completionTokens: 10 })).toBe(0);
   });
 });

@@ -37,12 +37,10 @@ export function costUsd(
 ): number {
   const cached = Math.min(usage.cachedTokens ?? 0, usage.promptTokens);
   const cachedPrice = price.cachedInputPerMTok ?? price.inputPerMTok;
-  return (
-    ((usage.promptTokens - cached) * price.inputPerMTok +
-      cached * cachedPrice +
-      usage.completionTokens * price.outputPerMTok) /
-    1_000_000
-  );
+  const micros = (usage.promptTokens - cached) * price.inputPerMTok + cached * cachedPrice + usage.completionTokens * price.outputPerMTok;
+  // Rounded to a millionth of a micro-dollar: binary floating point would otherwise answer
+  // clients 0.000034399999999999996 for 43 tokens at $0.80/M.
+  return Math.round(micros * 1_000_000) / 1_000_000_000_000;
 }
 
 /** Blended price at 3:1 input:output, the usual single number for a model's price. */
