@@ -32,7 +32,7 @@ describe('optimize', { timeout: 90_000 }, () => {
 
     const first = await processOptimize(runtime.context);
     expect(first.published).toBe(true);
-    expect(first.reason).toMatch(/no policy is published yet/);
+    expect(first.reason).toMatch(/the first policy: none was published before/);
     const again = await processOptimize(runtime.context);
     expect(again.published).toBe(false);
 

@@ -44,6 +44,14 @@ const weightOf = (policy: ReturnType<typeof buildPolicy>, model: string, categor
   policy.routes[routeName]?.categories[category]?.models.find((entry) => entry.model === model)?.weight ?? 0;
 
 describe('buildPolicy', () => {
+  it('names a share under 1 % with one decimal in the why text, not as 0%', () => {
+    const policy = buildPolicy(input({ routes: [route({ candidates: ['openai/mini', 'anthropic/pro'], objective: { quality: 1, cost: 2, latency: 0 } })] }));
+    const pro = weightOf(policy, 'anthropic/pro');
+    expect(pro).toBeGreaterThan(0);
+    expect(pro).toBeLessThan(0.0095);
+    expect(policy.routes.auto!.why).toContain(`then anthropic/pro ${(pro * 100).toFixed(1)}%`);
+  });
+
   it('the default cheap route is cheap: it spends well under what auto spends, on models that pass its minQuality', () => {
     // Shaped like the simulated fleet: a few cheap models, mid-priced all-rounders and one very expensive model.
     const fleet: Array<[string, number, number, number]> = [

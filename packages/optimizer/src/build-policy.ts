@@ -152,6 +152,12 @@ function findParentContextual(parent: PolicyDocument | null, category: string, s
   return undefined;
 }
 
+/** A traffic share in the `why` text: whole percent, or one decimal under 1 % (an exploration floor is not "0%"). */
+function sharePercent(weight: number): string {
+  const percent = weight * 100;
+  return percent > 0 && percent < 0.95 ? `${percent.toFixed(1)}%` : `${Math.round(percent)}%`;
+}
+
 function explainRoute(
   tuning: OptimizerTuning,
   route: RouteConfig,
@@ -187,8 +193,8 @@ function explainRoute(
     if (evidence.evalSamples > 0) sources.push(`${Math.round(evidence.evalSamples)} eval items`);
     if (evidence.liveSamples > 0) sources.push(`${Math.round(evidence.liveSamples)} recent requests`);
     if (evidence.feedbackSamples > 0) sources.push(`${Math.round(evidence.feedbackSamples)} feedback scores`);
-    let sentence = `For ${name}, ${top.model} takes ${Math.round(top.weight * 100)}% (expected quality ${top.expected.quality.toFixed(2)}, ${formatUsd(top.expected.costPerRequestUsd)}/request${sources.length > 0 ? `; evidence: ${sources.join(', ')}` : '; no quality evidence yet'})`;
-    if (second) sentence += `, then ${second.model} ${Math.round(second.weight * 100)}%`;
+    let sentence = `For ${name}, ${top.model} takes ${sharePercent(top.weight)} (expected quality ${top.expected.quality.toFixed(2)}, ${formatUsd(top.expected.costPerRequestUsd)}/request${sources.length > 0 ? `; evidence: ${sources.join(', ')}` : '; no quality evidence yet'})`;
+    if (second) sentence += `, then ${second.model} ${sharePercent(second.weight)}`;
     sentence += '.';
     if (category.contextual) {
       sentence += ` A contextual model steers ${Math.round(category.contextual.strength * 100)}% of requests to the model predicted best for each prompt.`;

@@ -79,7 +79,7 @@ function largestGain(current: PolicyDocument, candidate: PolicyDocument): { gain
 }
 
 export function shouldPublish(current: PolicyDocument | null, candidate: PolicyDocument, threshold: number, minGain = 0): PublishDecision {
-  if (!current) return { publish: true, reason: 'no policy is published yet', diff: null };
+  if (!current) return { publish: true, reason: 'the first policy: none was published before', diff: null };
   const diff = diffPolicies(current, candidate);
   if (diff.routesAdded.length > 0 || diff.routesRemoved.length > 0) {
     return { publish: true, reason: `routes changed (added: ${diff.routesAdded.join(', ') || 'none'}; removed: ${diff.routesRemoved.join(', ') || 'none'})`, diff };
