@@ -175,16 +175,48 @@ export interface TrafficShare {
   spendUsd: number;
 }
 
-/** Share of routed traffic per served model over a window (default 24 h). */
+/**
+ * Who a decision counts against, shared by `trafficShare` and `decisionAggregates`.
+ *
+ * A request counts (requests, latency, spend, fallbacks) for the model that served it, else the
+ * model chosen for it (every attempt failed), else `(none)` (refused before a model was chosen).
+ * Errors count failed upstream calls against the model that failed: every failed entry of
+ * `attempts`, so a request that fell back to another model, or retried one after its
+ * retry-after, counts once per failure, as the router's circuit breaker counts them. A request
+ * that failed with no failed call on record (refused before any call, the budget ran out
+ * before one, or a stream failed after its first token) counts one error against the model the
+ * request counts for. So a model can have errors without requests (its calls failed and
+ * another model served), and more errors than requests.
+ */
+const attributedModel = sql<string>`coalesce(served_model, chosen_model, '(none)')`;
+/** The request failed, and no failed call says against which model. */
+const failedWithoutFailedCall = sql<boolean>`(status >= 400 or (error_code is not null and error_code <> 'client_closed'))
+  and not (attempts @> '[{"ok": false}]'::jsonb)`;
+/** One row per failed call (`attempt`, jsonb) of the `decisions` CTE's rows. */
+const failedCalls = sql`decisions
+  cross join lateral jsonb_array_elements(case when jsonb_typeof(attempts) = 'array' then attempts else '[]'::jsonb end) as attempt
+  where attempt @> '{"ok": false}'::jsonb`;
+
+/** Share of routed traffic per model over a window (default 24 h); errors are failed calls (see `attributedModel`). */
 export async function trafficShare(db: Db, options: { sinceMs?: number; now?: Date } = {}): Promise<TrafficShare[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - (options.sinceMs ?? 24 * 3600_000));
   const rows = await sql<{ model: string; requests: number; errors: number; spend: number | null }>`
-    select coalesce(served_model, chosen_model, '(none)') as model, count(*)::int as requests,
-           count(*) filter (where status >= 400)::int as errors, sum(cost_usd) as spend
-      from route_decisions
-     where at > ${since} and at <= ${now}
-     group by 1 order by 2 desc`.execute(db);
+    with decisions as (
+      select ${attributedModel} as model, attempts, status, error_code, cost_usd
+        from route_decisions
+       where at > ${since} and at <= ${now}
+    ),
+    by_request as (
+      select model, count(*)::int as requests, count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(cost_usd) as spend
+        from decisions group by 1
+    ),
+    by_call as (
+      select attempt->>'model' as model, count(*)::int as errors from ${failedCalls} group by 1
+    )
+    select model, coalesce(by_request.requests, 0) as requests, coalesce(by_request.errors, 0) + coalesce(by_call.errors, 0) as errors, by_request.spend
+      from by_request full join by_call using (model)
+     order by 2 desc, 3 desc, 1`.execute(db);
   const total = rows.rows.reduce((sum, row) => sum + Number(row.requests), 0);
   return rows.rows.map((row) => ({
     model: row.model,
@@ -298,7 +330,11 @@ export interface DecisionAggregate {
   spendUsd: number;
 }
 
-/** Requests, errors, fallbacks, latency and spend per route × served model over a window (≤ 7 d). */
+/**
+ * Requests, errors, fallbacks, latency and spend per route × model over a window (≤ 7 d).
+ * Requests count for the model that served them (else the one chosen, else `(none)`); errors
+ * are failed calls against the model that failed (see `attributedModel`).
+ */
 export async function decisionAggregates(db: Db, options: { sinceMs: number; route?: string; now?: Date }): Promise<DecisionAggregate[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.sinceMs);
@@ -312,15 +348,27 @@ export async function decisionAggregates(db: Db, options: { sinceMs: number; rou
     p95: number | null;
     spend: number | null;
   }>`
-    select route, coalesce(served_model, '(none)') as model, count(*)::int as requests,
-           count(*) filter (where status >= 400)::int as errors, sum(fallbacks)::int as fallbacks,
-           percentile_cont(0.5) within group (order by latency_ms) as p50,
-           percentile_cont(0.95) within group (order by latency_ms) as p95,
-           sum(cost_usd) as spend
-      from route_decisions
-     where at > ${since} and at <= ${now}
-       and (${options.route ?? null}::text is null or route = ${options.route ?? null})
-     group by 1, 2 order by 1, 3 desc`.execute(db);
+    with decisions as (
+      select route, ${attributedModel} as model, attempts, status, error_code, fallbacks, latency_ms, cost_usd
+        from route_decisions
+       where at > ${since} and at <= ${now}
+         and (${options.route ?? null}::text is null or route = ${options.route ?? null})
+    ),
+    by_request as (
+      select route, model, count(*)::int as requests,
+             count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(fallbacks)::int as fallbacks,
+             percentile_cont(0.5) within group (order by latency_ms) as p50,
+             percentile_cont(0.95) within group (order by latency_ms) as p95,
+             sum(cost_usd) as spend
+        from decisions group by 1, 2
+    ),
+    by_call as (
+      select route, attempt->>'model' as model, count(*)::int as errors from ${failedCalls} group by 1, 2
+    )
+    select route, model, coalesce(by_request.requests, 0) as requests, coalesce(by_request.errors, 0) + coalesce(by_call.errors, 0) as errors,
+           coalesce(by_request.fallbacks, 0) as fallbacks, by_request.p50, by_request.p95, by_request.spend
+      from by_request full join by_call using (route, model)
+     order by 1, 3 desc, 4 desc, 2`.execute(db);
   const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
   return rows.rows.map((row) => ({
     route: row.route,
