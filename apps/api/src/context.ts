@@ -1,3 +1,4 @@
+import type { ConfigFileSource } from './config-file';
 import type { LiveHub } from './live-events';
 import type { Logger, SwitchyardConfig } from '@switchyard/core';
 import type { Db } from '@switchyard/db';
@@ -7,6 +8,8 @@ import type { Redis } from 'ioredis';
 /** What every route plugin of the control plane receives. Built once at start-up. */
 export interface ApiContext {
   config: SwitchyardConfig;
+  /** The config file looked for at start-up, and whether it existed (re-applying its routes needs one). */
+  configFile: ConfigFileSource;
   db: Db;
   /** Shared Redis connection (pub/sub notifications, queues). */
   redis: Redis;

@@ -5,6 +5,7 @@ import { openDatabase } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { createApi } from './app';
 import { bootstrapControlPlane } from './bootstrap';
+import { findConfigFile } from './config-file';
 import type { ApiContext } from './context';
 
 async function main(): Promise<void> {
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, { logger, applicationName: 'switchyard-api' });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   await bootstrapControlPlane(database.db, config, logger);
-  const context: ApiContext = { config, db: database.db, redis, logger, state: { draining: false } };
+  const configFile = findConfigFile(process.env, process.cwd());
+  const context: ApiContext = { config, configFile, db: database.db, redis, logger, state: { draining: false } };
   const app = await createApi(context);
   await app.listen({ host: config.host, port: config.api.port });
   if (config.api.auth === 'off') logger.warn('admin auth is OFF (SWITCHYARD_API_AUTH=off): anyone who can reach this port controls Switchyard');

@@ -4,6 +4,7 @@ import { configSchema, createLogger, type SwitchyardConfigInput } from '@switchy
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { upsertModels, upsertProviders } from '@switchyard/db';
 import { createApi } from '../app';
+import type { ConfigFileSource } from '../config-file';
 import type { ApiContext } from '../context';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
@@ -17,11 +18,16 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(input: SwitchyardConfigInput = {}): Promise<TestApi> {
+/**
+ * An API on its own database and Redis prefix. `configFile` stands for the file the process
+ * started with; by default there was none (built-in defaults and environment only).
+ */
+export async function startTestApi(input: SwitchyardConfigInput = {}, configFile?: Partial<ConfigFileSource>): Promise<TestApi> {
   const database = await createTestDatabase();
   const redis = await createTestRedis();
   const config = configSchema.parse({ api: { auth: 'on', adminToken: ADMIN_TOKEN }, redisPrefix: redis.prefix, ...input });
-  const context: ApiContext = { config, db: database.db, redis: redis.redis, logger: createLogger('silent'), state: { draining: false } };
+  const file: ConfigFileSource = { path: '/nonexistent/switchyard.config.json', exists: false, declaresRoutes: false, ...configFile };
+  const context: ApiContext = { config, configFile: file, db: database.db, redis: redis.redis, logger: createLogger('silent'), state: { draining: false } };
   const app = await createApi(context);
   return {
     app,

@@ -6,7 +6,7 @@ import { auth, seedCatalog, startTestApi, type TestApi } from './api-test-harnes
 describe('route management routes', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ routes: [{ name: 'auto' }, { name: 'cheap', objective: { cost: 2 } }] });
+    api = await startTestApi({ routes: [{ name: 'auto' }, { name: 'cheap', objective: { cost: 2 } }] }, { path: '/srv/switchyard.config.json', exists: true, declaresRoutes: true });
     await seedCatalog(api);
   });
   afterAll(async () => api.close());
@@ -81,5 +81,43 @@ describe('route management routes', () => {
     expect((await api.app.inject({ method: 'PUT', url: '/api/routes/ghost', headers: auth, payload: { candidates: ['nope/x'] } })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'DELETE', url: '/api/routes/auto', headers: auth })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'PUT', url: '/api/routes/x', payload: {} })).statusCode).toBe(401);
+  });
+});
+
+describe('re-applying the config file without one', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({}, { path: '/srv/switchyard/switchyard.config.json', exists: false });
+    await seedCatalog(api);
+  });
+  afterAll(async () => api.close());
+
+  const routeNames = async () => ((await api.app.inject({ url: '/api/routes', headers: auth })).json().items as Array<{ name: string }>).map((route) => route.name);
+
+  it('answers 409 naming the path and the variable, and changes nothing', async () => {
+    const created = await api.app.inject({ method: 'POST', url: '/api/routes', headers: auth, payload: { name: 'support' } });
+    expect(created.statusCode).toBe(201);
+    const before = await routeNames();
+    const applied = await api.app.inject({ method: 'POST', url: '/api/routes/apply-config', headers: auth });
+    expect(applied.statusCode).toBe(409);
+    const message = applied.json().error.message as string;
+    expect(message).toContain('no config file');
+    expect(message).toContain('/srv/switchyard/switchyard.config.json');
+    expect(message).toContain('SWITCHYARD_CONFIG');
+    expect(message).toContain('Nothing was changed');
+    expect(await routeNames()).toEqual(before);
+    expect(await routeNames()).not.toContain('cheap');
+  });
+
+  it('answers 409 when the config file declares no routes', async () => {
+    const withoutRoutes = await startTestApi({}, { path: '/srv/switchyard.config.json', exists: true, declaresRoutes: false });
+    try {
+      const applied = await withoutRoutes.app.inject({ method: 'POST', url: '/api/routes/apply-config', headers: auth });
+      expect(applied.statusCode).toBe(409);
+      expect(applied.json().error.message).toContain('declares no `routes`');
+      expect((await withoutRoutes.app.inject({ url: '/api/routes', headers: auth })).json().items).toEqual([]);
+    } finally {
+      await withoutRoutes.close();
+    }
   });
 });

@@ -104,8 +104,22 @@ export async function routeRoutes(app: FastifyInstance, context: RouteContext): 
 
   app.post(
     '/api/routes/apply-config',
-    documented({ tags: ['routes'], summary: "Re-apply the config file's routes (for teams that keep config in git)" }),
+    documented({
+      tags: ['routes'],
+      summary: "Re-apply the config file's routes (for teams that keep config in git)",
+      description: 'Answers 409 and changes nothing when Switchyard started without a config file, or with one that declares no routes.',
+    }),
     async (request) => {
+      // Without a file (or without routes in it) there is nothing to re-apply: `config.routes` would be the built-in defaults.
+      if (!context.configFile.exists) {
+        throw new SwitchyardError(
+          'conflict',
+          `There is no config file to re-apply: ${context.configFile.path} did not exist when Switchyard started (set SWITCHYARD_CONFIG to use another path, then restart). Nothing was changed.`,
+        );
+      }
+      if (!context.configFile.declaresRoutes) {
+        throw new SwitchyardError('conflict', `The config file ${context.configFile.path} declares no \`routes\`, so there are none to re-apply. Nothing was changed.`);
+      }
       const actor = `config-file (${actorOf(request)})`;
       for (const route of config.routes) await saveRoute(db, { ...route, enabled: true }, actor);
       return { applied: config.routes.map((route) => route.name), ...(await requestOptimize(context, 'config routes re-applied')) };
