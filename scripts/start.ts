@@ -49,7 +49,10 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, readyUr
   prefixLines(child.stdout, name, process.stdout);
   prefixLines(child.stderr, name, process.stderr);
   child.on('exit', (code, signal) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.info({ code, signal }, `${name} stopped`);
+      return;
+    }
     logger.error({ code, signal }, `${name} exited unexpectedly; stopping Switchyard`);
     void stopAll(1);
   });
@@ -76,6 +79,7 @@ async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info('stopping Switchyard');
+  const stopStartedAt = Date.now();
   const exits = children.map(
     (child) =>
       new Promise<void>((resolve) => {
@@ -89,12 +93,18 @@ async function stopAll(code: number): Promise<void> {
       }),
   );
   await Promise.all(exits);
-  if (redis?.owned) await redis.stop();
+  if (redis?.owned) {
+    await redis.stop();
+    logger.info('redis-server stopped');
+  }
   if (database && database.exitCode === null) {
     const exited = new Promise((resolve) => database?.once('exit', resolve));
     database.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000))]);
+    if (stopped) logger.info('embedded PostgreSQL stopped');
+    else logger.warn('embedded PostgreSQL did not stop within 15 s');
   }
+  logger.info({ seconds: Math.round((Date.now() - stopStartedAt) / 100) / 10 }, 'Switchyard stopped');
   process.exit(code);
 }
 
