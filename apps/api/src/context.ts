@@ -1,6 +1,5 @@
-import type { ConfigFileSource } from './config-file';
 import type { LiveHub } from './live-events';
-import type { Logger, SwitchyardConfig } from '@switchyard/core';
+import type { ConfigFileSource, Logger, SwitchyardConfig } from '@switchyard/core';
 import type { Db } from '@switchyard/db';
 import type { QueueSet } from '@switchyard/jobs';
 import type { Redis } from 'ioredis';

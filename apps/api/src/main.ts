@@ -1,20 +1,18 @@
 /** `npm run start -w apps/api`: the control plane on its own. */
 import { Redis } from 'ioredis';
-import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@switchyard/core';
+import { ConfigError, createLogger, loadConfigWithSource, onShutdownSignal } from '@switchyard/core';
 import { openDatabase } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
 import { createApi } from './app';
 import { bootstrapControlPlane } from './bootstrap';
-import { findConfigFile } from './config-file';
 import type { ApiContext } from './context';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ knownProviderTypes: providerTypes, envProviderPresets });
+  const { config, source: configFile } = loadConfigWithSource({ knownProviderTypes: providerTypes, envProviderPresets });
   const logger = createLogger(config.logLevel, 'api');
   const database = await openDatabase(config, { logger, applicationName: 'switchyard-api' });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   await bootstrapControlPlane(database.db, config, logger);
-  const configFile = findConfigFile(process.env, process.cwd());
   const context: ApiContext = { config, configFile, db: database.db, redis, logger, state: { draining: false } };
   const app = await createApi(context);
   await app.listen({ host: config.host, port: config.api.port });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadConfigWithSource } from './config';
 
 const noFile = () => ({ cwd: mkdtempSync(join(tmpdir(), 'sy-config-')) });
 const local = { SWITCHYARD_API_AUTH: 'off' };
@@ -56,5 +56,19 @@ describe('loadConfig', () => {
     const { cwd } = noFile();
     writeFileSync(join(cwd, 'switchyard.config.json'), JSON.stringify({ models: [{ id: 'ghost/model-1' }] }));
     expect(() => loadConfig({ cwd, env: local })).toThrowError(/models\[0\]\.id: provider "ghost"/);
+  });
+});
+
+describe('loadConfigWithSource', () => {
+  it('says which config file it looked for, whether it existed and whether it declares routes', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sy-config-source-'));
+    const env = { SWITCHYARD_API_AUTH: 'off' };
+    expect(loadConfigWithSource({ cwd, env }).source).toEqual({ path: join(cwd, 'switchyard.config.json'), exists: false, declaresRoutes: false });
+    writeFileSync(join(cwd, 'switchyard.config.json'), JSON.stringify({ routes: [{ name: 'auto' }] }));
+    expect(loadConfigWithSource({ cwd, env }).source).toEqual({ path: join(cwd, 'switchyard.config.json'), exists: true, declaresRoutes: true });
+    writeFileSync(join(cwd, 'other.json'), JSON.stringify({ logLevel: 'warn' }));
+    const other = loadConfigWithSource({ cwd, env: { ...env, SWITCHYARD_CONFIG: 'other.json' } });
+    expect(other.source).toEqual({ path: join(cwd, 'other.json'), exists: true, declaresRoutes: false });
+    expect(other.config.logLevel).toBe('warn');
   });
 });

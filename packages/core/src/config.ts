@@ -308,19 +308,35 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
+/** The config file a configuration was loaded from, as far as re-applying its routes cares. */
+export interface ConfigFileSource {
+  /** The file looked for (`SWITCHYARD_CONFIG`, else `./switchyard.config.json`), absolute. */
+  path: string;
+  /** Whether it existed (so the configuration holds what it says). */
+  exists: boolean;
+  /** Whether it declares `routes` (otherwise the routes are the built-in defaults). */
+  declaresRoutes: boolean;
+}
+
 /**
  * Parse the configuration. Throws `ConfigError` whose message is one line naming the
  * setting (and the environment variable or file that set it).
  */
 export function loadConfig(options: LoadConfigOptions = {}): SwitchyardConfig {
+  return loadConfigWithSource(options).config;
+}
+
+/** `loadConfig`, and which config file it read. */
+export function loadConfigWithSource(options: LoadConfigOptions = {}): { config: SwitchyardConfig; source: ConfigFileSource } {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const explicitFile = options.file ?? env.SWITCHYARD_CONFIG;
   const file = resolve(cwd, explicitFile ?? 'switchyard.config.json');
   let raw: Record<string, unknown> = {};
   const origin = new Map<string, string>();
+  const fileExists = existsSync(file);
 
-  if (existsSync(file)) {
+  if (fileExists) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -340,6 +356,7 @@ export function loadConfig(options: LoadConfigOptions = {}): SwitchyardConfig {
   } else if (explicitFile !== undefined) {
     throw new ConfigError(`SWITCHYARD_CONFIG: config file ${file} does not exist`);
   }
+  const fileRoutes = raw.routes;
 
   for (const setting of envSettings) {
     const value = env[setting.variable];
@@ -413,5 +430,5 @@ export function loadConfig(options: LoadConfigOptions = {}): SwitchyardConfig {
   if (config.api.auth === 'on' && !config.api.adminToken) {
     throw new ConfigError('invalid setting api.adminToken: SWITCHYARD_ADMIN_TOKEN is required when SWITCHYARD_API_AUTH is "on" (set it, or SWITCHYARD_API_AUTH=off for local use)');
   }
-  return config;
+  return { config, source: { path: file, exists: fileExists, declaresRoutes: Array.isArray(fileRoutes) } };
 }

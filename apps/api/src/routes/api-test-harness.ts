@@ -1,10 +1,9 @@
 /** Test harness for the control-plane routes: real Postgres and Redis, in-process fastify. */
 import type { FastifyInstance } from 'fastify';
-import { configSchema, createLogger, type SwitchyardConfigInput } from '@switchyard/core';
+import { configSchema, createLogger, type ConfigFileSource, type SwitchyardConfigInput } from '@switchyard/core';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { upsertModels, upsertProviders } from '@switchyard/db';
 import { createApi } from '../app';
-import type { ConfigFileSource } from '../config-file';
 import type { ApiContext } from '../context';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
