@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { findApiKeyByHash, hashApiKey, publishPolicy, syncCatalog } from '@switchyard/db';
+import { findApiKeyByHash, hashApiKey, publishPolicy, seedRoutes, syncCatalog } from '@switchyard/db';
 import { createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
 import { parsePolicyDocument, policyHash } from '@switchyard/policy';
 import { keysCreate, keysList, keysRevoke, policyExport, policyShow } from './commands';
@@ -117,5 +117,12 @@ describe('switchyard CLI commands', () => {
     await expect(keysCreate(test.db, { name: 'x', rateLimit: '-1' })).rejects.toThrow(/--rate-limit/);
     expect(await keysRevoke(test.db, row?.id)).toBe(`revoked ${row?.id}`);
     await expect(keysRevoke(test.db, row?.id)).rejects.toThrow(/no active API key/);
+  });
+
+  it('refuses a key for a route or model that does not exist, as the API does', async () => {
+    await seedRoutes(test.db, [{ name: 'auto', candidates: [], objective: { quality: 1, cost: 0.3, latency: 0.1 }, constraints: {} }]);
+    await expect(keysCreate(test.db, { name: 'typo', routes: 'auto,cheep' })).rejects.toThrow('Unknown route: cheep. Configured routes: auto');
+    await expect(keysCreate(test.db, { name: 'typo', models: 'nope/none' })).rejects.toThrow(/^Unknown model: nope\/none\. Configured models: /);
+    expect(await keysList(test.db)).not.toContain('typo');
   });
 });

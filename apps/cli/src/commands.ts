@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { publicRouteName, SwitchyardError } from '@switchyard/core';
-import { createApiKey, findPolicy, getCurrentPolicy, listApiKeys, listModels, listProviders, revokeApiKey, type Db } from '@switchyard/db';
+import { assertApiKeyScopes, createApiKey, findPolicy, getCurrentPolicy, listApiKeys, listModels, listProviders, revokeApiKey, type Db } from '@switchyard/db';
 import { exportFormats, exportPolicy, parsePolicyDocument, resolveExportRoute, type ExportFormat } from '@switchyard/policy';
 import { exportDeployments } from '@switchyard/providers';
 
@@ -49,7 +49,7 @@ export async function policyExport(db: Db, options: { format?: string; route?: s
 
 export async function policyShow(db: Db, options: { hash?: string }): Promise<string> {
   const { hash, document } = await policyDocument(db, options.hash);
-  const lines = [`policy ${hash.slice(0, 12)}  created ${document.createdAt}  by ${document.generator.algorithm}`];
+  const lines = [`policy ${hash.slice(0, 12)}  created ${document.createdAt}  algorithm ${document.generator.algorithm}`];
   for (const [route, routePolicy] of Object.entries(document.routes)) {
     lines.push('', `route ${publicRouteName(route)}: ${routePolicy.why}`);
     for (const [category, categoryPolicy] of Object.entries(routePolicy.categories)) {
@@ -73,6 +73,7 @@ export async function keysCreate(db: Db, options: { name?: string; routes?: stri
   }
   const routes = list(options.routes);
   const models = list(options.models);
+  await assertApiKeyScopes(db, { routes, models });
   const created = await createApiKey(
     db,
     {

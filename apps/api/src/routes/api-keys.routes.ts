@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { modelIdSchema, redisKeys, routeNameSchema, SwitchyardError, type SwitchyardConfig } from '@switchyard/core';
-import { createApiKey, listApiKeys, listModels, listRoutes, revokeApiKey, type ApiKeyRow, type Db } from '@switchyard/db';
+import { assertApiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow, type Db } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound, parseStrictBody } from './route-schema';
 
@@ -27,32 +27,6 @@ function keyView(row: ApiKeyRow) {
   };
 }
 
-/**
- * A key may only name routes and models that exist: a typo would otherwise make a key that is
- * refused everywhere (or, for a model, one that never reaches what was meant).
- */
-async function checkScopes(db: Db, config: SwitchyardConfig, body: { routes?: string[] | undefined; models?: string[] | undefined }): Promise<void> {
-  // Stored routes (created, edited, deleted through the API); the config file's before anything was stored.
-  const routeNames = async () => {
-    const rows = await listRoutes(db);
-    return rows.length > 0 ? rows.map((row) => row.name) : config.routes.map((route) => route.name);
-  };
-  const scopes = [
-    { param: 'routes', names: body.routes ?? [], known: routeNames, what: 'route', source: 'GET /api/routes' },
-    { param: 'models', names: body.models ?? [], known: async () => (await listModels(db)).map((row) => row.id), what: 'model', source: 'GET /api/models' },
-  ];
-  for (const scope of scopes) {
-    if (scope.names.length === 0) continue;
-    const known = await scope.known();
-    const unknown = scope.names.filter((name) => !known.includes(name));
-    if (unknown.length === 0) continue;
-    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${scope.source})` : known.join(', ') || 'none';
-    throw new SwitchyardError('bad_request', `Unknown ${scope.what}${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Configured ${scope.what}s: ${listed}`, {
-      param: scope.param,
-    });
-  }
-}
-
 /** What a new key's creator must know when the router does not check keys at all. */
 function routerAuthWarning(config: SwitchyardConfig): string | undefined {
   if (config.router.auth === 'on') return undefined;
@@ -71,7 +45,7 @@ export async function apiKeyRoutes(app: FastifyInstance, context: ApiContext): P
 
   app.post('/api/api-keys', documented({ tags: ['api-keys'], summary: 'Create a key; the plaintext is in this response only', body: createBody }), async (request, reply) => {
     const body = parseStrictBody(createBody, request.body);
-    await checkScopes(db, config, body);
+    await assertApiKeyScopes(db, body, config.routes.map((route) => route.name));
     const created = await createApiKey(
       db,
       { name: body.name, routes: body.routes ?? null, models: body.models ?? null, rateLimitPerMin: body.rateLimitPerMin ?? null },

@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
 import type { ApiKeyRow } from '../tables/api-key.table';
 import { recordAudit } from './audit.repository';
+import { listModels } from './catalog.repository';
+import { listRoutes } from './route.repository';
 
 /** SHA-256 (hex) of an API key: what Postgres stores and what routers look keys up by. */
 export function hashApiKey(key: string): string {
@@ -22,6 +25,39 @@ export interface CreatedApiKey {
   row: ApiKeyRow;
   /** The plaintext key. Shown once; only its hash is stored. */
   key: string;
+}
+
+/**
+ * A key may only name routes and models that exist: a typo would otherwise make a key that is
+ * refused everywhere (or, for a model, one that never reaches what was meant). Routes are the
+ * stored ones, or `configRoutes` before anything was stored (without them, routes are not
+ * checked until some are stored). Throws a `bad_request` naming the unknown ones and listing
+ * what exists.
+ */
+export async function assertApiKeyScopes(
+  db: Db,
+  scopes: { routes?: readonly string[] | null | undefined; models?: readonly string[] | null | undefined },
+  configRoutes?: readonly string[],
+): Promise<void> {
+  const routeNames = async () => {
+    const rows = await listRoutes(db);
+    return rows.length > 0 ? rows.map((row) => row.name) : configRoutes;
+  };
+  const checks = [
+    { param: 'routes', names: scopes.routes ?? [], known: routeNames, what: 'route', source: 'GET /api/routes' },
+    { param: 'models', names: scopes.models ?? [], known: async () => (await listModels(db)).map((row) => row.id), what: 'model', source: 'GET /api/models' },
+  ];
+  for (const check of checks) {
+    if (check.names.length === 0) continue;
+    const known = await check.known();
+    if (known === undefined) continue;
+    const unknown = check.names.filter((name) => !known.includes(name));
+    if (unknown.length === 0) continue;
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${check.source})` : known.join(', ') || 'none';
+    throw new SwitchyardError('bad_request', `Unknown ${check.what}${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Configured ${check.what}s: ${listed}`, {
+      param: check.param,
+    });
+  }
 }
 
 /** Create a key (`sy-` + 32 random bytes, base64url). The plaintext is returned once and never stored. */
