@@ -26,6 +26,11 @@ describe('dashboard in headless Chromium against npm start', () => {
 
   it('uploads a bundled dataset and shows its report; a bad file shows line errors', async () => {
     const { context, page, problems } = await newPage(browser);
+    // Each file goes up once: no second (dry-run) upload to fetch the report.
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/datasets') uploads.push(request.url());
+    });
     await page.goto(`${system.apiUrl}/#/datasets`);
     await page.locator('#ds-title').waitFor();
     await page.locator('[data-testid=dataset-file]').setInputFiles(join(root, 'datasets/openai_evals_finance_calc.jsonl'));
@@ -44,6 +49,13 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(texts.length).toBeGreaterThanOrEqual(2);
     expect(texts.join('\n')).toMatch(/line 2/);
     expect(texts.join('\n')).toMatch(/line 3/);
+    // Said once: nothing was stored, how many rows were valid, and why.
+    expect(await page.getByTestId('upload-rejected').textContent()).toMatch(/^Nothing stored: 1 valid row, 3 rows with errors \(75\.0%, more than the 10% allowed\)/);
+    expect((await page.locator('main').textContent())?.match(/more than the 10% allowed/g)).toHaveLength(1);
+    expect(await report.textContent()).toMatch(/Valid rows\s*1/);
+    expect(await report.textContent()).not.toMatch(/Items kept/);
+    await page.getByRole('button', { name: 'Store the 1 valid row' }).waitFor();
+    expect(uploads.map((url) => new URL(url).search)).toEqual(['', '']);
     await screenshot(page, 'datasets-line-errors');
     expect(problems).toEqual([]);
     await context.close();
@@ -119,8 +131,19 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(overflow).toBeLessThanOrEqual(1);
     await screenshot(page, 'leaderboard-390');
     await page.setViewportSize({ width: 1280, height: 900 });
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
     await page.goto(`${system.apiUrl}/#/tradeoffs`);
     await page.locator('figure.chart svg').first().waitFor({ timeout: 30_000 });
+    // The probe charts: no Plot warning (nor its ⚠ glyph), time ticks as times, every chart headed.
+    await page.getByRole('img', { name: 'Probe latency p50 over time per model' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: /Latency distribution/ }).waitFor();
+    const charts = await page.locator('figure.chart').allTextContents();
+    expect(charts.join('\n')).not.toContain('⚠');
+    expect(charts.join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(warnings.filter((warning) => /Plot|cardinality/i.test(warning))).toEqual([]);
     // Point labels (models and routes) never overlap one another; there are labels to check.
     await page.locator('figure.chart g[aria-label=text] text').first().waitFor({ timeout: 30_000 });
     const overlapping = await page.evaluate(() =>
@@ -238,6 +261,26 @@ describe('dashboard in headless Chromium against npm start', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('hides routine job runs by default and says how many', async () => {
+    const { context, page, problems } = await newPage(browser);
+    await page.goto(`${system.apiUrl}/#/jobs`);
+    // Ingests run every 2 s and probes every minute, so by now there are routine runs to hide.
+    const hidden = page.getByTestId('routine-hidden');
+    await hidden.waitFor({ timeout: 60_000 });
+    expect(await hidden.textContent()).toMatch(/^[\d,]+ routine runs? hidden$/);
+    const listed = await page.locator('table').last().locator('tbody tr').evaluateAll((rows) =>
+      rows.map((row) => `${row.querySelector('td:nth-child(2)')?.textContent ?? ''} ${row.querySelector('td:nth-child(3)')?.textContent ?? ''}`),
+    );
+    expect(listed.filter((row) => /^outcome-ingest.* completed$/.test(row))).toEqual([]);
+    await page.getByLabel(/Hide routine runs/).uncheck();
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody td:nth-child(2)')].some((cell) => cell.textContent?.startsWith('outcome-ingest')), undefined, {
+      timeout: 30_000,
+    });
+    await screenshot(page, 'jobs');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('shows the queue UI with every queue and no third-party request or CSP refusal', async () => {
     const { context, page, problems } = await newPage(browser);
