@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { modelIdSchema, redisKeys, routeNameSchema, SwitchyardError, type SwitchyardConfig } from '@switchyard/core';
-import { assertApiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow, type Db } from '@switchyard/db';
+import { modelIdSchema, redisKeys, routeNameSchema, type SwitchyardConfig } from '@switchyard/core';
+import { assertApiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { actorOf, documented, notFound, parseStrictBody } from './route-schema';
 
