@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { httpErrorResponse } from '@switchyard/core';
+import { httpErrorResponse, unmatchedRouteResponse } from '@switchyard/core';
 import { createBullConnection, QueueSet } from '@switchyard/jobs';
 import { assertAdmin, isPublicPath } from './auth';
 import type { ApiContext, RouteContext } from './context';
@@ -32,17 +32,20 @@ const contentSecurityPolicy = [
  * The control plane: JSON API for the dashboard, OpenAPI docs, the queue UI and the built
  * dashboard. Handlers have no local try/catch: one error handler maps every error.
  */
+/** JSON bodies of the control plane; dataset uploads are multipart, with their own limit. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
 export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   const { config } = context;
   const app = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const response = httpErrorResponse(error);
+    const response = httpErrorResponse(error, { bodyLimitBytes: BODY_LIMIT_BYTES });
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
@@ -51,7 +54,7 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
     if (!path.startsWith('/api/') && !path.startsWith('/admin/') && request.method === 'GET' && existsSync(dashboardDist)) {
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send({ error: { message: `No route ${request.method} ${path}`, type: 'not_found_error', param: null, code: 'not_found' } });
+    return reply.code(404).send(unmatchedRouteResponse(request.method, path, []).body);
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {

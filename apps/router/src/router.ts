@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { httpErrorResponse, redisKeys, type Logger, type SwitchyardConfig } from '@switchyard/core';
+import { httpErrorResponse, redisKeys, unmatchedRouteResponse, type Logger, type SwitchyardConfig } from '@switchyard/core';
 import { findApiKeyByHash, listActiveApiKeys, type Db } from '@switchyard/db';
 import type { ProviderSet } from '@switchyard/providers';
 import { ApiKeyCache } from './api-keys';
@@ -131,8 +131,20 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
   app.decorateRequest('apiKey', null);
   app.decorateRequest('routing', null);
 
+  /** Methods other than the request's under which its path exists (the router's paths have no parameters). */
+  const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+  const unmatched = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = ROUTE_METHODS.filter((method) => method !== request.method && app.hasRoute({ method, url: path }));
+    const response = unmatchedRouteResponse(request.method, path, allowed);
+    reply.header('x-request-id', request.id);
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  };
+
   app.setErrorHandler((error, request, reply) => {
-    const response = httpErrorResponse(error);
+    // A body sent to a path no route has fails parsing before the not-found handler runs.
+    if (request.routeOptions.url === undefined) return unmatched(request, reply);
+    const response = httpErrorResponse(error, { bodyLimitBytes: config.router.bodyLimitBytes });
     const routing = request.routing;
     reply.header('x-request-id', request.id);
     if (routing) {
@@ -145,11 +157,7 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
     if (response.status >= 500 && response.error.code === 'internal') request.log.error({ err: error, reqId: request.id }, 'request failed');
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    reply.header('x-request-id', request.id);
-    return reply.code(404).send({ error: { message: `No route ${request.method} ${path}`, type: 'not_found_error', param: null, code: 'not_found' } });
-  });
+  app.setNotFoundHandler(unmatched);
 
   if (apiKeys) {
     app.addHook('onRequest', (request, _reply, done) => {

@@ -89,7 +89,23 @@ describe('hostile input', { timeout: 30_000 }, () => {
     const big = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }] });
     const response = await post(big, { authorization: `Bearer ${key}` });
     expect(response.status).toBe(413);
-    expect((await errorOf(response)).code).toBe('payload_too_large');
+    expect(await errorOf(response)).toMatchObject({ code: 'payload_too_large', message: 'Request body is too large: the limit is 64 KiB' });
+  });
+
+  it('a known path under the wrong method → 405 naming the methods it takes, even with a body; an unknown path → 404', async () => {
+    const authorization = `Bearer ${key}`;
+    const get = await fetch(`${harness.url}/v1/chat/completions`, { headers: { authorization } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await errorOf(get)).toMatchObject({ code: 'method_not_allowed', message: 'GET is not allowed on /v1/chat/completions; use POST' });
+    // A JSON content type with an empty body used to fail parsing first ("Request body is empty").
+    const remove = await fetch(`${harness.url}/v1/feedback`, { method: 'DELETE', headers: { authorization, 'content-type': 'application/json' } });
+    expect(remove.status).toBe(405);
+    expect(remove.headers.get('x-request-id')).toBeTruthy();
+    expect((await errorOf(remove)).code).toBe('method_not_allowed');
+    const unknown = await fetch(`${harness.url}/v1/completion`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect(await errorOf(unknown)).toMatchObject({ code: 'not_found', message: 'No route POST /v1/completion' });
   });
 
   it('malformed JSON → 400 with the position', async () => {

@@ -14,12 +14,24 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+/** What an app's error handler knows that an error message should say. */
+export interface HttpErrorContext {
+  /** The app's body size limit, named in a 413. */
+  bodyLimitBytes?: number;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} bytes`;
+}
+
 /**
  * Turn anything thrown in a handler into one typed error: our own errors pass through;
  * zod issues name the field; framework errors (body too large, malformed JSON, schema
  * validation) keep their meaning. Each HTTP app's single error handler calls this.
  */
-export function normalizeHttpError(error: unknown): SwitchyardError {
+export function normalizeHttpError(error: unknown, context: HttpErrorContext = {}): SwitchyardError {
   if (error instanceof SwitchyardError) return error;
   if (error instanceof ZodError) {
     const issue = error.issues[0];
@@ -34,7 +46,8 @@ export function normalizeHttpError(error: unknown): SwitchyardError {
   if (error instanceof Error) {
     const framework = error as Error & FrameworkError;
     if (framework.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || framework.statusCode === 413) {
-      return new SwitchyardError('payload_too_large', 'Request body is too large', { cause: error });
+      const limit = context.bodyLimitBytes === undefined ? '' : `: the limit is ${formatBytes(context.bodyLimitBytes)}`;
+      return new SwitchyardError('payload_too_large', `Request body is too large${limit}`, { cause: error });
     }
     if (framework.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       return new SwitchyardError('bad_request', 'Request body is empty; send a JSON object', { cause: error });
@@ -67,17 +80,40 @@ export function normalizeHttpError(error: unknown): SwitchyardError {
 }
 
 /** Status, OpenAI-shaped body and headers for an error response. Internal details never leak. */
-export function httpErrorResponse(error: unknown): {
+export function httpErrorResponse(
+  error: unknown,
+  context: HttpErrorContext = {},
+): {
   status: number;
   body: ReturnType<typeof toOpenAiErrorBody>;
   headers: Record<string, string>;
   error: SwitchyardError;
 } {
-  const normalized = normalizeHttpError(error);
+  const normalized = normalizeHttpError(error, context);
   const safe =
     normalized.code === 'internal' ? new SwitchyardError('internal', 'Internal error', { cause: normalized }) : normalized;
   const headers: Record<string, string> = {};
   if (!safe.retryable) headers['x-should-retry'] = 'false';
   if (safe.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(safe.retryAfterMs / 1000)));
   return { status: safe.status, body: toOpenAiErrorBody(safe), headers, error: normalized };
+}
+
+/**
+ * The answer to a request no route matched: 405 with `allow` when the path exists under other
+ * methods (`allowedMethods`), else 404. OpenAI-shaped, like every other error.
+ */
+export function unmatchedRouteResponse(
+  method: string,
+  path: string,
+  allowedMethods: readonly string[],
+): { status: 404 | 405; body: { error: { message: string; type: string; param: null; code: string } }; headers: Record<string, string> } {
+  if (allowedMethods.length > 0) {
+    const allow = allowedMethods.join(', ');
+    return {
+      status: 405,
+      body: { error: { message: `${method} is not allowed on ${path}; use ${allow}`, type: 'invalid_request_error', param: null, code: 'method_not_allowed' } },
+      headers: { allow },
+    };
+  }
+  return { status: 404, body: { error: { message: `No route ${method} ${path}`, type: 'not_found_error', param: null, code: 'not_found' } }, headers: {} };
 }
