@@ -117,8 +117,23 @@ describe('leaderboard, probes and decisions routes', () => {
     const again = (await api.app.inject({ url: '/api/leaderboard?provider=sim-a&category=math', headers: auth })).json();
     expect(again.items.map((row: { model: string }) => row.model)).toEqual(['sim-a/large', 'sim-a/mini']);
     expect(again.items[1].quality.n).toBe(40);
-    const none = (await api.app.inject({ url: '/api/leaderboard?dataset=unknown', headers: auth })).json();
-    expect(none.items.every((row: { rank: number | null }) => row.rank === null)).toBe(true);
+    // A dataset that exists but has no results yet: an empty leaderboard. A typo: a 400 listing what exists.
+    const db = api.database.db;
+    const fresh = await db.insertInto('datasets').values({ name: 'code-mini' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('dataset_versions').values({ id: 'v-code', dataset_id: fresh.id, item_count: 5, format: 'jsonl', categories: ['code'], report: '{}' }).execute();
+    for (const filter of ['dataset=code-mini', 'category=code']) {
+      const none = await api.app.inject({ url: `/api/leaderboard?${filter}`, headers: auth });
+      expect(none.statusCode).toBe(200);
+      expect(none.json().items.every((row: { rank: number | null }) => row.rank === null)).toBe(true);
+    }
+    const refused = async (filter: string) => {
+      const response = await api.app.inject({ url: `/api/leaderboard?${filter}`, headers: auth });
+      expect(response.statusCode).toBe(400);
+      return response.json().error as { message: string; param: string };
+    };
+    expect(await refused('dataset=unknown')).toEqual(expect.objectContaining({ message: 'Unknown dataset "unknown". Datasets: code-mini, math-mini', param: 'dataset' }));
+    expect(await refused('category=zzz')).toEqual(expect.objectContaining({ message: 'Unknown category "zzz". Categories: code, math', param: 'category' }));
+    expect((await refused('provider=nope')).message).toMatch(/^Unknown provider "nope"\. Providers: sim-a, sim-b/);
   });
 
   it('serves bucketed probe series', async () => {

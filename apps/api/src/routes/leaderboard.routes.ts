@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { rankWithTies, wilsonInterval } from '@switchyard/core';
-import { listModels, probeStats, qualityCells, refreshEvalRollup, trafficShare, type Db, type QualityCell } from '@switchyard/db';
+import { DEFAULT_CATEGORY, rankWithTies, SwitchyardError, wilsonInterval } from '@switchyard/core';
+import { datasetNamesAndCategories, listModels, probeStats, qualityCells, refreshEvalRollup, trafficShare, type Db, type ModelRow, type QualityCell } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 import { modelView } from './models.routes';
@@ -29,6 +29,28 @@ const rankingDescription =
   'always overlap; a tied model can also be alone at its rank (overlap is not transitive). Models without eval data have rank null.';
 
 /**
+ * A filter naming a dataset, category or provider that does not exist is a 400 listing the ones
+ * that do (a typo would otherwise read as "no data"); one that exists but has no results yet is
+ * an empty leaderboard. Only asks the database when a filter matched no result.
+ */
+async function assertKnownFilters(db: Db, query: z.infer<typeof leaderboardQuery>, cells: QualityCell[], models: ModelRow[]): Promise<void> {
+  if (query.provider && !models.some((model) => model.provider_id === query.provider)) {
+    const providers = [...new Set(models.map((model) => model.provider_id))].sort();
+    throw new SwitchyardError('bad_request', `Unknown provider "${query.provider}". Providers: ${providers.join(', ') || 'none'}`, { param: 'provider' });
+  }
+  const datasetSeen = !query.dataset || cells.some((cell) => cell.dataset === query.dataset);
+  const categorySeen = !query.category || query.category === DEFAULT_CATEGORY || cells.some((cell) => cell.category === query.category);
+  if (datasetSeen && categorySeen) return;
+  const known = await datasetNamesAndCategories(db);
+  if (!datasetSeen && !known.names.includes(query.dataset as string)) {
+    throw new SwitchyardError('bad_request', `Unknown dataset "${query.dataset}". Datasets: ${known.names.join(', ') || 'none'}`, { param: 'dataset' });
+  }
+  if (!categorySeen && !known.categories.includes(query.category as string)) {
+    throw new SwitchyardError('bad_request', `Unknown category "${query.category}". Categories: ${known.categories.join(', ') || 'none'}`, { param: 'category' });
+  }
+}
+
+/**
  * The body of GET /api/leaderboard. One row per model: quality (pooled over the filtered
  * datasets/categories, with a Wilson interval and the per-cell breakdown), rank with ties
  * (see `rankWithTies`: 1 + the models clearly above, tied when the interval overlaps
@@ -38,6 +60,7 @@ const rankingDescription =
 export async function buildLeaderboard(db: Db, query: z.infer<typeof leaderboardQuery>) {
   await refreshEvalRollup(db);
   const [models, allCells, probes, traffic] = await Promise.all([listModels(db), qualityCells(db), probeStats(db), trafficShare(db)]);
+  await assertKnownFilters(db, query, allCells, models);
   const cells = allCells.filter(
     (cell) => (!query.dataset || cell.dataset === query.dataset) && (!query.category || cell.category === query.category),
   );

@@ -210,6 +210,19 @@ function summarize(dataset: DatasetRow, versions: DatasetVersionRow[]): DatasetS
   };
 }
 
+/** The names of the live datasets and every category their versions hold (for validating filters). */
+export async function datasetNamesAndCategories(db: Db): Promise<{ names: string[]; categories: string[] }> {
+  const [datasets, categories] = await Promise.all([
+    db.selectFrom('datasets').select('name').where('deleted_at', 'is', null).orderBy('name').execute(),
+    db
+      .selectFrom('dataset_versions')
+      .select(sql<string>`unnest(categories)`.as('category'))
+      .distinct()
+      .execute(),
+  ]);
+  return { names: datasets.map((row) => row.name), categories: categories.map((row) => row.category).sort() };
+}
+
 /** One dataset (live only unless `includeDeleted`) with its versions, newest first. */
 export async function getDataset(
   db: Db,
