@@ -3,7 +3,7 @@
  * llm-judge model is a function the caller injects).
  */
 export * from './item';
-export { issueText, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type RowIssue, type ValidationReport } from './report';
+export { issueText, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type RejectionKind, type RowIssue, type ValidationReport } from './report';
 export type { DatasetSource } from './reader';
 export { parseDataset, inspectDataset, rejectionMessage, DatasetRejectedError, type ParseOptions, type ParsedDataset, type InspectedDataset } from './parse';
 export { grade, type GradeContext, type GradeResult, type Judge } from './graders/index';

@@ -80,6 +80,7 @@ describe('limits', { timeout: 30_000 }, () => {
     const report = await rejected(chunks(huge));
     expect(report.errors[0]!.message).toBe('the line is 10 MB long, over the 2 MB line length limit');
     expect(report.rejectionReason).toBe('None of the 1 rows is valid');
+    expect(report.rejectionKind).toBe('invalid');
     // Among good lines, the long line is just one bad row.
     const mixed = await inspectDataset(chunks([...Array.from({ length: 20 }, (_, index) => good(index)), huge].join('\n')));
     expect(mixed.items).toHaveLength(20);
@@ -88,6 +89,7 @@ describe('limits', { timeout: 30_000 }, () => {
   it('file size', async () => {
     const report = await rejected(chunks(Array.from({ length: 100 }, (_, index) => good(index)).join('\n'), 100), undefined, { maxFileBytes: 1000 });
     expect(report.rejectionReason).toBe('The file is larger than the 1000 bytes limit');
+    expect(report.rejectionKind).toBe('too_large');
     await expect(parseDataset(chunks('x'.repeat(2000)), { limits: { maxFileBytes: 1000 } })).rejects.toMatchObject({ code: 'payload_too_large', status: 413 });
   });
   it('row count', async () => {
@@ -140,6 +142,7 @@ describe('row validation', () => {
     expect(rejection.status).toBe(422);
     expect(rejection.message).toBe('2 of 4 rows (50.0%) are invalid, more than the 10% allowed: fix them and upload again. line 3: `ideal` is missing; line 4: `ideal` is missing');
     expect(rejection.report.errorCount).toBe(2);
+    expect(rejection.report.rejectionKind).toBe('bad_row_share');
     const lenient = await parseDataset(chunks(rows.join('\n')), { limits: { maxBadRowShare: 0.5 } });
     expect(lenient.items).toHaveLength(2);
   });

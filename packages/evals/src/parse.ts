@@ -51,7 +51,7 @@ export class DatasetRejectedError extends SwitchyardError {
   }
 }
 
-const tooLarge = (report: ValidationReport) => report.rejectionReason?.includes('larger than') ?? false;
+const tooLarge = (report: ValidationReport) => report.rejectionKind === 'too_large';
 
 /** The rejection reason followed by the first few row errors, for a one-line API error. */
 export function rejectionMessage(report: ValidationReport, listed = 5): string {
@@ -175,7 +175,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     }
   } catch (error) {
     if (error instanceof FileTooLargeError) {
-      builder.reject(error.message);
+      builder.reject(error.message, 'too_large');
       await iterator.return?.();
       return { items: [], report: { ...report, bytes: counter.bytes }, format: report.format, versionId: null };
     }
@@ -187,7 +187,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     if (next.done) break;
     counter.bytes += typeof next.value === 'string' ? Buffer.byteLength(next.value) : next.value.length;
     if (counter.bytes > limits.maxFileBytes) {
-      builder.reject(new FileTooLargeError(limits.maxFileBytes).message);
+      builder.reject(new FileTooLargeError(limits.maxFileBytes).message, 'too_large');
       await iterator.return?.();
       break;
     }
@@ -202,6 +202,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
       const share = ((100 * report.invalidRows) / report.rows).toFixed(1);
       builder.reject(
         `${report.invalidRows} of ${report.rows} rows (${share}%) are invalid, more than the ${+(100 * limits.maxBadRowShare).toFixed(1)}% allowed: fix them and upload again`,
+        'bad_row_share',
       );
     }
   }
@@ -321,7 +322,7 @@ async function readYaml(lines: AsyncIterable<PhysicalLine>, limits: ParseLimits,
     if (line.kind !== 'text') continue;
     size += line.text.length + 1;
     if (size > limits.maxYamlBytes) {
-      return builder.reject(`The YAML file is larger than ${formatBytes(limits.maxYamlBytes)}, the limit for YAML: convert it to JSONL or split it`);
+      return builder.reject(`The YAML file is larger than ${formatBytes(limits.maxYamlBytes)}, the limit for YAML: convert it to JSONL or split it`, 'too_large');
     }
     parts.push(line.text);
   }

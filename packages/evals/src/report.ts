@@ -61,7 +61,15 @@ export interface ValidationReport {
   /** True when the upload must not be stored; `rejectionReason` says why. */
   rejected: boolean;
   rejectionReason: string | null;
+  /**
+   * What kind of rejection: `too_large` (over a size limit: a 413), `bad_row_share` (only the
+   * share of invalid rows is over `maxBadRowShare`, so storing just the valid rows would work),
+   * `invalid` (anything else). Absent from reports stored before it existed.
+   */
+  rejectionKind?: RejectionKind | null;
 }
+
+export type RejectionKind = 'too_large' | 'bad_row_share' | 'invalid';
 
 export class ReportBuilder {
   readonly report: ValidationReport = {
@@ -80,6 +88,7 @@ export class ReportBuilder {
     graders: {},
     rejected: false,
     rejectionReason: null,
+    rejectionKind: null,
   };
 
   constructor(private readonly maxListed: number) {}
@@ -94,10 +103,11 @@ export class ReportBuilder {
     this.issue('warnings', line, message, field);
   }
 
-  reject(reason: string): void {
+  reject(reason: string, kind: RejectionKind = 'invalid'): void {
     if (this.report.rejected) return;
     this.report.rejected = true;
     this.report.rejectionReason = reason;
+    this.report.rejectionKind = kind;
   }
 
   private issue(kind: 'errors' | 'warnings', line: number, message: string, field?: string): void {

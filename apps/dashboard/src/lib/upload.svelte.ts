@@ -30,7 +30,7 @@ export function validRows(report: ValidationReport): number {
  * rows (`maxBadRowShare=1`) would succeed.
  */
 export function canKeepValidRows(report: ValidationReport): boolean {
-  return report.rejected && report.invalidRows > 0 && validRows(report) > 0 && (report.rejectionReason ?? '').startsWith(`${report.invalidRows} of ${report.rows} rows`);
+  return report.rejected && report.rejectionKind === 'bad_row_share' && validRows(report) > 0;
 }
 
 /** What a rejected upload says, once: that nothing was stored, the counts, and what to do. */

@@ -30,6 +30,7 @@ const mixed = report({
   graders: {},
   rejected: true,
   rejectionReason: '1 of 3 rows (33.3%) are invalid, more than the 10% allowed: fix them and upload again',
+  rejectionKind: 'bad_row_share',
 });
 
 describe('rejectionSummary', () => {
