@@ -45,7 +45,7 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const response = httpErrorResponse(error, { bodyLimitBytes: BODY_LIMIT_BYTES });
+    const response = httpErrorResponse(error, { bodyLimitBytes: request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES });
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(response.status).headers(response.headers).send(response.body);
   });

@@ -121,7 +121,12 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
   });
   // JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // A path no route has gets its 404/405, not a complaint about a body nobody would read.
+    if (request.is404) {
+      done(null, undefined);
+      return;
+    }
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -142,8 +147,6 @@ export function createRouter(config: SwitchyardConfig, deps: RouterDeps): Switch
   };
 
   app.setErrorHandler((error, request, reply) => {
-    // A body sent to a path no route has fails parsing before the not-found handler runs.
-    if (request.routeOptions.url === undefined) return unmatched(request, reply);
     const response = httpErrorResponse(error, { bodyLimitBytes: config.router.bodyLimitBytes });
     const routing = request.routing;
     reply.header('x-request-id', request.id);

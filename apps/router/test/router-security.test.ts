@@ -89,7 +89,7 @@ describe('hostile input', { timeout: 30_000 }, () => {
     const big = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }] });
     const response = await post(big, { authorization: `Bearer ${key}` });
     expect(response.status).toBe(413);
-    expect(await errorOf(response)).toMatchObject({ code: 'payload_too_large', message: 'Request body is too large: the limit is 64 KiB' });
+    expect(await errorOf(response)).toMatchObject({ code: 'payload_too_large', message: 'Request body is too large: the limit is 64 KB' });
   });
 
   it('a known path under the wrong method → 405 naming the methods it takes, even with a body; an unknown path → 404', async () => {
@@ -103,6 +103,12 @@ describe('hostile input', { timeout: 30_000 }, () => {
     expect(remove.status).toBe(405);
     expect(remove.headers.get('x-request-id')).toBeTruthy();
     expect((await errorOf(remove)).code).toBe('method_not_allowed');
+    // The key is checked first: without one, the path's existence is not revealed.
+    const keyless = await fetch(`${harness.url}/v1/chat/completions`);
+    expect(keyless.status).toBe(401);
+    expect((await errorOf(keyless)).code).toBe('auth');
+    const keylessBody = await fetch(`${harness.url}/v1/feedback`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+    expect(keylessBody.status).toBe(401);
     const unknown = await fetch(`${harness.url}/v1/completion`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: '{}' });
     expect(unknown.status).toBe(404);
     expect(await errorOf(unknown)).toMatchObject({ code: 'not_found', message: 'No route POST /v1/completion' });

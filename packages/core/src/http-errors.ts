@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { formatBytes } from './bytes';
 import { SwitchyardError, toOpenAiErrorBody, toSwitchyardError } from './errors';
 
 interface FrameworkError {
@@ -18,12 +19,6 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 export interface HttpErrorContext {
   /** The app's body size limit, named in a 413. */
   bodyLimitBytes?: number;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
-  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
-  return `${bytes} bytes`;
 }
 
 /**
@@ -46,7 +41,8 @@ export function normalizeHttpError(error: unknown, context: HttpErrorContext = {
   if (error instanceof Error) {
     const framework = error as Error & FrameworkError;
     if (framework.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || framework.statusCode === 413) {
-      const limit = context.bodyLimitBytes === undefined ? '' : `: the limit is ${formatBytes(context.bodyLimitBytes)}`;
+      // Only the JSON body limit is the app's; an upload's multipart limits are its own.
+      const limit = context.bodyLimitBytes === undefined || framework.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' ? '' : `: the limit is ${formatBytes(context.bodyLimitBytes)}`;
       return new SwitchyardError('payload_too_large', `Request body is too large${limit}`, { cause: error });
     }
     if (framework.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

@@ -13,3 +13,4 @@ export * from './evidence';
 export * from './guards';
 export * from './ranking';
 export * from './route-names';
+export * from './bytes';

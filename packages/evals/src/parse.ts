@@ -9,10 +9,10 @@
  * are bad, or a limit is hit, the whole upload is rejected. The version id is the hash of
  * the kept canonical items, so the same content always gets the same version.
  */
-import { isRecord, SwitchyardError } from '@switchyard/core';
+import { formatBytes, isRecord, SwitchyardError } from '@switchyard/core';
 import { VersionHasher, itemContentJson, sha256, type DatasetFormat, type EvalItem } from './item';
 import { ReportBuilder, RowError, issueText, parseLimitsSchema, type ParseLimits, type ParseLimitsInput, type ValidationReport } from './report';
-import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, formatBytes, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
+import { FileTooLargeError, countedChunks, sourceIterator, type DatasetChunk, peek, sniffBinary, splitLines, type DatasetSource, type PhysicalLine } from './reader';
 import { categoryAsWritten } from './formats/common';
 import { nativeItem, looksLikeOpenAiEvals } from './formats/native';
 import { CsvHeaderError, csvRows, detectDelimiter } from './formats/csv';

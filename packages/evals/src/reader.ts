@@ -7,6 +7,7 @@
  * line where it goes wrong. A line longer than the limit is skipped as it streams past:
  * its bytes are never held in memory.
  */
+import { formatBytes } from '@switchyard/core';
 
 export type DatasetChunk = Buffer | Uint8Array | string;
 /** A file stream, any async or sync iterable of chunks, or the whole content at once. */
@@ -25,12 +26,6 @@ export class FileTooLargeError extends Error {
     super(`The file is larger than the ${formatBytes(limit)} limit`);
     this.name = 'FileTooLargeError';
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
 }
 
 /** Normalize chunks to Buffers and count bytes; throws FileTooLargeError past `maxBytes`. */

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { httpErrorResponse, isRecord, SwitchyardError } from '@switchyard/core';
+import { formatBytes, httpErrorResponse, isRecord, SwitchyardError } from '@switchyard/core';
 import {
   getDataset,
   getDatasetVersion,
@@ -174,7 +174,7 @@ export async function datasetRoutes(app: FastifyInstance, context: ApiContext): 
   const { db, config } = context;
   const maxUploadBytes = config.api.maxUploadBytes;
   const tooLarge = () =>
-    new SwitchyardError('payload_too_large', `The file is larger than the ${+(maxUploadBytes / (1024 * 1024)).toFixed(1)} MB upload limit`, { param: 'file' });
+    new SwitchyardError('payload_too_large', `The file is larger than the ${formatBytes(maxUploadBytes)} upload limit`, { param: 'file' });
 
   // Encapsulated so the multipart parser applies to these routes only.
   await app.register(async (scope) => {
