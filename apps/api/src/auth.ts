@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SwitchyardError } from '@switchyard/core';
-import { adminSessionExists } from '@switchyard/db';
+import { adminSessionValid } from '@switchyard/db';
 import type { FastifyRequest } from 'fastify';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -55,7 +55,7 @@ export async function assertAdmin(request: FastifyRequest, auth: AdminAuth): Pro
   }
   const sessionId = sessionIdOf(request);
   if (!sessionId) throw new SwitchyardError('auth', 'Admin token required: send `Authorization: Bearer <SWITCHYARD_ADMIN_TOKEN>`');
-  if (!(await adminSessionExists(auth.redis, auth.redisPrefix, sessionId))) {
-    throw new SwitchyardError('auth', 'Session expired or signed out: sign in again with the admin token');
+  if (!(await adminSessionValid(auth.redis, auth.redisPrefix, sessionId, auth.token))) {
+    throw new SwitchyardError('auth', 'Session expired, signed out or opened with a previous admin token: sign in again with the admin token');
   }
 }

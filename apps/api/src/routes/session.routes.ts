@@ -54,7 +54,7 @@ export async function sessionRoutes(app: FastifyInstance, context: ApiContext): 
       const { token } = sessionBody.parse(request.body ?? {});
       if (!authOn) return { auth: 'off', authenticated: true };
       if (!isAdminToken(token, adminAuth.token)) throw new SwitchyardError('auth', 'Invalid admin token');
-      const sessionId = await createAdminSession(redis, config.redisPrefix, ADMIN_SESSION_TTL_SECONDS);
+      const sessionId = await createAdminSession(redis, config.redisPrefix, adminAuth.token, ADMIN_SESSION_TTL_SECONDS);
       reply.header('set-cookie', sessionCookie(request, sessionId, ADMIN_SESSION_TTL_SECONDS));
       return { auth: 'on', authenticated: true };
     },
