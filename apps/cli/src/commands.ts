@@ -36,10 +36,10 @@ export async function policyExport(db: Db, options: { format?: string; route?: s
   if (options.route !== undefined && format !== 'portkey') {
     throw new SwitchyardError('bad_request', `--route applies to --format portkey only (${format === 'litellm' ? 'litellm exports every route' : 'json is the whole document'})`);
   }
-  const { document } = await policyDocument(db, options.hash);
+  const { hash, document } = await policyDocument(db, options.hash);
   const route = format === 'portkey' ? resolveExportRoute(document, options.route) : undefined;
   const deployments = format === 'json' ? undefined : exportDeployments(await listProviders(db), await listModels(db));
-  const exported = exportPolicy(document, format, { ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
+  const exported = exportPolicy(document, format, { hash, ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
   if (options.out) {
     writeFileSync(options.out, exported);
     return `wrote ${options.out} (${Buffer.byteLength(exported)} bytes, ${format}${route === undefined ? '' : `, route ${route}`})`;

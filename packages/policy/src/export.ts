@@ -45,6 +45,8 @@ export interface ExportOptions {
    * exported as its id says: provider id as the provider type, the rest as the model name.
    */
   deployments?: Readonly<Record<string, ExportDeployment>>;
+  /** The stored version's hash, named in the LiteLLM header (default: the document's hash). */
+  hash?: string;
 }
 
 /** What an export needs to know about where a model is served (never a key). */
@@ -222,7 +224,7 @@ export function exportPolicy(policy: PolicyDocument, format: ExportFormat, optio
       break;
     case 'litellm':
       value = toLiteLlmConfig(policy, options);
-      text = `# LiteLLM proxy config exported from Switchyard policy ${policyHash(policy)} (created ${policy.createdAt})\n${stringify(value)}`;
+      text = `# LiteLLM proxy config exported from Switchyard policy ${options.hash ?? policyHash(policy)} (created ${policy.createdAt})\n${stringify(value)}`;
       break;
     case 'portkey':
       value = toPortkeyConfig(policy, options);

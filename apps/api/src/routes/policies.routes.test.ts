@@ -61,9 +61,12 @@ describe('policy routes', () => {
     const litellm = await api.app.inject({ url: `/api/policies/${secondHash}/export?format=litellm`, headers: auth });
     expect(litellm.headers['content-disposition']).toContain('-litellm.yaml"');
     expect(litellm.body).toContain('model_list');
+    expect(litellm.body.split('\n')[0]).toMatch(new RegExp(`^# LiteLLM proxy config exported from Switchyard policy ${secondHash} \\(created `));
     const portkey = await api.app.inject({ url: `/api/policies/${secondHash}/export?format=portkey`, headers: auth });
     expect(JSON.parse(portkey.body).strategy.mode).toBe('fallback');
 
+    // `current` names no version to roll back to (it would only pin the current one).
+    expect((await api.app.inject({ method: 'POST', url: '/api/policies/current/rollback', headers: auth })).statusCode).toBe(404);
     const rollback = await api.app.inject({ method: 'POST', url: `/api/policies/${firstHash}/rollback`, headers: { ...auth, 'x-switchyard-actor': 'bob' } });
     expect(rollback.json()).toMatchObject({ published: true, previousHash: secondHash, pinned: true });
     expect((await api.app.inject({ url: '/api/policies/current', headers: auth })).json().hash).toBe(firstHash);

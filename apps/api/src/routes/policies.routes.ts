@@ -113,10 +113,11 @@ export async function buildPolicyDiff(db: Db, query: z.infer<typeof diffQuery>) 
 }
 
 /** An export of a policy document in one of the supported formats, as file text; `suffix` names it. */
-async function renderExport(db: Db, document: PolicyDocument, query: z.infer<typeof exportQuery>): Promise<{ text: string; extension: string; type: string; suffix: string }> {
+async function renderExport(db: Db, row: PolicyRow, query: z.infer<typeof exportQuery>): Promise<{ text: string; extension: string; type: string; suffix: string }> {
   const { format, route } = query;
   const deployments = format === 'json' ? undefined : exportDeployments(await listProviders(db), await listModels(db));
-  const text = exportPolicy(document, format, { ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
+  const document = parsePolicyDocument(row.document);
+  const text = exportPolicy(document, format, { hash: row.hash, ...(route === undefined ? {} : { route }), ...(deployments ? { deployments } : {}) });
   if (format === 'litellm') return { text, extension: 'yaml', type: 'application/yaml', suffix: '-litellm' };
   // A published document's route keys are free strings: keep the file name header-safe.
   const suffix = format === 'portkey' ? `-portkey-${resolveExportRoute(document, route).replace(/[^\w-]/g, '_')}` : '';
@@ -158,7 +159,7 @@ export async function policyRoutes(app: FastifyInstance, context: RouteContext):
       const { hash } = hashParams.parse(request.params);
       const query = exportQuery.parse(request.query);
       const row = await resolvePolicy(db, hash);
-      const file = await renderExport(db, parsePolicyDocument(row.document), query);
+      const file = await renderExport(db, row, query);
       const name = `switchyard-policy-${row.hash.slice(0, 12)}${file.suffix}.${file.extension}`;
       return reply
         .header('content-type', `${file.type}; charset=utf-8`)
@@ -212,7 +213,11 @@ export async function policyRoutes(app: FastifyInstance, context: RouteContext):
     }),
     async (request) => {
       const { pin } = rollbackBody.parse(request.body ?? {});
-      const { hash } = await resolvePolicy(db, hashParams.parse(request.params).hash);
+      // A version, by hash or unique prefix; not `current` (rolling back to it would only pin it).
+      const reference = hashParams.parse(request.params).hash;
+      const row = await findPolicy(db, reference, 'hash');
+      if (!row) throw notFound(`Policy ${reference}`);
+      const { hash } = row;
       const actor = actorOf(request);
       const outcome = await rollbackAndAnnounce(db, redis, config.redisPrefix, hash, actor, pin);
       if (!outcome) throw notFound(`Policy ${hash}`);
