@@ -176,7 +176,11 @@ function policyCategory(
 /** Why a category of the policy has no model here. */
 function closedReason(category: string, policy: RoutePolicy, categoryPolicy: RoutePolicy['categories'][string]): string {
   if (categoryPolicy.models.length > 0) return `none of its models (${categoryPolicy.models.map((entry) => entry.model).join(', ')}) is enabled here`;
-  const reasons = policy.excluded.filter((entry) => entry.category === category).map((entry) => `${entry.model} (${entry.reason})`);
+  // The reason reads "in <category>: …"; policies from before exclusions carried their category only have that.
+  const prefix = `in ${category}: `;
+  const reasons = policy.excluded
+    .filter((entry) => entry.category === category || (entry.category === undefined && entry.reason.startsWith(prefix)))
+    .map((entry) => `${entry.model} (${entry.reason.startsWith(prefix) ? entry.reason.slice(prefix.length) : entry.reason})`);
   return reasons.length > 0 ? `no model meets the route's constraints there: ${reasons.join('; ')}` : 'the policy has no model for it';
 }
 

@@ -99,7 +99,7 @@ describe('eligibility', { timeout: 30_000 }, () => {
     expect(refused.status).toBe(400);
     expect(refused.json.error).toMatchObject({ code: 'no_eligible_model', param: 'switchyard.category' });
     expect(String(refused.json.error?.message)).toBe(
-      `No model of "auto" can take requests of category "finance" (by hint): no model meets the route's constraints there: ${ALPHA} (in finance: expected quality 0.544 is below the route's minQuality 0.85)`,
+      `No model of "auto" can take requests of category "finance" (by hint): no model meets the route's constraints there: ${ALPHA} (expected quality 0.544 is below the route's minQuality 0.85)`,
     );
     const general = await post(hello);
     expect(general.status).toBe(200);
