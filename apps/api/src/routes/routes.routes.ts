@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { constraintsSchema, modelIdSchema, objectiveSchema, routeNameSchema, SwitchyardError, type RouteConfig } from '@switchyard/core';
-import { announceRoutingChange, deleteRoute, getPolicyPin, getRoute, listAudit, listModels, listRoutes, routeRowToConfig, saveRoute, type Db, type RouteRow } from '@switchyard/db';
+import { announceRoutingChange, deleteRoute, getPolicyPin, getRoute, listAudit, listRoutes, routeRowToConfig, saveRoute, unknownModelIds, type Db, type RouteRow } from '@switchyard/db';
 import { requestOptimize, type QueueSet } from '@switchyard/jobs';
 import type { ApiContext, RouteContext } from '../context';
 import { actorOf, documented, notFound } from './route-schema';
@@ -29,9 +29,7 @@ export async function buildRouteList(db: Db) {
 
 /** A route may only name models the catalog knows: a typo would otherwise make a route that never serves. */
 async function checkCandidates(db: Db, candidates: readonly string[]): Promise<void> {
-  if (candidates.length === 0) return;
-  const known = new Set((await listModels(db)).map((row) => row.id));
-  const unknown = candidates.filter((id) => !known.has(id));
+  const { unknown } = await unknownModelIds(db, candidates);
   if (unknown.length === 0) return;
   throw new SwitchyardError(
     'bad_request',

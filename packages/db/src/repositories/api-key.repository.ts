@@ -4,7 +4,7 @@ import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
 import type { ApiKeyRow } from '../tables/api-key.table';
 import { recordAudit } from './audit.repository';
-import { listModels } from './catalog.repository';
+import { unknownModelIds } from './catalog.repository';
 import { listRoutes } from './route.repository';
 
 /** SHA-256 (hex) of an API key: what Postgres stores and what routers look keys up by. */
@@ -39,25 +39,19 @@ export async function assertApiKeyScopes(
   scopes: { routes?: readonly string[] | null | undefined; models?: readonly string[] | null | undefined },
   configRoutes?: readonly string[],
 ): Promise<void> {
-  const routeNames = async () => {
-    const rows = await listRoutes(db);
-    return rows.length > 0 ? rows.map((row) => row.name) : configRoutes;
+  const refuse = (param: string, what: string, unknown: readonly string[], known: readonly string[], source: string): never => {
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${source})` : known.join(', ') || 'none';
+    throw new SwitchyardError('bad_request', `Unknown ${what}${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Configured ${what}s: ${listed}`, { param });
   };
-  const checks = [
-    { param: 'routes', names: scopes.routes ?? [], known: routeNames, what: 'route', source: 'GET /api/routes' },
-    { param: 'models', names: scopes.models ?? [], known: async () => (await listModels(db)).map((row) => row.id), what: 'model', source: 'GET /api/models' },
-  ];
-  for (const check of checks) {
-    if (check.names.length === 0) continue;
-    const known = await check.known();
-    if (known === undefined) continue;
-    const unknown = check.names.filter((name) => !known.includes(name));
-    if (unknown.length === 0) continue;
-    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${check.source})` : known.join(', ') || 'none';
-    throw new SwitchyardError('bad_request', `Unknown ${check.what}${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Configured ${check.what}s: ${listed}`, {
-      param: check.param,
-    });
+  const routes = scopes.routes ?? [];
+  if (routes.length > 0) {
+    const stored = (await listRoutes(db)).map((row) => row.name);
+    const known = stored.length > 0 ? stored : configRoutes;
+    const unknown = known === undefined ? [] : routes.filter((name) => !known.includes(name));
+    if (known !== undefined && unknown.length > 0) refuse('routes', 'route', unknown, known, 'GET /api/routes');
   }
+  const models = await unknownModelIds(db, scopes.models ?? []);
+  if (models.unknown.length > 0) refuse('models', 'model', models.unknown, models.known, 'GET /api/models');
 }
 
 /** Create a key (`sy-` + 32 random bytes, base64url). The plaintext is returned once and never stored. */

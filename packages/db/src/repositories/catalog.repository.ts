@@ -57,6 +57,14 @@ export function listModels(db: Executor, options: { enabledOnly?: boolean } = {}
   return query.execute();
 }
 
+/** Which of `ids` the catalog does not have, and the ids it has (sorted), for "unknown model" errors. */
+export async function unknownModelIds(db: Executor, ids: readonly string[]): Promise<{ unknown: string[]; known: string[] }> {
+  if (ids.length === 0) return { unknown: [], known: [] };
+  const known = (await db.selectFrom('models').select('id').orderBy('id').execute()).map((row) => row.id);
+  const set = new Set(known);
+  return { unknown: ids.filter((id) => !set.has(id)), known };
+}
+
 export function getModel(db: Executor, id: string): Promise<ModelRow | undefined> {
   return db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
 }
