@@ -199,6 +199,7 @@ export async function inspectDataset(source: DatasetSource, options: ParseOption
     if (report.rows === 0) builder.reject('The file has no items (only blank lines, comments or a header)');
     else if (items.length === 0) builder.reject(`None of the ${report.rows} rows is valid`);
     else if (report.invalidRows / report.rows > limits.maxBadRowShare) {
+      report.maxBadRowShare = limits.maxBadRowShare;
       const share = ((100 * report.invalidRows) / report.rows).toFixed(1);
       builder.reject(
         `${report.invalidRows} of ${report.rows} rows (${share}%) are invalid, more than the ${+(100 * limits.maxBadRowShare).toFixed(1)}% allowed: fix them and upload again`,

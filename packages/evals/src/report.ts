@@ -67,6 +67,8 @@ export interface ValidationReport {
    * `invalid` (anything else). Absent from reports stored before it existed.
    */
   rejectionKind?: RejectionKind | null;
+  /** With `bad_row_share`: the share of invalid rows the upload was allowed (0.1 = 10 %). */
+  maxBadRowShare?: number;
 }
 
 export type RejectionKind = 'too_large' | 'bad_row_share' | 'invalid';

@@ -37,7 +37,7 @@ export function canKeepValidRows(report: ValidationReport): boolean {
 export function rejectionSummary(report: ValidationReport): string {
   if (canKeepValidRows(report)) {
     const share = `${((100 * report.invalidRows) / report.rows).toFixed(1)}%`;
-    const allowed = /more than the ([\d.]+%) allowed/.exec(report.rejectionReason ?? '')?.[1];
+    const allowed = report.maxBadRowShare === undefined ? undefined : `${+(100 * report.maxBadRowShare).toFixed(1)}%`;
     return (
       `Nothing stored: ${count(validRows(report), 'valid row')}, ${count(report.invalidRows, 'row')} with errors ` +
       `(${share}${allowed ? `, more than the ${allowed} allowed` : ''}). Fix the errors below and upload again, or store only the valid rows.`

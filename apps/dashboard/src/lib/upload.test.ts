@@ -31,6 +31,7 @@ const mixed = report({
   rejected: true,
   rejectionReason: '1 of 3 rows (33.3%) are invalid, more than the 10% allowed: fix them and upload again',
   rejectionKind: 'bad_row_share',
+  maxBadRowShare: 0.1,
 });
 
 describe('rejectionSummary', () => {
