@@ -91,6 +91,9 @@ describe('openai SDK v6', { timeout: 30_000 }, () => {
     for (const model of [ALPHA, ANTHROPIC_SERVED, GEMINI_SERVED]) {
       const { data, response } = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello' }] }).withResponse();
       expect(data.id).toBe(`chatcmpl-${response.headers.get('x-request-id')}`);
+      // The vendor's own id, for its logs and support.
+      expect(response.headers.get('x-switchyard-upstream-id')).toMatch(/\S/);
+      expect(response.headers.get('x-switchyard-upstream-id')).not.toBe(data.id);
       expect(data.model).toBe(model);
       expect(data).toHaveProperty('system_fingerprint');
       fieldSets.add(Object.keys(data).sort().join(','));
@@ -101,6 +104,7 @@ describe('openai SDK v6', { timeout: 30_000 }, () => {
       const ids = new Set<string>();
       for await (const chunk of stream) ids.add(chunk.id);
       expect([...ids]).toEqual([`chatcmpl-${streamResponse.headers.get('x-request-id')}`]);
+      expect(streamResponse.headers.get('x-switchyard-upstream-id')).toMatch(/\S/);
     }
     expect([...fieldSets]).toHaveLength(1);
   });

@@ -309,7 +309,9 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
 
     if (!chat.stream) {
       const { value: response, entry } = await chatWithFailover(selection.chain, chat.request, failover);
-      // The same OpenAI fields whichever provider served: our id (not the upstream's), our model id.
+      // The same OpenAI fields whichever provider served: our id, our model id. The vendor's own
+      // id stays reachable (its logs and support know the request by it).
+      if (response.id) reply.header('x-switchyard-upstream-id', response.id);
       response.id = completionIdOf(request.id);
       response.model = entry.id;
       if (response.system_fingerprint === undefined) response.system_fingerprint = null;
@@ -342,6 +344,8 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     metrics.firstToken(entry.id, ttftMs / 1000);
     if (routing.attempts.length > 1) metrics.fallback(routeName);
     routingHeaders(reply, routing, entry.id);
+    const upstreamStart = opened.head[0]?.type === 'start' ? (opened.head[0] as Extract<StreamEvent, { type: 'start' }>) : undefined;
+    if (upstreamStart?.id) reply.header('x-switchyard-upstream-id', upstreamStart.id);
     reply.hijack();
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(reply.getHeaders())) if (typeof value === 'string') headers[name] = value;
@@ -350,8 +354,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
     headers['x-accel-buffering'] = 'no';
     raw.writeHead(200, headers);
 
-    const start = opened.head[0]?.type === 'start' ? (opened.head[0] as Extract<StreamEvent, { type: 'start' }>) : undefined;
-    const encoder = new ChunkEncoder(completionIdOf(request.id), start?.created ?? Math.floor(startedAt / 1000), entry.id);
+    const encoder = new ChunkEncoder(completionIdOf(request.id), upstreamStart?.created ?? Math.floor(startedAt / 1000), entry.id);
     let usage: Usage | undefined;
     let failure: SwitchyardError | undefined;
     let text = '';
