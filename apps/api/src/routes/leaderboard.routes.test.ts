@@ -134,6 +134,11 @@ describe('leaderboard, probes and decisions routes', () => {
     expect(await refused('dataset=unknown')).toEqual(expect.objectContaining({ message: 'Unknown dataset "unknown". Datasets: code-mini, math-mini', param: 'dataset' }));
     expect(await refused('category=zzz')).toEqual(expect.objectContaining({ message: 'Unknown category "zzz". Categories: code, math', param: 'category' }));
     expect((await refused('provider=nope')).message).toMatch(/^Unknown provider "nope"\. Providers: sim-a, sim-b/);
+    // A configured provider without models yet is known.
+    await db.insertInto('providers').values({ id: 'sim-c', type: 'openai-compatible' }).execute();
+    const empty = await api.app.inject({ url: '/api/leaderboard?provider=sim-c', headers: auth });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json().items).toEqual([]);
   });
 
   it('serves bucketed probe series', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEFAULT_CATEGORY, rankWithTies, SwitchyardError, wilsonInterval } from '@switchyard/core';
-import { datasetNamesAndCategories, listModels, probeStats, qualityCells, refreshEvalRollup, trafficShare, type Db, type ModelRow, type QualityCell } from '@switchyard/db';
+import { datasetNamesAndCategories, listModels, listProviders, probeStats, qualityCells, refreshEvalRollup, trafficShare, type Db, type ModelRow, type QualityCell } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { documented } from './route-schema';
 import { modelView } from './models.routes';
@@ -35,8 +35,11 @@ const rankingDescription =
  */
 async function assertKnownFilters(db: Db, query: z.infer<typeof leaderboardQuery>, cells: QualityCell[], models: ModelRow[]): Promise<void> {
   if (query.provider && !models.some((model) => model.provider_id === query.provider)) {
-    const providers = [...new Set(models.map((model) => model.provider_id))].sort();
-    throw new SwitchyardError('bad_request', `Unknown provider "${query.provider}". Providers: ${providers.join(', ') || 'none'}`, { param: 'provider' });
+    // A configured provider without models yet is known: its leaderboard is just empty.
+    const providers = (await listProviders(db)).map((provider) => provider.id);
+    if (!providers.includes(query.provider)) {
+      throw new SwitchyardError('bad_request', `Unknown provider "${query.provider}". Providers: ${providers.join(', ') || 'none'}`, { param: 'provider' });
+    }
   }
   const datasetSeen = !query.dataset || cells.some((cell) => cell.dataset === query.dataset);
   const categorySeen = !query.category || query.category === DEFAULT_CATEGORY || cells.some((cell) => cell.category === query.category);
