@@ -11,6 +11,7 @@ type ClassifierInput = NonNullable<PolicyDocumentInput['classifier']>;
 import { createProviderSet, fleetModels, fleetSchema, type FleetInput, type ProviderSet } from '@switchyard/providers';
 import { startSimulator, type ModelPatch, type RunningSimulator } from '@switchyard/simulator';
 import OpenAI from 'openai';
+import { afterAll, beforeAll } from 'vitest';
 import { createRouter, type SwitchyardRouter } from '../src/index';
 
 export const CONTROL_TOKEN = 'router-test-control';
@@ -86,9 +87,34 @@ export interface ExtraModel {
   capabilities?: Partial<Capabilities>;
 }
 
-export async function startHarness(
-  options: { auth?: 'on' | 'off'; router?: SwitchyardConfigInput['router']; firstTokenMs?: number; extraModels?: ExtraModel[] } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  auth?: 'on' | 'off';
+  router?: SwitchyardConfigInput['router'];
+  firstTokenMs?: number;
+  extraModels?: ExtraModel[];
+}
+
+/**
+ * The harness of a test file: started before its tests (ahead of the file's own `beforeAll`,
+ * which may use it) and closed after them. Read it as a `Harness`; before it started, any read throws.
+ */
+export function harnessForFile(options: HarnessOptions = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  }, 60_000);
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!started) throw new Error('the harness starts in beforeAll: read it inside a hook or a test');
+      return Reflect.get(started, key, started) as unknown;
+    },
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const extra = (options.extraModels ?? []).map((entry) =>
     model(entry.name, entry.inputPerMTok, entry.outputPerMTok, entry.capabilities ? { capabilities: entry.capabilities } : {}, entry.format),
   );

@@ -1,14 +1,8 @@
 /** How the category was decided, in `x-switchyard-reason`: an unsure classifier says so. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, BETA, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ALPHA, BETA, harnessForFile } from './harness';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const harness = harnessForFile();
 
 /** A classifier that cannot tell `math` from `general`: confidence 0.5 on every prompt, top `math` (the first). */
 function undecidedClassifier(minConfidence: number) {

@@ -2,27 +2,23 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listFeedbackForRequest } from '@switchyard/db';
-import { ALPHA, BETA, GAMMA, openAiClient, startHarness, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, harnessForFile, openAiClient } from './harness';
 
 const ANTHROPIC_SERVED = 'sim-anthropic/delta';
 const GEMINI_SERVED = 'sim-gemini/epsilon';
 
-let harness: Harness;
+const harness = harnessForFile({
+  extraModels: [
+    { name: 'delta', format: 'anthropic', inputPerMTok: 1, outputPerMTok: 2 },
+    { name: 'epsilon', format: 'gemini', inputPerMTok: 1, outputPerMTok: 2 },
+  ],
+});
 let client: OpenAI;
 beforeAll(async () => {
-  harness = await startHarness({
-    extraModels: [
-      { name: 'delta', format: 'anthropic', inputPerMTok: 1, outputPerMTok: 2 },
-      { name: 'epsilon', format: 'gemini', inputPerMTok: 1, outputPerMTok: 2 },
-    ],
-  });
   await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
   client = openAiClient(harness);
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
 }, 60_000);
 
 const weatherTool = {

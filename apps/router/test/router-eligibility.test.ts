@@ -2,19 +2,15 @@
  * What may serve a request beyond the policy's weights: models switched off in the catalog,
  * context windows, routing hints on direct requests, and routes no model can serve.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
 import { publishAndAnnounce, updateModel, upsertModels, upsertProviders } from '@switchyard/db';
 import { policyHash, type PolicyDocumentInput } from '@switchyard/policy';
-import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, harnessForFile, waitFor } from './harness';
 
-let harness: Harness;
+const harness = harnessForFile();
 beforeAll(async () => {
-  harness = await startHarness();
   await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 }, { cheap: {} });
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
 }, 60_000);
 
 const hello = { messages: [{ role: 'user', content: 'Say hello' }] };

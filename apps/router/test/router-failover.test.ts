@@ -1,19 +1,15 @@
 /** Failover with the simulator's fault controls: the client sees a success from another model. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type DecisionRecord } from '@switchyard/core';
 import { DECISION_FIELD } from '../src/index';
-import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, harnessForFile, startHarness, waitFor } from './harness';
 
-let harness: Harness;
+const harness = harnessForFile({ firstTokenMs: 700 });
 beforeAll(async () => {
-  harness = await startHarness({ firstTokenMs: 700 });
   await harness.publishAndWait({ [ALPHA]: 1, [BETA]: 0, [GAMMA]: 0 });
 }, 60_000);
 afterEach(async () => {
   await harness.resetFleet();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
 }, 60_000);
 
 const story = { role: 'user', content: 'Tell me a long story about a lighthouse keeper and the sea, with many details.' };

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type DecisionRecord } from '@switchyard/core';
 import { insertDecisions, listFeedbackForRequest } from '@switchyard/db';
 import { decisionRecord } from '@switchyard/db/testing';
 import { DECISION_FIELD } from '../src/index';
-import { ALPHA, BETA, GAMMA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, GAMMA, harnessForFile, waitFor } from './harness';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const harness = harnessForFile();
 
 const hello = { messages: [{ role: 'user', content: 'Say hello' }] };
 

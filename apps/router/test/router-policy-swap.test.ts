@@ -1,14 +1,8 @@
 /** Publishing a policy changes routing within 1 s, with no failed request during the swap. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, BETA, GAMMA, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ALPHA, BETA, GAMMA, harnessForFile } from './harness';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const harness = harnessForFile();
 
 interface Sample {
   sentAt: number;

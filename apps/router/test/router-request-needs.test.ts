@@ -5,22 +5,18 @@
  * parameter when no model can.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALPHA, openAiClient, startHarness, type Harness } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALPHA, harnessForFile, openAiClient } from './harness';
 
 // The Anthropic Messages API has no `n`; this model is also configured without JSON mode.
 const DELTA = 'sim-anthropic/delta';
 
-let harness: Harness;
+const harness = harnessForFile({ extraModels: [{ name: 'delta', format: 'anthropic', inputPerMTok: 0.25, outputPerMTok: 1.25, capabilities: { json: false } }] });
 let client: OpenAI;
 beforeAll(async () => {
-  harness = await startHarness({ extraModels: [{ name: 'delta', format: 'anthropic', inputPerMTok: 0.25, outputPerMTok: 1.25, capabilities: { json: false } }] });
   // All of auto's weight on the Anthropic model; ALPHA is its fallback.
   await harness.publishAndWait({ [DELTA]: 1, [ALPHA]: 0 });
   client = openAiClient(harness);
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
 }, 60_000);
 
 const messages = [{ role: 'user' as const, content: 'Say hello' }];

@@ -1,21 +1,17 @@
 /** API keys and hostile input: no key, wrong key, revoked key, limits, oversized body, malformed JSON. */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@switchyard/core';
 import { createApiKey, revokeApiKey } from '@switchyard/db';
-import { ALPHA, BETA, startHarness, waitFor, type Harness } from './harness';
+import { ALPHA, BETA, harnessForFile, waitFor } from './harness';
 
-let harness: Harness;
+const harness = harnessForFile({ auth: 'on', router: { bodyLimitBytes: 64 * 1024 } });
 let key: string;
 let keyId: string;
 beforeAll(async () => {
-  harness = await startHarness({ auth: 'on', router: { bodyLimitBytes: 64 * 1024 } });
   const created = await createApiKey(harness.database.db, { name: 'test' });
   key = created.key;
   keyId = created.row.id;
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
 }, 60_000);
 
 const hello = JSON.stringify({ messages: [{ role: 'user', content: 'Say hello' }] });
