@@ -1,6 +1,6 @@
 /** Recent completed and failed jobs across queues, with their errors (jobs API, dashboard). */
 import type { Job } from 'bullmq';
-import { jobIsIdle, jobOutcome, jobSubject } from './job-summary';
+import { jobIsIdle, jobIsRoutine, jobOutcome, jobSubject } from './job-summary';
 import { queueNames, type QueueSet } from './queues';
 
 export interface RecentJob {
@@ -22,6 +22,8 @@ export interface RecentJob {
   outcome: string | null;
   /** Completed with nothing to do (an ingest of an empty stream). */
   idle: boolean;
+  /** Completed as routine background work (see `jobIsRoutine`): hidden by default on the Jobs page. */
+  routine: boolean;
 }
 
 function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob {
@@ -41,6 +43,7 @@ function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob
     subject: jobSubject(queue, job.data),
     outcome: jobOutcome(queue, result),
     idle: jobIsIdle(queue, result),
+    routine: jobIsRoutine(queue, result),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobIsIdle, jobOutcome, jobSubject } from './job-summary';
+import { jobIsIdle, jobIsRoutine, jobOutcome, jobSubject } from './job-summary';
 
 describe('job summaries', () => {
   it('names what a job is about', () => {
@@ -32,6 +32,24 @@ describe('job summaries', () => {
     expect(jobIsIdle('outcome-ingest', { read: 3, inserted: 3, malformed: 0, batches: 1, claimed: 0 })).toBe(false);
     expect(jobIsIdle('optimize', { published: false, reason: 'x' })).toBe(false);
     expect(jobIsIdle('outcome-ingest', null)).toBe(false);
+  });
+
+  it('counts successful ingests, clean probes and demo ticks as routine', () => {
+    expect(jobIsRoutine('outcome-ingest', { read: 4, inserted: 4, malformed: 0 })).toBe(true);
+    expect(jobIsRoutine('latency-probe', { status: 'ok', model: 'm', samples: 2, errors: 0, costUsd: 0.001, spentTodayUsd: 0.01 })).toBe(true);
+    expect(jobIsRoutine('demo-traffic', { sent: 1 })).toBe(true);
+  });
+
+  it('keeps failures, probes that were refused or saw errors, ingests that dropped rows, evals and optimizer runs', () => {
+    // A failed job has no return value.
+    expect(jobIsRoutine('outcome-ingest', null)).toBe(false);
+    expect(jobIsRoutine('latency-probe', null)).toBe(false);
+    expect(jobIsRoutine('latency-probe', { status: 'ok', samples: 2, errors: 1 })).toBe(false);
+    expect(jobIsRoutine('latency-probe', { status: 'budget_exhausted', message: 'over budget' })).toBe(false);
+    expect(jobIsRoutine('outcome-ingest', { read: 5, inserted: 3, malformed: 2 })).toBe(false);
+    expect(jobIsRoutine('eval-run', { done: 10, errors: 0 })).toBe(false);
+    expect(jobIsRoutine('optimize', { published: false, reason: 'no change' })).toBe(false);
+    expect(jobIsRoutine('catalog-sync', { models: 8 })).toBe(false);
   });
 
   it('treats every completed demo-traffic tick as idle, but not a failed one', () => {

@@ -94,3 +94,23 @@ export function jobIsIdle(queue: string, result: unknown): boolean {
   if (queue === queueNames.demoTraffic) return true;
   return queue === queueNames.outcomeIngest && (result as Partial<OutcomeIngestResult>).read === 0;
 }
+
+/**
+ * A completed run that is the background heartbeat doing its job, hidden by default on the Jobs
+ * page: every idle run, an outcome ingest that dropped no malformed record, and a latency
+ * probe that measured without an error. Failures, probes that were refused or saw errors,
+ * ingests that dropped records, evals, optimizer runs and catalog syncs are not routine.
+ */
+export function jobIsRoutine(queue: string, result: unknown): boolean {
+  if (!isRecord(result)) return false;
+  if (jobIsIdle(queue, result)) return true;
+  if (queue === queueNames.outcomeIngest) {
+    const malformed = (result as Partial<OutcomeIngestResult>).malformed;
+    return !(typeof malformed === 'number' && malformed > 0);
+  }
+  if (queue === queueNames.latencyProbe) {
+    const probe = result as Partial<Extract<LatencyProbeResult, { status: 'ok' }>>;
+    return probe.status === 'ok' && probe.errors === 0;
+  }
+  return false;
+}

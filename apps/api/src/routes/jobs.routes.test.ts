@@ -54,7 +54,7 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     await worker.close();
     const response = await api.app.inject({ method: 'GET', url: '/api/jobs?state=failed', headers: auth });
     const failed = response.json().recent.find((entry: { id: string }) => entry.id === 'failed-sync');
-    expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503', outcome: null, idle: false });
+    expect(failed).toMatchObject({ queue: 'catalog-sync', state: 'failed', error: 'provider listing failed: 503', outcome: null, idle: false, routine: false });
   });
 
   it('leaves out runs that had nothing to do when asked', async () => {
@@ -71,7 +71,7 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     await worker.close();
     const ids = async (url: string) => (await api.app.inject({ method: 'GET', url, headers: auth })).json().recent.map((entry: { id: string }) => entry.id);
     const all = await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth });
-    expect(all.json().recent.find((entry: { id: string }) => entry.id === 'idle-ingest')).toMatchObject({ idle: true, outcome: 'nothing to ingest' });
+    expect(all.json().recent.find((entry: { id: string }) => entry.id === 'idle-ingest')).toMatchObject({ idle: true, routine: true, outcome: 'nothing to ingest' });
     expect(await ids('/api/jobs?hideIdle=true')).not.toContain('idle-ingest');
   });
 

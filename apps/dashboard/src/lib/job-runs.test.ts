@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRoutineRun, visibleRuns, type RecentRun } from './job-runs';
+import { visibleRuns, type RecentRun } from './job-runs';
 
 const run = (queue: string, overrides: Partial<RecentRun> = {}): RecentRun => ({
   queue,
@@ -16,29 +16,12 @@ const run = (queue: string, overrides: Partial<RecentRun> = {}): RecentRun => ({
   subject: null,
   outcome: null,
   idle: false,
+  routine: false,
   ...overrides,
 });
 
-const ingest = run('outcome-ingest', { result: { read: 4, inserted: 4, malformed: 0 }, outcome: '4 records stored' });
-const probe = run('latency-probe', { result: { status: 'ok', model: 'm', samples: 2, errors: 0, costUsd: 0.001, spentTodayUsd: 0.01 } });
-
-describe('isRoutineRun', () => {
-  it('counts successful ingests, clean probes and demo ticks as routine', () => {
-    expect(isRoutineRun(ingest)).toBe(true);
-    expect(isRoutineRun(probe)).toBe(true);
-    expect(isRoutineRun(run('demo-traffic', { result: { sent: 1 } }))).toBe(true);
-  });
-  it('keeps failures, probes that were refused or saw errors, ingests that dropped rows, evals and optimizer runs', () => {
-    expect(isRoutineRun(run('outcome-ingest', { state: 'failed', error: 'redis down' }))).toBe(false);
-    expect(isRoutineRun(run('latency-probe', { state: 'failed', error: 'timeout' }))).toBe(false);
-    expect(isRoutineRun(run('latency-probe', { result: { status: 'ok', samples: 2, errors: 1 } }))).toBe(false);
-    expect(isRoutineRun(run('latency-probe', { result: { status: 'budget_exhausted', message: 'over budget' } }))).toBe(false);
-    expect(isRoutineRun(run('outcome-ingest', { result: { read: 5, inserted: 3, malformed: 2 } }))).toBe(false);
-    expect(isRoutineRun(run('eval-run', { result: { done: 10, errors: 0 } }))).toBe(false);
-    expect(isRoutineRun(run('optimize', { result: { published: false, reason: 'no change' } }))).toBe(false);
-    expect(isRoutineRun(run('catalog-sync', { result: { models: 8 } }))).toBe(false);
-  });
-});
+const ingest = run('outcome-ingest', { result: { read: 4, inserted: 4, malformed: 0 }, outcome: '4 records stored', routine: true });
+const probe = run('latency-probe', { result: { status: 'ok', model: 'm', samples: 2, errors: 0, costUsd: 0.001, spentTodayUsd: 0.01 }, routine: true });
 
 describe('visibleRuns', () => {
   const runs = [ingest, probe, ingest, run('eval-run'), probe, run('optimize', { state: 'failed', error: 'boom' })];
