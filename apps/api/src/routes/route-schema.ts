@@ -102,26 +102,25 @@ function nearestField(unknown: string, accepted: readonly string[]): string | un
 }
 
 /**
- * Parse a JSON body with an object schema, refusing fields the schema does not know: a
- * misspelled optional field (`rateLimitPerMinute`) would otherwise be dropped silently and the
- * caller would believe it was set. The 400 names the field, a near-miss, and the accepted fields.
+ * Parse a JSON body with a `z.strictObject` schema (which refuses fields it does not know: a
+ * misspelled optional field such as `rateLimitPerMinute` would otherwise be dropped silently and
+ * the caller would believe it was set). Unknown fields come first, as a 400 naming them, a
+ * near-miss and the accepted fields; any other problem is the schema's own error.
  */
 export function parseStrictBody<Schema extends z.ZodObject>(schema: Schema, body: unknown): z.infer<Schema> {
-  const value = body ?? {};
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const accepted = Object.keys(schema.shape);
-    const unknown = Object.keys(value).filter((key) => !accepted.includes(key));
-    if (unknown.length > 0) {
-      const first = unknown[0]!;
-      const suggestion = nearestField(first, accepted);
-      throw new SwitchyardError(
-        'bad_request',
-        `Unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => `\`${key}\``).join(', ')}${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}. Accepted fields: ${accepted.join(', ')}`,
-        { param: first },
-      );
-    }
-  }
-  return schema.parse(value);
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const unrecognized = parsed.error.issues.find((issue) => issue.code === 'unrecognized_keys' && issue.path.length === 0);
+  if (unrecognized?.code !== 'unrecognized_keys') throw parsed.error;
+  const accepted = Object.keys(schema.shape);
+  const unknown = unrecognized.keys;
+  const first = unknown[0]!;
+  const suggestion = nearestField(first, accepted);
+  throw new SwitchyardError(
+    'bad_request',
+    `Unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => `\`${key}\``).join(', ')}${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}. Accepted fields: ${accepted.join(', ')}`,
+    { param: first },
+  );
 }
 
 export function notFound(what: string): SwitchyardError {
