@@ -10,9 +10,16 @@ export interface CategoryDecision {
   source: 'hint' | 'classifier' | 'default';
   /**
    * Set when the classifier's top category was below the policy's minConfidence (so `general`
-   * routed): `"<top> <confidence> < <minConfidence>"`, for the reason header.
+   * routed), for the reason header, which formats it (`math 0.41 < 0.70`) as it builds itself.
    */
-  unsure?: string;
+  unsure?: UnsureClassification;
+}
+
+export interface UnsureClassification {
+  top: string;
+  confidence: number;
+  /** ` < <minConfidence>`, formatted once per policy. */
+  threshold: string;
 }
 
 /** The policy's classifier: a shared decision when it is sure, else `general` with why. */
@@ -40,7 +47,7 @@ export function compileClassifier(classifier: Classifier | undefined): CategoryC
     const result = classify(classifier, text);
     if (result.confidence >= minConfidence) return cached(byClassifier, result.category, 'classifier');
     // Only an unsure classification allocates (its own decision, saying why it fell back).
-    return { category: DEFAULT_CATEGORY, source: 'default', unsure: `${result.category} ${result.confidence.toFixed(2)}${threshold}` };
+    return { category: DEFAULT_CATEGORY, source: 'default', unsure: { top: result.category, confidence: result.confidence, threshold } };
   };
 }
 

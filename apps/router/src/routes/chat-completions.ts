@@ -98,7 +98,10 @@ function reasonOf(routing: RoutingState, selection: Selection, source: RouteTabl
   if (source === 'cold-start') reason = `cold-start; ${reason}`;
   if (selection.skippedOpen > 0) reason += `; ${selection.skippedOpen} skipped (circuit open)`;
   if (routing.category !== DEFAULT_CATEGORY || routing.categorySource !== 'default') reason += `; category by ${routing.categorySource}`;
-  else if (category.unsure !== undefined) reason += `; category ${routing.category} (classifier: ${category.unsure})`;
+  else if (category.unsure !== undefined) {
+    const { top, confidence, threshold } = category.unsure;
+    reason += `; category ${routing.category} (classifier: ${top} ${confidence.toFixed(2)}${threshold})`;
+  }
   return reason + unknown;
 }
 
