@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_LOOP_RESOLUTION_MS, RouterMetrics } from './metrics';
+import { delayBeyondInterval, EVENT_LOOP_RESOLUTION_MS, RouterMetrics } from './metrics';
 
 describe('RouterMetrics', () => {
   it('renders per-request series in the Prometheus text format', async () => {
@@ -36,15 +36,25 @@ describe('event-loop delay gauges', () => {
     return Number(line.split(' ')[1]);
   };
 
-  it('read about 0 on an idle loop (the sampling interval is not delay) and show a blocked loop in max', async () => {
+  it('subtract the sampling interval from every sample (an idle loop reads 0, not the interval) and read 0 with no sample', () => {
+    const intervalNs = EVENT_LOOP_RESOLUTION_MS * 1e6;
+    // An idle loop: every tick on time (the interval exactly), one 3 ms late; p99 a 40 ms stall.
+    const samples: Record<number, number> = { 50: intervalNs, 90: intervalNs + 3e6, 99: intervalNs + 40e6 };
+    const idle = { count: 100, min: intervalNs, max: intervalNs + 40e6, mean: intervalNs + 0.5e6, stddev: 4e6, percentile: (p: number) => samples[p] as number };
+    expect(delayBeyondInterval(idle, intervalNs)).toEqual({ min: 0, max: 0.04, mean: 0.0005, stddev: 0.004, p50: 0, p90: 0.003, p99: 0.04 });
+    // A timer that fired early never reads as negative delay.
+    expect(delayBeyondInterval({ ...idle, min: intervalNs - 1e6 }, intervalNs).min).toBe(0);
+    expect(delayBeyondInterval({ ...idle, count: 0 }, intervalNs)).toEqual({ min: 0, max: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0 });
+  });
+
+  it('replace prom-client\'s gauges, show a blocked loop in max, and start again after each scrape', async () => {
     const metrics = new RouterMetrics();
     try {
       await sleep(EVENT_LOOP_RESOLUTION_MS * 8);
       const idle = await metrics.render();
       expect(idle.match(/^# TYPE switchyard_router_nodejs_eventloop_lag_p50_seconds /gm)).toHaveLength(1);
-      // Bounds with room for a busy machine (other test files run beside this one): a sample that
-      // still held the interval would read at least the interval itself (prom-client's read 0.1 s).
-      expect(gauge(idle, 'p50')).toBeLessThan(EVENT_LOOP_RESOLUTION_MS / 1000);
+      // Room for a busy machine (other test files run beside this one): a sample that still held
+      // the interval would read at least the interval itself (prom-client's read 0.1 s).
       expect(gauge(idle, 'min')).toBeLessThan(EVENT_LOOP_RESOLUTION_MS / 1000);
 
       await sleep(EVENT_LOOP_RESOLUTION_MS * 2);

@@ -98,6 +98,24 @@ class FastHistogram {
  * in the next scrape's max and then goes away instead of pinning it forever. A scrape with no
  * sample yet (two scrapes within one interval) reads 0.
  */
+/** The gauges' values from a delay histogram (nanoseconds, each sample = interval + delay), in seconds. */
+export function delayBeyondInterval(
+  histogram: Pick<IntervalHistogram, 'count' | 'min' | 'max' | 'mean' | 'stddev' | 'percentile'>,
+  intervalNs: number,
+): { min: number; max: number; mean: number; stddev: number; p50: number; p90: number; p99: number } {
+  const empty = histogram.count === 0;
+  const seconds = (nanoseconds: number) => (empty ? 0 : Math.max(0, nanoseconds - intervalNs) / 1e9);
+  return {
+    min: seconds(histogram.min),
+    max: seconds(histogram.max),
+    mean: seconds(histogram.mean),
+    stddev: empty ? 0 : histogram.stddev / 1e9,
+    p50: seconds(histogram.percentile(50)),
+    p90: seconds(histogram.percentile(90)),
+    p99: seconds(histogram.percentile(99)),
+  };
+}
+
 class EventLoopDelayGauges {
   private readonly histogram: IntervalHistogram;
 
@@ -109,16 +127,15 @@ class EventLoopDelayGauges {
       new Gauge({ name: `${METRIC_PREFIX}nodejs_eventloop_lag_${suffix}_seconds`, help, registers, ...(collect ? { collect } : {}) });
     // The first gauge's collect sets them all (the registry collects in registration order), then resets.
     const min = gauge('min', 'The minimum recorded event loop delay.', () => {
-      const histogram = this.histogram;
-      const seconds = (nanoseconds: number) => (histogram.count === 0 ? 0 : Math.max(0, nanoseconds - intervalNs) / 1e9);
-      min.set(seconds(histogram.min));
-      max.set(seconds(histogram.max));
-      mean.set(seconds(histogram.mean));
-      stddev.set(histogram.count === 0 ? 0 : histogram.stddev / 1e9);
-      p50.set(seconds(histogram.percentile(50)));
-      p90.set(seconds(histogram.percentile(90)));
-      p99.set(seconds(histogram.percentile(99)));
-      histogram.reset();
+      const delay = delayBeyondInterval(this.histogram, intervalNs);
+      min.set(delay.min);
+      max.set(delay.max);
+      mean.set(delay.mean);
+      stddev.set(delay.stddev);
+      p50.set(delay.p50);
+      p90.set(delay.p90);
+      p99.set(delay.p99);
+      this.histogram.reset();
     });
     const max = gauge('max', 'The maximum recorded event loop delay.');
     const mean = gauge('mean', 'The mean of the recorded event loop delays.');
