@@ -6,8 +6,8 @@ import { apiKeyVariable, assertNoSecrets, decideRoute, exportPolicy, parsePolicy
 
 /** As the catalog describes the simulated fleet (sage-pro renamed upstream, to show it is used). */
 const simulatedFleet: Record<string, ExportDeployment> = {
-  'sim-openai/swift-mini': { providerType: 'openai-compatible', upstreamName: 'swift-mini', baseUrl: 'http://127.0.0.1:7072/openai/v1' },
-  'sim-anthropic/sage-pro': { providerType: 'anthropic', upstreamName: 'sage-pro-2', baseUrl: 'http://127.0.0.1:7072/anthropic', defaultBaseUrl: 'https://api.anthropic.com' },
+  'sim-openai/swift-mini': { upstreamName: 'swift-mini', baseUrl: 'http://127.0.0.1:7072/openai/v1' },
+  'sim-anthropic/sage-pro': { litellmProvider: 'anthropic', upstreamName: 'sage-pro-2', baseUrl: 'http://127.0.0.1:7072/anthropic', defaultBaseUrl: 'https://api.anthropic.com' },
 };
 
 const fixture = (): PolicyDocument => parsePolicyDocument(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'policy-v1.json'), 'utf8')));
@@ -54,8 +54,8 @@ describe('exportPolicy', () => {
         .map((entry) => ({ model: entry.litellm_params.model, api_base: entry.litellm_params.api_base }));
     expect(
       models({
-        'sim-openai/swift-mini': { providerType: 'together', upstreamName: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', defaultBaseUrl: 'https://api.together.xyz/v1' },
-        'sim-anthropic/sage-pro': { providerType: 'vllm', upstreamName: 'Qwen/Qwen2.5-7B-Instruct', defaultBaseUrl: 'http://127.0.0.1:8000/v1' },
+        'sim-openai/swift-mini': { litellmProvider: 'together_ai', upstreamName: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', defaultBaseUrl: 'https://api.together.xyz/v1' },
+        'sim-anthropic/sage-pro': { upstreamName: 'Qwen/Qwen2.5-7B-Instruct', defaultBaseUrl: 'http://127.0.0.1:8000/v1' },
       }),
     ).toEqual([
       { model: 'together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo', api_base: undefined },

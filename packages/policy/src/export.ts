@@ -42,7 +42,7 @@ export interface ExportOptions {
   category?: string;
   /**
    * How each model is reached, by model id (from the catalog). A model without an entry is
-   * exported as its id says: provider id as the provider type, the rest as the model name.
+   * exported through LiteLLM's `openai/` provider under the model part of its id.
    */
   deployments?: Readonly<Record<string, ExportDeployment>>;
   /** The stored version's hash, named in the LiteLLM header (default: the document's hash). */
@@ -51,8 +51,13 @@ export interface ExportOptions {
 
 /** What an export needs to know about where a model is served (never a key). */
 export interface ExportDeployment {
-  /** The provider's adapter type: `openai`, `anthropic`, `groq`, `vllm`, `openai-compatible`, … */
-  providerType: string;
+  /**
+   * LiteLLM's provider prefix (`together_ai`) when LiteLLM serves the vendor natively (each
+   * vendor of `@switchyard/providers` declares it); every other model (vLLM, Ollama, any
+   * OpenAI-compatible server) goes through LiteLLM's `openai/` provider with its base URL,
+   * which is how Switchyard itself calls them.
+   */
+  litellmProvider?: string | undefined;
   /** The vendor's name of the model (`upstreamName`). */
   upstreamName: string;
   /** The provider's configured base URL, if any. */
@@ -60,24 +65,6 @@ export interface ExportDeployment {
   /** The adapter's default base URL, used when none is configured. */
   defaultBaseUrl?: string | undefined;
 }
-
-/**
- * LiteLLM's provider prefix for each provider type it serves natively. Every other type
- * (vLLM, Ollama, any OpenAI-compatible server) is reached through LiteLLM's `openai/`
- * provider with the server's `api_base`, which is how Switchyard itself calls them.
- */
-const LITELLM_PROVIDERS: Readonly<Record<string, string>> = {
-  openai: 'openai',
-  anthropic: 'anthropic',
-  gemini: 'gemini',
-  groq: 'groq',
-  together: 'together_ai',
-  openrouter: 'openrouter',
-  mistral: 'mistral',
-  deepseek: 'deepseek',
-  fireworks: 'fireworks_ai',
-  xai: 'xai',
-};
 
 /**
  * The policy route a per-route export covers (see `ExportOptions.route`). Throws a
@@ -143,8 +130,8 @@ export function toLiteLlmConfig(policy: PolicyDocument, options: ExportOptions =
   const seen = new Set<string>();
   const params = (id: string): Record<string, unknown> => {
     const { provider, model } = splitModelId(id);
-    const deployment = options.deployments?.[id] ?? { providerType: provider, upstreamName: model };
-    const native = LITELLM_PROVIDERS[deployment.providerType];
+    const deployment: ExportDeployment = options.deployments?.[id] ?? { upstreamName: model };
+    const native = deployment.litellmProvider;
     const apiBase = native === undefined ? (deployment.baseUrl ?? deployment.defaultBaseUrl) : deployment.baseUrl;
     return {
       model: `${native ?? 'openai'}/${deployment.upstreamName}`,

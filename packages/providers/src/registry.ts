@@ -65,21 +65,22 @@ export function createAdapter(provider: ProviderConfig): ProviderAdapter {
 
 /**
  * Where each catalog model is served, for a policy export (`@switchyard/policy`'s
- * `ExportOptions.deployments`): the provider's type, the vendor's model name, the configured
- * base URL and the adapter's default one. Never a key.
+ * `ExportOptions.deployments`): its vendor's LiteLLM provider (if LiteLLM serves it natively),
+ * the vendor's model name, the configured base URL and the adapter's default one. Never a key.
  */
 export function exportDeployments(
   providers: ReadonlyArray<{ id: string; type: string; base_url: string | null }>,
   models: ReadonlyArray<{ id: string; provider_id: string; upstream_name: string }>,
-): Record<string, { providerType: string; upstreamName: string; baseUrl?: string; defaultBaseUrl?: string }> {
+): Record<string, { litellmProvider?: string; upstreamName: string; baseUrl?: string; defaultBaseUrl?: string }> {
   const byId = new Map(providers.map((provider) => [provider.id, provider]));
   const deployments: ReturnType<typeof exportDeployments> = {};
   for (const model of models) {
     const provider = byId.get(model.provider_id);
     if (!provider) continue;
-    const defaultBaseUrl = byType.get(provider.type)?.defaultBaseUrl;
+    const vendor = byType.get(provider.type);
+    const defaultBaseUrl = vendor?.defaultBaseUrl;
     deployments[model.id] = {
-      providerType: provider.type,
+      ...(vendor?.litellmProvider === undefined ? {} : { litellmProvider: vendor.litellmProvider }),
       upstreamName: model.upstream_name,
       ...(provider.base_url === null ? {} : { baseUrl: provider.base_url }),
       ...(defaultBaseUrl === undefined ? {} : { defaultBaseUrl }),

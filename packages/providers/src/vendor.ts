@@ -20,4 +20,9 @@ export interface VendorRegistration {
   catalog?: { provider: string; modelPrefix?: string; vendorPrefixed?: boolean };
   /** Models enabled when the provider comes from an env key and config lists none. */
   defaultModels?: readonly string[];
+  /**
+   * LiteLLM's provider prefix for this vendor (`together_ai`), when LiteLLM serves it natively;
+   * a policy export reaches every other vendor through LiteLLM's `openai/` with the base URL.
+   */
+  litellmProvider?: string;
 }

@@ -4,6 +4,7 @@ import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicAdapter } from './anthropic-
 export const anthropicVendor: VendorRegistration = {
   type: 'anthropic',
   displayName: 'Anthropic',
+  litellmProvider: 'anthropic',
   create: createAnthropicAdapter,
   defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
   apiKeyEnv: 'ANTHROPIC_API_KEY',

@@ -3,6 +3,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const deepSeekPreset: OpenAiCompatiblePreset = {
   type: 'deepseek',
   displayName: 'DeepSeek',
+  litellmProvider: 'deepseek',
   defaultBaseUrl: 'https://api.deepseek.com/v1',
   apiKeyEnv: 'DEEPSEEK_API_KEY',
   baseUrlEnv: 'DEEPSEEK_BASE_URL',

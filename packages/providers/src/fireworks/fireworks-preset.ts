@@ -4,6 +4,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const fireworksPreset: OpenAiCompatiblePreset = {
   type: 'fireworks',
   displayName: 'Fireworks AI',
+  litellmProvider: 'fireworks_ai',
   defaultBaseUrl: 'https://api.fireworks.ai/inference/v1',
   apiKeyEnv: 'FIREWORKS_API_KEY',
   baseUrlEnv: 'FIREWORKS_BASE_URL',

@@ -4,6 +4,7 @@ import { GEMINI_DEFAULT_BASE_URL, createGeminiAdapter } from './gemini-adapter';
 export const geminiVendor: VendorRegistration = {
   type: 'gemini',
   displayName: 'Google Gemini',
+  litellmProvider: 'gemini',
   create: createGeminiAdapter,
   defaultBaseUrl: GEMINI_DEFAULT_BASE_URL,
   apiKeyEnv: 'GEMINI_API_KEY',

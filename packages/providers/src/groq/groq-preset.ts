@@ -4,6 +4,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const groqPreset: OpenAiCompatiblePreset = {
   type: 'groq',
   displayName: 'Groq',
+  litellmProvider: 'groq',
   defaultBaseUrl: 'https://api.groq.com/openai/v1',
   apiKeyEnv: 'GROQ_API_KEY',
   baseUrlEnv: 'GROQ_BASE_URL',

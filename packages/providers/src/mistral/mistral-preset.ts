@@ -4,6 +4,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const mistralPreset: OpenAiCompatiblePreset = {
   type: 'mistral',
   displayName: 'Mistral',
+  litellmProvider: 'mistral',
   defaultBaseUrl: 'https://api.mistral.ai/v1',
   apiKeyEnv: 'MISTRAL_API_KEY',
   baseUrlEnv: 'MISTRAL_BASE_URL',

@@ -34,4 +34,6 @@ export interface OpenAiCompatiblePreset {
   /** Models enabled when the key is in the environment and config lists none. */
   defaultModels?: readonly string[];
   quirks?: OpenAiCompatibleQuirks;
+  /** LiteLLM's provider prefix, when LiteLLM serves this vendor natively (see `VendorRegistration`). */
+  litellmProvider?: string;
 }

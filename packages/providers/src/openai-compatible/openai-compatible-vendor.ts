@@ -13,5 +13,6 @@ export function compatibleVendor(preset: OpenAiCompatiblePreset): VendorRegistra
     ...(preset.baseUrlEnv ? { baseUrlEnv: preset.baseUrlEnv } : {}),
     ...(preset.catalog ? { catalog: preset.catalog } : {}),
     ...(preset.defaultModels ? { defaultModels: preset.defaultModels } : {}),
+    ...(preset.litellmProvider ? { litellmProvider: preset.litellmProvider } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const openAiPreset: OpenAiCompatiblePreset = {
   type: 'openai',
   displayName: 'OpenAI',
+  litellmProvider: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
   apiKeyEnv: 'OPENAI_API_KEY',
   baseUrlEnv: 'OPENAI_BASE_URL',

@@ -4,6 +4,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const openRouterPreset: OpenAiCompatiblePreset = {
   type: 'openrouter',
   displayName: 'OpenRouter',
+  litellmProvider: 'openrouter',
   defaultBaseUrl: 'https://openrouter.ai/api/v1',
   apiKeyEnv: 'OPENROUTER_API_KEY',
   baseUrlEnv: 'OPENROUTER_BASE_URL',

@@ -3,6 +3,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const togetherPreset: OpenAiCompatiblePreset = {
   type: 'together',
   displayName: 'Together AI',
+  litellmProvider: 'together_ai',
   defaultBaseUrl: 'https://api.together.xyz/v1',
   apiKeyEnv: 'TOGETHER_API_KEY',
   baseUrlEnv: 'TOGETHER_BASE_URL',

@@ -3,6 +3,7 @@ import type { OpenAiCompatiblePreset } from '../openai-compatible/openai-compati
 export const xAiPreset: OpenAiCompatiblePreset = {
   type: 'xai',
   displayName: 'xAI',
+  litellmProvider: 'xai',
   defaultBaseUrl: 'https://api.x.ai/v1',
   apiKeyEnv: 'XAI_API_KEY',
   baseUrlEnv: 'XAI_BASE_URL',
