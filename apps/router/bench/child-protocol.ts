@@ -11,7 +11,7 @@ export interface MeasuredProcess {
   /** Clears the process's own counters when a measured window starts. */
   reset?: () => void;
   /** The process's own figures for the window, sent with its wall and CPU time. */
-  report?: () => Record<string, unknown>;
+  report?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   stop: () => Promise<void>;
 }
 
@@ -26,7 +26,8 @@ export function answerBenchParent(measured: MeasuredProcess): void {
       process.send?.({ type: 'reset-done' });
     } else if (message.type === 'report') {
       const cpu = process.cpuUsage(cpuStart);
-      process.send?.({ type: 'report', ...measured.report?.(), wallMs: performance.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 });
+      const wallMs = performance.now() - startedAt;
+      void Promise.resolve(measured.report?.()).then((own) => process.send?.({ type: 'report', ...own, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 }));
     } else if (message.type === 'stop') {
       void measured.stop().then(() => process.exit(0));
     }
