@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type SwitchyardConfig } from '@switchyard/core';
 import { migrateToLatest, createDb } from '@switchyard/db';
 import { envProviderPresets, providerTypes } from '@switchyard/providers';
+import { ROUTER_NODE_FLAGS } from '@switchyard/router/node-flags';
 import { ensureRedis, type EnsuredRedis } from './redis';
 import { formatLine, prefixLines } from './log-format';
 
@@ -40,8 +41,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, readyUrl?: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, readyUrl?: string, nodeFlags: readonly string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(root, entry)], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     await waitReady(boot[0] as Child, Date.now() + 30_000);
   }
   boot.push(startChild('api', 'apps/api/src/main.ts', env, `${base}:${config.api.port}/readyz`));
-  boot.push(startChild('router', 'apps/router/src/main.ts', env, `${base}:${config.router.port}/readyz`));
+  boot.push(startChild('router', 'apps/router/src/main.ts', env, `${base}:${config.router.port}/readyz`, ROUTER_NODE_FLAGS));
   boot.push(startChild('worker', 'jobs/src/main.ts', env));
   try {
     await Promise.all(boot.map((child) => waitReady(child, Date.now() + 120_000)));

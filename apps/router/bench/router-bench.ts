@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import { freePort } from '@switchyard/core';
 import { reliableFleet } from '@switchyard/simulator/testing';
 import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-generator';
+import { ROUTER_NODE_FLAGS } from '../src/node-flags';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
@@ -89,7 +90,8 @@ function stealShare(since = ticksAtStart): number | null {
 /** Fork a bench process (under tsx, with extra node flags) and wait for its `ready` message with its URL. */
 async function forkReady(entry: string, nodeFlags: string | undefined, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(entry, [], {
-    execArgv: ['--import', 'tsx', ...(nodeFlags ?? '').split(' ').filter(Boolean)],
+    // The router's production flags, for the bare proxy too, so the floor is measured alike.
+    execArgv: [...ROUTER_NODE_FLAGS, '--import', 'tsx', ...(nodeFlags ?? '').split(' ').filter(Boolean)],
     env,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     cwd: root,
