@@ -302,6 +302,8 @@ async function main(): Promise<void> {
       cpu_steal_share: stealShare(),
     },
     node: process.version,
+    // What the router process ran with: its production flags (node-flags.ts), then any added for this run.
+    router_node_flags: [...ROUTER_NODE_FLAGS, ...(process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     date: new Date().toISOString(),
     notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis; bare_proxy = a bare Node.js proxy (node:http in, JSON parse and stringify, undici out: bare-proxy.ts), the floor of one more Node hop`,
   };
