@@ -28,12 +28,13 @@ const contentSecurityPolicy = [
   "base-uri 'self'",
 ].join('; ');
 
+/** JSON bodies of the control plane; dataset uploads are multipart, with their own limit. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
 /**
  * The control plane: JSON API for the dashboard, OpenAPI docs, the queue UI and the built
  * dashboard. Handlers have no local try/catch: one error handler maps every error.
  */
-/** JSON bodies of the control plane; dataset uploads are multipart, with their own limit. */
-const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   const { config } = context;

@@ -88,16 +88,6 @@ class FastHistogram {
   }
 }
 
-/**
- * prom-client's event-loop delay gauges, minus the sampling interval. perf_hooks'
- * monitorEventLoopDelay records the time between two ticks of a repeating timer, so each sample
- * is the interval plus the delay: an idle loop reads `resolution`, not 0. These gauges (same
- * names, help and semantics as prom-client's `eventLoopLag.js`) report the delay beyond the
- * interval, clamped at 0 (stddev is unchanged by the shift). Like prom-client's, they cover the
- * time since the previous scrape: the histogram is reset after each one, so a stall shows up
- * in the next scrape's max and then goes away instead of pinning it forever. A scrape with no
- * sample yet (two scrapes within one interval) reads 0.
- */
 /** The gauges' values from a delay histogram (nanoseconds, each sample = interval + delay), in seconds. */
 export function delayBeyondInterval(
   histogram: Pick<IntervalHistogram, 'count' | 'min' | 'max' | 'mean' | 'stddev' | 'percentile'>,
@@ -116,6 +106,16 @@ export function delayBeyondInterval(
   };
 }
 
+/**
+ * prom-client's event-loop delay gauges, minus the sampling interval. perf_hooks'
+ * monitorEventLoopDelay records the time between two ticks of a repeating timer, so each sample
+ * is the interval plus the delay: an idle loop reads `resolution`, not 0. These gauges (same
+ * names, help and semantics as prom-client's `eventLoopLag.js`) report the delay beyond the
+ * interval, clamped at 0 (stddev is unchanged by the shift). Like prom-client's, they cover the
+ * time since the previous scrape: the histogram is reset after each one, so a stall shows up
+ * in the next scrape's max and then goes away instead of pinning it forever. A scrape with no
+ * sample yet (two scrapes within one interval) reads 0.
+ */
 class EventLoopDelayGauges {
   private readonly histogram: IntervalHistogram;
 
