@@ -36,7 +36,7 @@ export interface RoutingState {
   category: string;
   categorySource: string;
   policyHash: string | null;
-  candidates: Array<{ model: string; weight: number }>;
+  candidates: ReadonlyArray<{ model: string; weight: number }>;
   chosen: string | null;
   attempts: DecisionAttemptRecord[];
   stream: boolean;

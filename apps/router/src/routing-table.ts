@@ -47,7 +47,7 @@ export interface CategoryTable {
   weights: number[];
   expected: Array<ExpectedOutcome | undefined>;
   /** `{model, weight}` list for decision records; shared, never mutated. */
-  candidates: Array<{ model: string; weight: number }>;
+  candidates: ReadonlyArray<{ model: string; weight: number }>;
   /**
    * The smallest context window and output limit among the entries (Infinity when none is
    * known): a request within both skips the per-model limit checks, and the tokenizer.

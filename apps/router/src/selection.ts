@@ -47,7 +47,7 @@ export interface Selection {
    * `weight`. The table's shared list when nothing was excluded and the weights are the
    * policy's (the common request allocates nothing).
    */
-  candidates: Array<{ model: string; weight: number }>;
+  candidates: ReadonlyArray<{ model: string; weight: number }>;
 }
 
 type Exclusion =
@@ -214,10 +214,11 @@ export function selectModels(input: SelectionInput): Selection {
   if (input.hints.fallback) for (const index of usable) if (index !== picked) chain.push(entries[index] as ModelEntry);
   let candidates = input.table.candidates;
   if (usable.length < entries.length || input.weights) {
-    candidates = [];
+    const own: Array<{ model: string; weight: number }> = [];
     for (const index of usable) {
-      candidates.push({ model: (entries[index] as ModelEntry).id, weight: total > 0 ? (weights[index] as number) / total : 1 / usable.length });
+      own.push({ model: (entries[index] as ModelEntry).id, weight: total > 0 ? (weights[index] as number) / total : 1 / usable.length });
     }
+    candidates = own;
   }
   return { chain, weight, eligible: usable.length, skippedOpen, candidates };
 }

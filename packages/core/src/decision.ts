@@ -21,7 +21,7 @@ export interface DecisionRecord {
   categorySource?: string;
   chosenModel: string | null;
   servedModel: string | null;
-  candidates: Array<{ model: string; weight: number }>;
+  candidates: ReadonlyArray<{ model: string; weight: number }>;
   attempts: DecisionAttemptRecord[];
   fallbacks: number;
   policyHash: string | null;

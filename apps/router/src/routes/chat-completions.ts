@@ -43,6 +43,8 @@ export function completionIdOf(requestId: string): string {
 export function requestIdOf(id: string): string {
   return id.startsWith(COMPLETION_ID_PREFIX) ? id.slice(COMPLETION_ID_PREFIX.length) : id;
 }
+/** A request that fails before selection was routable to nothing (shared: records only read it). */
+const NO_CANDIDATES: DecisionRecord['candidates'] = Object.freeze([]);
 /** Output tokens assumed by the `max_cost_usd` estimate when the request sets no max_tokens. */
 const ASSUMED_OUTPUT_TOKENS = 512;
 
@@ -233,7 +235,7 @@ export function registerChatCompletions(app: FastifyInstance, context: RouterCon
       category: category.category,
       categorySource: category.source,
       policyHash: table.policyHash,
-      candidates: [],
+      candidates: NO_CANDIDATES,
       chosen: null,
       attempts: [],
       stream: chat.stream,
