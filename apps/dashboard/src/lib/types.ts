@@ -4,7 +4,6 @@
  * type check instead of the page. Types only: no API code reaches the browser bundle.
  */
 export type {
-  DatasetDryRun,
   DatasetItemPreview,
   DatasetItemsPage,
   DatasetList,

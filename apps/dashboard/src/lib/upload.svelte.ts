@@ -1,5 +1,5 @@
 import { errorFrom } from './api';
-import { count } from './format';
+import { count, percent } from './format';
 import type { DatasetUploadResult, ValidationReport } from './types';
 
 type Send = (file: File, url: string, onProgress: (fraction: number) => void) => Promise<{ status: number; body: string }>;
@@ -36,14 +36,14 @@ export function canKeepValidRows(report: ValidationReport): boolean {
 /** What a rejected upload says, once: that nothing was stored, the counts, and what to do. */
 export function rejectionSummary(report: ValidationReport): string {
   if (canKeepValidRows(report)) {
-    const share = `${((100 * report.invalidRows) / report.rows).toFixed(1)}%`;
+    const share = percent(report.invalidRows / report.rows);
     const allowed = report.maxBadRowShare === undefined ? undefined : `${+(100 * report.maxBadRowShare).toFixed(1)}%`;
     return (
       `Nothing stored: ${count(validRows(report), 'valid row')}, ${count(report.invalidRows, 'row')} with errors ` +
       `(${share}${allowed ? `, more than the ${allowed} allowed` : ''}). Fix the errors below and upload again, or store only the valid rows.`
     );
   }
-  const reason = (report.rejectionReason ?? 'the file was rejected').replace(/: fix them and upload again$/, '');
+  const reason = report.rejectionReason ?? 'the file was rejected';
   const fix = report.errors.length > 0 ? ' Fix the errors below and upload again.' : '';
   return `Nothing stored: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}.${fix}`;
 }
