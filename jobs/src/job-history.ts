@@ -49,11 +49,12 @@ function toRecent(queue: string, state: RecentJob['state'], job: Job): RecentJob
 
 export async function recentJobs(
   queues: QueueSet,
-  options: { limit?: number; state?: RecentJob['state']; extraQueues?: readonly string[]; hideIdle?: boolean } = {},
-): Promise<RecentJob[]> {
+  options: { limit?: number; state?: RecentJob['state']; extraQueues?: readonly string[]; hideIdle?: boolean; hideRoutine?: boolean } = {},
+): Promise<{ recent: RecentJob[]; hiddenRoutine: number }> {
   const limit = Math.min(options.limit ?? 50, 500);
   const names = [...Object.values(queueNames), ...(options.extraQueues ?? [])];
   const out: RecentJob[] = [];
+  let hiddenRoutine = 0;
   for (const name of names) {
     const queue = queues.get(name);
     for (const state of ['completed', 'failed'] as const) {
@@ -62,9 +63,11 @@ export async function recentJobs(
       for (const job of jobs) {
         if (!job) continue;
         const recent = toRecent(name, state, job);
-        if (!(options.hideIdle && recent.idle)) out.push(recent);
+        // Idle runs are routine ones, so hiding routine runs hides (and counts) them too.
+        if (options.hideRoutine && recent.routine) hiddenRoutine += 1;
+        else if (!(options.hideIdle && recent.idle)) out.push(recent);
       }
     }
   }
-  return out.sort((left, right) => (right.finishedAt ?? '').localeCompare(left.finishedAt ?? '')).slice(0, limit);
+  return { recent: out.sort((left, right) => (right.finishedAt ?? '').localeCompare(left.finishedAt ?? '')).slice(0, limit), hiddenRoutine };
 }

@@ -84,7 +84,7 @@ export function jobOutcome(queue: string, result: unknown): string | null {
 }
 
 /**
- * A completed run that is routine background noise, hidden by "hide idle runs": an outcome
+ * A completed run that is routine background noise, left out by `/api/jobs?hideIdle=true` (and, being routine, by `hideRoutine`): an outcome
  * ingest that found nothing to do (every 2 s), and every completed demo-traffic tick (one a
  * second while the generator is on; its requests show up as live traffic instead). A failed
  * run is never idle: `result` is null for it.

@@ -73,6 +73,13 @@ describe('GET /api/jobs', { timeout: 30_000 }, () => {
     const all = await api.app.inject({ method: 'GET', url: '/api/jobs', headers: auth });
     expect(all.json().recent.find((entry: { id: string }) => entry.id === 'idle-ingest')).toMatchObject({ idle: true, routine: true, outcome: 'nothing to ingest' });
     expect(await ids('/api/jobs?hideIdle=true')).not.toContain('idle-ingest');
+    // Hiding routine runs leaves it out too, and says how many such runs it left out.
+    const routine = (await api.app.inject({ method: 'GET', url: '/api/jobs?hideRoutine=true', headers: auth })).json();
+    expect(routine.recent.map((entry: { id: string }) => entry.id)).not.toContain('idle-ingest');
+    expect(routine.recent.filter((entry: { routine: boolean }) => entry.routine)).toEqual([]);
+    expect(routine.hiddenRoutine).toBe(all.json().recent.filter((entry: { routine: boolean }) => entry.routine).length);
+    expect(routine.hiddenRoutine).toBeGreaterThan(0);
+    expect(all.json().hiddenRoutine).toBe(0);
   });
 
   it('counts every completed job, not only the few that removeOnComplete keeps', async () => {

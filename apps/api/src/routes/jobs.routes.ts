@@ -36,6 +36,11 @@ const jobsQuery = z.object({
    * demo-traffic ticks (every second). Failed runs are always listed.
    */
   hideIdle: z.enum(['true', 'false']).default('false'),
+  /**
+   * Leave out every routine run (`routine`: the idle ones, outcome ingests that dropped nothing,
+   * probes without errors) and answer how many were left out, as `hiddenRoutine`.
+   */
+  hideRoutine: z.enum(['true', 'false']).default('false'),
 });
 const optimizeBody = z
   .object({
@@ -55,15 +60,21 @@ const providerQueues = async (db: Db) => (await listProviders(db)).map((provider
  */
 export async function buildJobsOverview(db: Db, queues: QueueSet, query: z.infer<typeof jobsQuery>) {
   const extraQueues = await providerQueues(db);
-  const [schedules, recent] = await Promise.all([
+  const [schedules, { recent, hiddenRoutine }] = await Promise.all([
     listSchedules(queues),
-    recentJobs(queues, { limit: query.limit, extraQueues, hideIdle: query.hideIdle === 'true', ...(query.state ? { state: query.state } : {}) }),
+    recentJobs(queues, {
+      limit: query.limit,
+      extraQueues,
+      hideIdle: query.hideIdle === 'true',
+      hideRoutine: query.hideRoutine === 'true',
+      ...(query.state ? { state: query.state } : {}),
+    }),
   ]);
   const names = [...Object.values(queueNames), ...extraQueues];
   const counts: Record<string, QueueCounts> = Object.fromEntries(
     await Promise.all(names.map(async (name) => [name, await queueCounts(queues.get(name))] as const)),
   );
-  return { schedules, queues: counts, recent, queueUi: '/admin/queues' };
+  return { schedules, queues: counts, recent, hiddenRoutine, queueUi: '/admin/queues' };
 }
 
 export async function jobRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
