@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const { config, source: configFile } = loadConfigWithSource({ knownProviderTypes: providerTypes, envProviderPresets });
   const logger = createLogger(config.logLevel, 'api');
   const database = await openDatabase(config, { logger, applicationName: 'switchyard-api' });
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // Sessions and publishes only (BullMQ has its own connections): a Redis that stops answering
+  // fails a command after 2 s (a 503 for a session check) instead of hanging the request.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, commandTimeout: 2_000 });
   await bootstrapControlPlane(database.db, config, logger);
   const context: ApiContext = { config, configFile, db: database.db, redis, logger, state: { draining: false } };
   const app = await createApi(context);
