@@ -149,7 +149,7 @@ export async function findPolicy(db: Db, reference: string, param?: string): Pro
   // Hex only (checked above), so the prefix holds no LIKE wildcards.
   const matches = await db
     .selectFrom('policies')
-    .select('hash')
+    .selectAll()
     .where('hash', 'like', `${prefix}%`)
     .orderBy('created_at', 'desc')
     .limit(AMBIGUOUS_LISTED + 1)
@@ -163,7 +163,7 @@ export async function findPolicy(db: Db, reference: string, param?: string): Pro
       param === undefined ? {} : { param },
     );
   }
-  return getPolicy(db, matches[0]!.hash);
+  return matches[0];
 }
 
 export async function getCurrentPolicy(db: Db): Promise<PolicyRow | undefined> {
