@@ -45,7 +45,7 @@ export async function apiKeyRoutes(app: FastifyInstance, context: ApiContext): P
 
   app.post('/api/api-keys', documented({ tags: ['api-keys'], summary: 'Create a key; the plaintext is in this response only', body: createBody }), async (request, reply) => {
     const body = parseStrictBody(createBody, request.body);
-    await assertApiKeyScopes(db, body, config.routes.map((route) => route.name));
+    await assertApiKeyScopes(db, body);
     const created = await createApiKey(
       db,
       { name: body.name, routes: body.routes ?? null, models: body.models ?? null, rateLimitPerMin: body.rateLimitPerMin ?? null },

@@ -30,14 +30,13 @@ export interface CreatedApiKey {
 /**
  * A key may only name routes and models that exist: a typo would otherwise make a key that is
  * refused everywhere (or, for a model, one that never reaches what was meant). Routes are the
- * stored ones, or `configRoutes` before anything was stored (without them, routes are not
- * checked until some are stored). Throws a `bad_request` naming the unknown ones and listing
- * what exists.
+ * stored ones (the control plane stores the configured routes at start; before anything was
+ * stored, e.g. the CLI on a fresh database, routes are not checked). Throws a `bad_request`
+ * naming the unknown ones and listing what exists.
  */
 export async function assertApiKeyScopes(
   db: Db,
   scopes: { routes?: readonly string[] | null | undefined; models?: readonly string[] | null | undefined },
-  configRoutes?: readonly string[],
 ): Promise<void> {
   const refuse = (param: string, what: string, unknown: readonly string[], known: readonly string[], source: string): never => {
     const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, … (${known.length} in all, see ${source})` : known.join(', ') || 'none';
@@ -45,10 +44,9 @@ export async function assertApiKeyScopes(
   };
   const routes = scopes.routes ?? [];
   if (routes.length > 0) {
-    const stored = (await listRoutes(db)).map((row) => row.name);
-    const known = stored.length > 0 ? stored : configRoutes;
-    const unknown = known === undefined ? [] : routes.filter((name) => !known.includes(name));
-    if (known !== undefined && unknown.length > 0) refuse('routes', 'route', unknown, known, 'GET /api/routes');
+    const known = (await listRoutes(db)).map((row) => row.name);
+    const unknown = known.length === 0 ? [] : routes.filter((name) => !known.includes(name));
+    if (unknown.length > 0) refuse('routes', 'route', unknown, known, 'GET /api/routes');
   }
   const models = await unknownModelIds(db, scopes.models ?? []);
   if (models.unknown.length > 0) refuse('models', 'model', models.unknown, models.known, 'GET /api/models');
