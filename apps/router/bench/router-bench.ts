@@ -2,8 +2,9 @@
  * `npm run bench:router`: the router's overhead against the simulator in zero-latency mode.
  *
  * Four processes: the simulator, the router (forked, reporting its GC time), a bare Node.js
- * proxy (forked, bare-proxy.ts: the floor of one more Node hop) and this one generating load.
- * Each scenario runs direct-to-simulator, through the bare proxy and through the router, JSON
+ * proxy (forked, bare-proxy.ts: the floor of one more Node hop) and this one generating load;
+ * a fifth, HAProxy (native-proxy.ts: the floor of one more hop in any language), when the
+ * machine has it. Each scenario runs direct-to-simulator, through the floors and through the router, JSON
  * and SSE (time to first byte), at fixed concurrency and at a fixed open-loop rate, after a
  * warm-up. Writes bench/results/router.json.
  */
@@ -19,6 +20,7 @@ import { freePort } from '@switchyard/core';
 import { reliableFleet } from '@switchyard/simulator/testing';
 import { closedLoop, openLoop, type LoadResult, type LoadTarget } from './load-generator';
 import { ROUTER_NODE_FLAGS } from '../src/node-flags';
+import { findHaproxy, startNativeProxy } from './native-proxy';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
@@ -151,16 +153,28 @@ async function main(): Promise<void> {
     BENCH_DIRECT_MODEL: directModel,
   });
 
+  const haproxy = findHaproxy();
+  let native: { url: string; version: string } | null = null;
+  if (haproxy) {
+    const nativePort = await freePort();
+    const started = await startNativeProxy(haproxy, nativePort, simulatorPort);
+    children.push(started.child);
+    native = { url: `http://127.0.0.1:${nativePort}`, version: started.version };
+    await waitHealthy(`${native.url}/healthz`);
+  } else console.error('no haproxy on PATH (or BENCH_HAPROXY): the native-proxy floor is left out');
+
   const messages = [{ role: 'user', content: 'Write one friendly sentence greeting a new colleague.' }];
-  const target = (via: 'direct' | 'bare' | 'router', sse: boolean): LoadTarget => {
-    const body: Record<string, unknown> = { model: via === 'direct' ? directModel : 'auto', messages, max_tokens: 64 };
+  // The native proxy forwards the direct request as it is (it parses no body).
+  const target = (via: 'direct' | 'native' | 'bare' | 'router', sse: boolean): LoadTarget => {
+    const asDirect = via === 'direct' || via === 'native';
+    const body: Record<string, unknown> = { model: asDirect ? directModel : 'auto', messages, max_tokens: 64 };
     if (sse) {
       body.stream = true;
       body.stream_options = { include_usage: true };
     }
     return {
-      origin: via === 'direct' ? simulatorUrl : via === 'bare' ? bareUrl : routerUrl,
-      path: via === 'direct' ? '/openai/v1/chat/completions' : '/v1/chat/completions',
+      origin: via === 'direct' ? simulatorUrl : via === 'native' ? (native?.url as string) : via === 'bare' ? bareUrl : routerUrl,
+      path: asDirect ? '/openai/v1/chat/completions' : '/v1/chat/completions',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
       body: JSON.stringify(body),
       sse,
@@ -214,12 +228,17 @@ async function main(): Promise<void> {
   for (const scenario of selected) {
     const sse = scenario.mode === 'sse';
     const scenarioTicks = cpuTicks();
-    const runs: Array<{ direct: LoadResult; bare: LoadResult; bareCpuMs: number; router: LoadResult; gc: GcReport }> = [];
+    const runs: Array<{ direct: LoadResult; native: LoadResult | null; bare: LoadResult; bareCpuMs: number; router: LoadResult; gc: GcReport }> = [];
     let redone = 0;
     for (let repeat = 0; repeat < repeats; repeat += 1) {
       const repeatTicks = cpuTicks();
       await run(scenario.load, target('direct', sse), warmupSeconds);
       const direct = await run(scenario.load, target('direct', sse), seconds);
+      let nativeResult: LoadResult | null = null;
+      if (native) {
+        await run(scenario.load, target('native', sse), warmupSeconds);
+        nativeResult = await run(scenario.load, target('native', sse), seconds);
+      }
       const { result: bare, report: bareReport } = await measured<{ cpuMs: number }>(bareProcess, scenario.load, target('bare', sse));
       const bareCpuMs = bareReport.cpuMs;
       const { result: router, report: gc } = await measured<GcReport>(routerProcess, scenario.load, target('router', sse));
@@ -232,7 +251,7 @@ async function main(): Promise<void> {
         repeat -= 1;
         continue;
       }
-      runs.push({ direct, bare, bareCpuMs, router, gc });
+      runs.push({ direct, native: nativeResult, bare, bareCpuMs, router, gc });
       gcTotalMs += gc.gcMs;
       gcWallMs += gc.wallMs;
     }
@@ -246,6 +265,8 @@ async function main(): Promise<void> {
     });
     const directSummary = summarize(runs.map((each) => each.direct));
     const bareSummary = summarize(runs.map((each) => each.bare));
+    const nativeRuns = runs.flatMap((each) => (each.native ? [each.native] : []));
+    const nativeSummary = nativeRuns.length > 0 ? summarize(nativeRuns) : null;
     const routerSummary = summarize(runs.map((each) => each.router));
     const entry = {
       name: scenario.name,
@@ -264,13 +285,21 @@ async function main(): Promise<void> {
         throughput_ratio: round(bareSummary.rps / directSummary.rps),
         cpu_ms_per_request: round(middle(runs.map((each) => each.bareCpuMs / Math.max(1, each.bare.requests)))),
       },
+      // The floor of any proxy: HAProxy forwarding the direct request (native-proxy.ts); null without haproxy.
+      native_proxy: nativeSummary && {
+        ...nativeSummary,
+        added_p50_ms: round(nativeSummary.p50_ms - directSummary.p50_ms),
+        added_p99_ms: round(nativeSummary.p99_ms - directSummary.p99_ms),
+        throughput_ratio: round(nativeSummary.rps / directSummary.rps),
+      },
       repeats: runs.length,
       runs: runs.map((each) => ({
         direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms },
+        native_proxy: each.native && { rps: each.native.rps, p50_ms: each.native.p50_ms, p99_ms: each.native.p99_ms },
         bare_proxy: { rps: each.bare.rps, p50_ms: each.bare.p50_ms, p99_ms: each.bare.p99_ms },
         router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms },
       })),
-      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), bare_proxy: runs.reduce((sum, each) => sum + each.bare.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
+      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), native_proxy: runs.reduce((sum, each) => sum + (each.native?.errors ?? 0), 0), bare_proxy: runs.reduce((sum, each) => sum + each.bare.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
       router_gc_max_pause_ms: round(gc.gcMaxMs),
@@ -302,10 +331,11 @@ async function main(): Promise<void> {
       cpu_steal_share: stealShare(),
     },
     node: process.version,
+    native_proxy: native?.version ?? null,
     // What the router process ran with: its production flags (node-flags.ts), then any added for this run.
     router_node_flags: [...ROUTER_NODE_FLAGS, ...(process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     date: new Date().toISOString(),
-    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis; bare_proxy = a bare Node.js proxy (node:http in, JSON parse and stringify, undici out: bare-proxy.ts), the floor of one more Node hop`,
+    notes: `2 cores shared with other processes (see load averages); simulator zero-latency mode, ${seconds}s per run after ${warmupSeconds}s warm-up, ${repeats} runs per scenario (direct and router interleaved; medians, p99 of the median-p99 run); json c=N via autocannon, SSE and open-loop via evenly spaced undici requests (latency from the intended send time); SSE latency = time to first body byte; the router records every decision to Redis; bare_proxy = a bare Node.js proxy (node:http in, JSON parse and stringify, undici out: bare-proxy.ts), the floor of one more Node hop; native_proxy = HAProxy, one thread, forwarding the direct request over kept-alive connections (native-proxy.ts), the floor of one more hop in any language`,
   };
   if (only.length > 0) {
     console.log('subset run: bench/results/router.json left unchanged');
