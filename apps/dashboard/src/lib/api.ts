@@ -15,6 +15,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The text to show for a failed call: an Error's message (for an ApiError, the message of the
+ * server's `{ error: { message } }` body, or its status line when the body had none), otherwise
+ * the thrown value as a string.
+ */
+export function errorText(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
 type UnauthorizedListener = () => void;
 const unauthorizedListeners = new Set<UnauthorizedListener>();
 

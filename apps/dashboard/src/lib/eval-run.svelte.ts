@@ -1,4 +1,4 @@
-import { getJson, sendJson } from './api';
+import { errorText, getJson, sendJson } from './api';
 import { live, type LiveFeed } from './live.svelte';
 import { runFinished } from './eval-runs.svelte';
 import type { EvalRun, EvalRunDetail, EvalRunResult, LiveEvent } from './types';
@@ -47,7 +47,7 @@ export class EvalRunWatch {
       this.progress = run;
       this.follow(run.id);
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     }
   }
 
@@ -76,7 +76,7 @@ export class EvalRunWatch {
       this.progress = progressOf({ ...run, etaMs: null });
       await this.complete();
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     }
   }
 
@@ -116,7 +116,7 @@ export class EvalRunWatch {
       this.results = run.results;
       this.detail = run;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     }
   }
 

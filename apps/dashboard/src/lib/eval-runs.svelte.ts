@@ -1,4 +1,4 @@
-import { getJson, query, sendJson } from './api';
+import { errorText, getJson, query, sendJson } from './api';
 import type { EvalRun } from './types';
 
 /** A page of GET /api/eval-runs. */
@@ -32,7 +32,7 @@ export class EvalRunList {
       this.total = page.total ?? null;
       this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     } finally {
       this.loading = false;
     }
@@ -45,7 +45,7 @@ export class EvalRunList {
       this.items = this.items.map((item) => (item.id === id ? run : item));
       this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     }
   }
 }

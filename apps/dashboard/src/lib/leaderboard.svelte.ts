@@ -1,5 +1,5 @@
 import { rankWithTies, wilsonInterval } from '@switchyard/core/ranking';
-import { getJson } from './api';
+import { errorText, getJson } from './api';
 import type { Leaderboard, LeaderboardRow } from './types';
 
 export type SortKey = 'rank' | 'model' | 'quality' | 'latencyP50Ms' | 'ttftP50Ms' | 'tokensPerSecond' | 'blendedPricePerMTok' | 'uptime' | 'share';
@@ -74,7 +74,7 @@ export class LeaderboardState {
       this.data = await this.fetchLeaderboard();
       this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
     } finally {
       this.loading = false;
     }

@@ -1,4 +1,4 @@
-import { errorFrom } from './api';
+import { errorFrom, errorText } from './api';
 import { SseParser } from './sse';
 
 export interface RoutingInfo {
@@ -117,7 +117,7 @@ export class Playground {
       }
       this.latencyMs = performance.now() - started;
     } catch (error) {
-      if (!controller.signal.aborted) this.error = error instanceof Error ? error.message : String(error);
+      if (!controller.signal.aborted) this.error = errorText(error);
     } finally {
       this.running = false;
       this.controller = undefined;

@@ -1,4 +1,4 @@
-import { sendJson } from './api';
+import { errorText, sendJson } from './api';
 import type { RouteItem } from './types';
 
 export interface RouteDraft {
@@ -81,7 +81,7 @@ export class RouteEditor {
       this.isNew = false;
       return true;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
       return false;
     } finally {
       this.saving = false;

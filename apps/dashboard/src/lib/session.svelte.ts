@@ -1,4 +1,4 @@
-import { ApiError, onUnauthorized, sendJson, getJson } from './api';
+import { ApiError, errorText, onUnauthorized, sendJson, getJson } from './api';
 
 /** Whether the API lets us in; a 401 anywhere shows the token screen. */
 export class Session {
@@ -18,7 +18,7 @@ export class Session {
       this.auth = answer.auth;
       this.status = answer.authenticated ? 'signed-in' : 'needs-token';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
       this.status = 'needs-token';
     }
   }
@@ -30,7 +30,7 @@ export class Session {
       this.status = 'signed-in';
       return true;
     } catch (error) {
-      this.error = error instanceof ApiError && error.status === 401 ? 'That token is not valid.' : error instanceof Error ? error.message : String(error);
+      this.error = error instanceof ApiError && error.status === 401 ? 'That token is not valid.' : errorText(error);
       return false;
     }
   }

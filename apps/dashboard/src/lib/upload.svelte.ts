@@ -1,4 +1,4 @@
-import { errorFrom } from './api';
+import { errorFrom, errorText } from './api';
 import { count, percent } from './format';
 import type { DatasetUploadResult, ValidationReport } from './types';
 
@@ -96,7 +96,7 @@ export class DatasetUpload {
       }
       this.status = 'failed';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error);
       this.status = 'failed';
     }
   }
