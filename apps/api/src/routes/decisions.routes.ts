@@ -11,6 +11,13 @@ const listQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
+/** How `model` and `status` filter GET /api/decisions, for the API docs (the rules of `recentDecisions`). */
+const listDescription =
+  'Filters follow the aggregates\' counting. `model=X` lists the requests that count for X (served by X, else chosen for it). ' +
+  '`model=X&status=error` lists the requests that count an error for X: any request with a failed call by X (even one another ' +
+  'model then served), and any request counting for X that failed with no failed call on record; `status=ok` with `model=X` ' +
+  'lists the requests counting for X that count no error for X. Without `model`, `status=error` lists every request that ' +
+  'failed or had a failed call, `status=ok` the rest. A numeric `status` is the exact HTTP status.';
 const aggregateQuery = z.object({
   hours: z.coerce.number().positive().max(168).default(24),
   route: z.string().max(100).optional(),
@@ -23,7 +30,7 @@ export async function decisionRoutes(app: FastifyInstance, context: ApiContext):
 
   app.get(
     '/api/decisions',
-    documented({ tags: ['decisions'], summary: 'Recent routing decisions, newest first', querystring: listQuery }),
+    documented({ tags: ['decisions'], summary: 'Recent routing decisions, newest first', description: listDescription, querystring: listQuery }),
     async (request) => {
       const query = listQuery.parse(request.query);
       const rows = await recentDecisions(db, {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, decisionRecord, decisionRecords, type TestDatabase } from '../testing';
-import { decisionAggregates, trafficShare } from './leaderboard.repository';
+import { decisionAggregates, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
 import { insertDecisions } from './route-decision.repository';
 
 const FAILING = 'sim-openai/allround-m';
@@ -56,5 +56,70 @@ describe('errors per model in decision aggregates and traffic share', { timeout:
     expect(shares.get(FLAKY)).toMatchObject({ requests: 0, errors: 1, share: 0 });
     expect(shares.get(STEADY)).toMatchObject({ requests: 3, errors: 1, share: 3 / 7 });
     expect(shares.get('(none)')).toMatchObject({ requests: 1, errors: 1 });
+  });
+});
+
+describe('decisions listed by model and status, as the aggregates count them', { timeout: 30_000 }, () => {
+  const FALLEN_FROM = 'sim-openai/fallen-from';
+  const FALLBACK = 'sim-anthropic/fallback';
+  const GUARDED = 'sim-openai/guarded';
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    const failedCall = (model: string, status = 503) => ({ model, ok: false, errorCode: 'upstream', status, latencyMs: 5 });
+    const servedCall = (model: string) => ({ model, ok: true, status: 200, latencyMs: 20 });
+    const failed = { servedModel: null, status: 502, errorCode: 'upstream', costUsd: null };
+    await insertDecisions(test.db, [
+      decisionRecord({ requestId: 'fallback', chosenModel: FALLEN_FROM, servedModel: FALLBACK, attempts: [failedCall(FALLEN_FROM), servedCall(FALLBACK)], fallbacks: 1 }),
+      decisionRecord({ requestId: 'retried', chosenModel: FALLEN_FROM, servedModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM, 429), servedCall(FALLEN_FROM)] }),
+      decisionRecord({ requestId: 'served', chosenModel: FALLEN_FROM, servedModel: FALLEN_FROM, attempts: [servedCall(FALLEN_FROM)] }),
+      decisionRecord({ ...failed, requestId: 'all-failed', chosenModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM), failedCall(FALLBACK)], fallbacks: 1 }),
+      // A stream that failed after its first token (no failed call), and one the client closed (not an error).
+      decisionRecord({ requestId: 'cut-stream', chosenModel: FALLBACK, servedModel: FALLBACK, attempts: [servedCall(FALLBACK)], stream: true, errorCode: 'upstream' }),
+      decisionRecord({ requestId: 'closed', chosenModel: FALLBACK, servedModel: FALLBACK, attempts: [servedCall(FALLBACK)], stream: true, errorCode: 'client_closed' }),
+      // Refused before any call (the budget ran out), and before any model was chosen.
+      decisionRecord({ ...failed, requestId: 'refused', chosenModel: GUARDED, attempts: [], status: 429, errorCode: 'budget_exceeded' }),
+      decisionRecord({ ...failed, requestId: 'unroutable', chosenModel: null, attempts: [], status: 400, errorCode: 'no_eligible_model' }),
+    ]);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+  const listed = async (filter: Omit<DecisionFilter, 'limit'>) =>
+    (await recentDecisions(test.db, { limit: 100, ...filter })).map((row) => row.request_id).sort();
+
+  it('lists a failed call under the model that failed, and a request under the model it counts for', async () => {
+    expect(await listed({ model: FALLEN_FROM, status: 'error' })).toEqual(['all-failed', 'fallback', 'retried']);
+    expect(await listed({ model: FALLEN_FROM, status: 'ok' })).toEqual(['served']);
+    expect(await listed({ model: FALLEN_FROM })).toEqual(['all-failed', 'retried', 'served']);
+    expect(await listed({ model: FALLBACK, status: 'error' })).toEqual(['all-failed', 'cut-stream']);
+    expect(await listed({ model: FALLBACK, status: 'ok' })).toEqual(['closed', 'fallback']);
+    expect(await listed({ model: FALLBACK })).toEqual(['closed', 'cut-stream', 'fallback']);
+    expect(await listed({ model: GUARDED, status: 'error' })).toEqual(['refused']);
+    expect(await listed({ model: GUARDED })).toEqual(['refused']);
+    expect(await listed({ model: '(none)', status: 'error' })).toEqual(['unroutable']);
+    expect(await listed({ model: FALLEN_FROM, status: 502 })).toEqual(['all-failed']);
+    expect(await listed({ model: FALLBACK, status: 502 })).toEqual([]);
+  });
+
+  it('without a model, splits the requests into those adding an error to some model and the rest', async () => {
+    const errors = await listed({ status: 'error' });
+    expect(errors).toEqual(['all-failed', 'cut-stream', 'fallback', 'refused', 'retried', 'unroutable']);
+    expect(await listed({ status: 'ok' })).toEqual(['closed', 'served']);
+    expect(await listed({ status: 429 })).toEqual(['refused']);
+  });
+
+  it("lists, for every model, the aggregates' requests and the requests behind its errors", async () => {
+    const aggregates = await trafficShare(test.db);
+    expect(aggregates.map((row) => row.model).sort()).toEqual(['(none)', FALLBACK, FALLEN_FROM, GUARDED].sort());
+    for (const row of aggregates) {
+      // No request here has two failed calls by one model, so each error is one listed request.
+      expect(await listed({ model: row.model, status: 'error' }), row.model).toHaveLength(row.errors);
+      expect(await listed({ model: row.model }), row.model).toHaveLength(row.requests);
+      const counted = await listed({ model: row.model });
+      const fine = await listed({ model: row.model, status: 'ok' });
+      const failing = new Set(await listed({ model: row.model, status: 'error' }));
+      expect(fine, row.model).toEqual(counted.filter((id) => !failing.has(id)));
+    }
   });
 });

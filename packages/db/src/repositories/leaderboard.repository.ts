@@ -189,9 +189,24 @@ export interface TrafficShare {
  * another model served), and more errors than requests.
  */
 const attributedModel = sql<string>`coalesce(served_model, chosen_model, '(none)')`;
+/** At least one entry of `attempts` is a failed call. */
+const hasFailedCall = sql<boolean>`(attempts @> '[{"ok": false}]'::jsonb)`;
 /** The request failed, and no failed call says against which model. */
 const failedWithoutFailedCall = sql<boolean>`(status >= 400 or (error_code is not null and error_code <> 'client_closed'))
-  and not (attempts @> '[{"ok": false}]'::jsonb)`;
+  and not ${hasFailedCall}`;
+/** At least one entry of `attempts` is a failed call by `model` (the rows `failedCalls` yields for it). */
+function hasFailedCallBy(model: string) {
+  return sql<boolean>`(attempts @> ${JSON.stringify([{ model, ok: false }])}::jsonb)`;
+}
+/**
+ * The decision adds at least one to the `errors` of `model` in `decisionAggregates` and
+ * `trafficShare` (a failed call by it, or a failure with no failed call on record that counts
+ * for it), or without a model, to the `errors` of any model.
+ */
+function countsAnError(model: string | undefined) {
+  if (!model) return sql<boolean>`(${failedWithoutFailedCall} or ${hasFailedCall})`;
+  return sql<boolean>`((${attributedModel} = ${model} and ${failedWithoutFailedCall}) or ${hasFailedCallBy(model)})`;
+}
 /** One row per failed call (`attempt`, jsonb) of the `decisions` CTE's rows. */
 const failedCalls = sql`decisions
   cross join lateral jsonb_array_elements(case when jsonb_typeof(attempts) = 'array' then attempts else '[]'::jsonb end) as attempt
@@ -275,14 +290,34 @@ export async function probeSeries(
 
 export interface DecisionFilter {
   route?: string;
+  /** The model a request counts for, as in the aggregates (see `recentDecisions`). */
   model?: string;
-  /** `ok` (status < 400), `error` (≥ 400) or an exact HTTP status. */
+  /** `error`: counts an error in the aggregates; `ok`: counts none; or an exact HTTP status (see `recentDecisions`). */
   status?: 'ok' | 'error' | number;
   before?: Date;
   limit: number;
 }
 
-/** Recent route decisions, newest first, keyset-paginated on `at`. */
+/**
+ * Recent route decisions, newest first, keyset-paginated on `at`.
+ *
+ * `model` and `status` follow the rules by which `decisionAggregates` and `trafficShare` count
+ * (see `attributedModel`), so a model's row there can be listed here:
+ * - `model=X` lists the requests that count for X (served by X, else chosen for it): X's `requests`.
+ * - `model=X&status=error` lists the requests that add at least one to X's `errors`: every request
+ *   with a failed call by X (whichever model then served it or not), and every request counting
+ *   for X that failed with no failed call on record. It can list requests that `model=X` does not
+ *   (X failed, another model served). Each listed request counts at least one error for X and
+ *   each error of X comes from a listed request, so the rows number X's `errors` unless a request
+ *   has several failed calls by X (a retry after retry-after), which count one error each.
+ * - `model=X&status=ok` lists the requests counting for X that add no error to X: X's
+ *   `requests` minus those listed with `status=error`.
+ * - Without `model`, `status=error` lists the requests that add an error to any model (the request
+ *   failed, or any of its calls did, even if another model then served it) and `status=ok` the
+ *   rest; the two split the list.
+ * - A numeric `status` matches the request's HTTP status exactly (with `model=X`, among the
+ *   requests counting for X).
+ */
 export async function recentDecisions(db: Db, filter: DecisionFilter) {
   let query = db
     .selectFrom('route_decisions')
@@ -311,10 +346,14 @@ export async function recentDecisions(db: Db, filter: DecisionFilter) {
     .orderBy('request_id', 'desc')
     .limit(filter.limit + 1);
   if (filter.route) query = query.where('route', '=', filter.route);
-  if (filter.model) query = query.where('served_model', '=', filter.model);
-  if (filter.status === 'ok') query = query.where('status', '<', 400);
-  else if (filter.status === 'error') query = query.where('status', '>=', 400);
-  else if (typeof filter.status === 'number') query = query.where('status', '=', filter.status);
+  if (filter.status === 'error') {
+    // Not narrowed to the requests counting for the model: its failed calls count wherever they happened.
+    query = query.where(countsAnError(filter.model));
+  } else {
+    if (filter.model) query = query.where(sql<boolean>`${attributedModel} = ${filter.model}`);
+    if (filter.status === 'ok') query = query.where(sql<boolean>`not ${countsAnError(filter.model)}`);
+    else if (typeof filter.status === 'number') query = query.where('status', '=', filter.status);
+  }
   if (filter.before) query = query.where('at', '<', filter.before);
   return query.execute();
 }
