@@ -19,8 +19,29 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function newPage(browser: Browser, width = 1280, height = 900): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+/** A page of its own browser context, with the page errors and CSP refusals seen on it so far. */
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and CSP refusals, in the order seen. */
+  problems: string[];
+}
+
+/**
+ * Run `body` on a fresh context and page (1280×900, downloads accepted) and close the context
+ * afterwards, also when `body` throws, so a failed test leaves no context open behind it.
+ */
+export async function withPage<T>(browser: Browser, body: (opened: OpenedPage) => Promise<T>): Promise<T> {
+  const opened = await newPage(browser);
+  try {
+    return await body(opened);
+  } finally {
+    await opened.context.close();
+  }
+}
+
+async function newPage(browser: Browser): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];
   // Any CSP violation or uncaught error is a bug in the dashboard.
