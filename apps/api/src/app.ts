@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type HTTPMethods } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -31,19 +31,47 @@ const contentSecurityPolicy = [
 /** JSON bodies of the control plane; dataset uploads are multipart, with their own limit. */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
+/** What `createApi` takes beside the process context. */
+export interface CreateApiOptions {
+  /** The built dashboard to serve at `/`, with its SPA fallback; `dashboardDist` by default. Served only if it exists at start-up. */
+  dashboardDirectory?: string;
+}
+
 /**
  * The control plane: JSON API for the dashboard, OpenAPI docs, the queue UI and the built
- * dashboard. Handlers have no local try/catch: one error handler maps every error.
+ * dashboard. Handlers have no local try/catch: one error handler maps every error. A request
+ * no route takes gets 405 with `allow` when its path exists under other methods (parametric
+ * and wildcard routes included), else 404 — or, for a GET outside /api and /admin, the
+ * dashboard's index.html.
  */
-
-export async function createApi(context: ApiContext): Promise<FastifyInstance> {
+export async function createApi(context: ApiContext, options: CreateApiOptions = {}): Promise<FastifyInstance> {
   const { config } = context;
+  const dashboardDirectory = options.dashboardDirectory ?? dashboardDist;
+  // Decided once: the static routes and `reply.sendFile` exist only if it was there at start-up.
+  const servesDashboard = existsSync(dashboardDirectory);
   const app = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
   });
+
+  // Before any route is added, so plugins' routes (docs, queue UI, static files) count too.
+  const routeMethods = new Set<HTTPMethods>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeMethods.add(method);
+  });
+  /**
+   * The methods whose routes take this URL, found by fastify's own router (so `:params`,
+   * wildcards and the trailing-slash rule match as they do for a real request).
+   */
+  const methodsServing = (url: string): HTTPMethods[] =>
+    [...routeMethods].sort().filter((method) => {
+      const found = app.findRoute({ method, url });
+      // A parameter longer than maxParamLength comes back as the router's own 414 stand-in, under
+      // any method with a parametric route there; unlike a route it parses no query (searchParams).
+      return found !== null && found.searchParams !== undefined;
+    });
 
   app.setErrorHandler((error, request, reply) => {
     const response = httpErrorResponse(error, { bodyLimitBytes: request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES });
@@ -52,10 +80,14 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') && !path.startsWith('/admin/') && request.method === 'GET' && existsSync(dashboardDist)) {
+    if (!path.startsWith('/api/') && !path.startsWith('/admin/') && request.method === 'GET' && servesDashboard) {
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send(unmatchedRouteResponse(request.method, path, []).body);
+    const serving = methodsServing(request.url);
+    // A route of this very method sent us here (a static-file route whose file is missing): the path exists, the file does not.
+    const allowed = serving.includes(request.method as HTTPMethods) ? [] : serving;
+    const response = unmatchedRouteResponse(request.method, path, allowed);
+    return reply.code(response.status).headers(response.headers).send(response.body);
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -96,8 +128,8 @@ export async function createApi(context: ApiContext): Promise<FastifyInstance> {
   const routeContext: RouteContext = { ...context, live, queues };
   for (const register of routeModules) await register(app, routeContext);
 
-  if (existsSync(dashboardDist)) {
-    await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: false, index: 'index.html' });
+  if (servesDashboard) {
+    await app.register(fastifyStatic, { root: dashboardDirectory, prefix: '/', wildcard: false, index: 'index.html' });
   }
   return app;
 }
