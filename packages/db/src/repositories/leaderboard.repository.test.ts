@@ -71,7 +71,7 @@ describe('decisions listed by model and status, as the aggregates count them', {
     const failed = { servedModel: null, status: 502, errorCode: 'upstream', costUsd: null };
     await insertDecisions(test.db, [
       decisionRecord({ requestId: 'fallback', chosenModel: FALLEN_FROM, servedModel: FALLBACK, attempts: [failedCall(FALLEN_FROM), servedCall(FALLBACK)], fallbacks: 1 }),
-      decisionRecord({ requestId: 'retried', chosenModel: FALLEN_FROM, servedModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM, 429), servedCall(FALLEN_FROM)] }),
+      decisionRecord({ requestId: 'retried', route: 'cheap', chosenModel: FALLEN_FROM, servedModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM, 429), servedCall(FALLEN_FROM)] }),
       decisionRecord({ requestId: 'served', chosenModel: FALLEN_FROM, servedModel: FALLEN_FROM, attempts: [servedCall(FALLEN_FROM)] }),
       decisionRecord({ ...failed, requestId: 'all-failed', chosenModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM), failedCall(FALLBACK)], fallbacks: 1 }),
       // A stream that failed after its first token (no failed call), and one the client closed (not an error).
@@ -107,6 +107,21 @@ describe('decisions listed by model and status, as the aggregates count them', {
     expect(errors).toEqual(['all-failed', 'cut-stream', 'fallback', 'refused', 'retried', 'unroutable']);
     expect(await listed({ status: 'ok' })).toEqual(['closed', 'served']);
     expect(await listed({ status: 429 })).toEqual(['refused']);
+  });
+
+  it('pools the routes of a model into its traffic share', async () => {
+    const perRoute = await decisionAggregates(test.db, { sinceMs: 3600_000 });
+    expect(perRoute.filter((row) => row.model === FALLEN_FROM).map((row) => row.route)).toEqual(['auto', 'cheap']);
+    const shares = await trafficShare(test.db);
+    for (const share of shares) {
+      const rows = perRoute.filter((row) => row.model === share.model);
+      expect(share, share.model).toMatchObject({
+        requests: rows.reduce((sum, row) => sum + row.requests, 0),
+        errors: rows.reduce((sum, row) => sum + row.errors, 0),
+      });
+      expect(share.spendUsd).toBeCloseTo(rows.reduce((sum, row) => sum + row.spendUsd, 0), 12);
+    }
+    expect(shares.find((share) => share.model === FALLEN_FROM)).toMatchObject({ requests: 3, errors: 3, share: 3 / 8 });
   });
 
   it("lists, for every model, the aggregates' requests and the requests behind its errors", async () => {

@@ -212,33 +212,74 @@ const failedCalls = sql`decisions
   cross join lateral jsonb_array_elements(case when jsonb_typeof(attempts) = 'array' then attempts else '[]'::jsonb end) as attempt
   where attempt @> '{"ok": false}'::jsonb`;
 
+/**
+ * The one query behind `trafficShare` and `decisionAggregates`: requests, errors, fallbacks and
+ * spend per route × model of the decisions in `(since, now]`, counted as `attributedModel` says.
+ * With `perRoute: false` every route is pooled into one (route `''`), so a model's errors are
+ * summed over routes by the same counts; latency percentiles (which cannot be summed) are
+ * computed only when asked for, else null.
+ */
+async function decisionCounts(
+  db: Db,
+  options: { since: Date; now: Date; route?: string | undefined; perRoute: boolean; latency: boolean },
+): Promise<DecisionAggregate[]> {
+  const route = options.route ?? null;
+  const percentile = (fraction: number) =>
+    options.latency ? sql`percentile_cont(${fraction}::float8) within group (order by latency_ms)` : sql`null::float8`;
+  const rows = await sql<{
+    route: string;
+    model: string;
+    requests: number;
+    errors: number;
+    fallbacks: number | null;
+    p50: number | null;
+    p95: number | null;
+    spend: number | null;
+  }>`
+    with decisions as (
+      select ${options.perRoute ? sql`route` : sql`''::text`} as route, ${attributedModel} as model, attempts, status, error_code, fallbacks, latency_ms, cost_usd
+        from route_decisions
+       where at > ${options.since} and at <= ${options.now}
+         and (${route}::text is null or route = ${route})
+    ),
+    by_request as (
+      select route, model, count(*)::int as requests,
+             count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(fallbacks)::int as fallbacks,
+             ${percentile(0.5)} as p50, ${percentile(0.95)} as p95, sum(cost_usd) as spend
+        from decisions group by 1, 2
+    ),
+    by_call as (
+      select route, attempt->>'model' as model, count(*)::int as errors from ${failedCalls} group by 1, 2
+    )
+    select route, model, coalesce(by_request.requests, 0) as requests, coalesce(by_request.errors, 0) + coalesce(by_call.errors, 0) as errors,
+           coalesce(by_request.fallbacks, 0) as fallbacks, by_request.p50, by_request.p95, by_request.spend
+      from by_request full join by_call using (route, model)
+     order by 1, 3 desc, 4 desc, 2`.execute(db);
+  const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
+  return rows.rows.map((row) => ({
+    route: row.route,
+    model: row.model,
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    fallbacks: Number(row.fallbacks ?? 0),
+    latencyP50Ms: num(row.p50),
+    latencyP95Ms: num(row.p95),
+    spendUsd: Number(row.spend ?? 0),
+  }));
+}
+
 /** Share of routed traffic per model over a window (default 24 h); errors are failed calls (see `attributedModel`). */
 export async function trafficShare(db: Db, options: { sinceMs?: number; now?: Date } = {}): Promise<TrafficShare[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - (options.sinceMs ?? 24 * 3600_000));
-  const rows = await sql<{ model: string; requests: number; errors: number; spend: number | null }>`
-    with decisions as (
-      select ${attributedModel} as model, attempts, status, error_code, cost_usd
-        from route_decisions
-       where at > ${since} and at <= ${now}
-    ),
-    by_request as (
-      select model, count(*)::int as requests, count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(cost_usd) as spend
-        from decisions group by 1
-    ),
-    by_call as (
-      select attempt->>'model' as model, count(*)::int as errors from ${failedCalls} group by 1
-    )
-    select model, coalesce(by_request.requests, 0) as requests, coalesce(by_request.errors, 0) + coalesce(by_call.errors, 0) as errors, by_request.spend
-      from by_request full join by_call using (model)
-     order by 2 desc, 3 desc, 1`.execute(db);
-  const total = rows.rows.reduce((sum, row) => sum + Number(row.requests), 0);
-  return rows.rows.map((row) => ({
+  const rows = await decisionCounts(db, { since, now, perRoute: false, latency: false });
+  const total = rows.reduce((sum, row) => sum + row.requests, 0);
+  return rows.map((row) => ({
     model: row.model,
-    requests: Number(row.requests),
-    errors: Number(row.errors),
-    share: total > 0 ? Number(row.requests) / total : 0,
-    spendUsd: Number(row.spend ?? 0),
+    requests: row.requests,
+    errors: row.errors,
+    share: total > 0 ? row.requests / total : 0,
+    spendUsd: row.spendUsd,
   }));
 }
 
@@ -377,47 +418,5 @@ export interface DecisionAggregate {
 export async function decisionAggregates(db: Db, options: { sinceMs: number; route?: string; now?: Date }): Promise<DecisionAggregate[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.sinceMs);
-  const rows = await sql<{
-    route: string;
-    model: string;
-    requests: number;
-    errors: number;
-    fallbacks: number;
-    p50: number | null;
-    p95: number | null;
-    spend: number | null;
-  }>`
-    with decisions as (
-      select route, ${attributedModel} as model, attempts, status, error_code, fallbacks, latency_ms, cost_usd
-        from route_decisions
-       where at > ${since} and at <= ${now}
-         and (${options.route ?? null}::text is null or route = ${options.route ?? null})
-    ),
-    by_request as (
-      select route, model, count(*)::int as requests,
-             count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(fallbacks)::int as fallbacks,
-             percentile_cont(0.5) within group (order by latency_ms) as p50,
-             percentile_cont(0.95) within group (order by latency_ms) as p95,
-             sum(cost_usd) as spend
-        from decisions group by 1, 2
-    ),
-    by_call as (
-      select route, attempt->>'model' as model, count(*)::int as errors from ${failedCalls} group by 1, 2
-    )
-    select route, model, coalesce(by_request.requests, 0) as requests, coalesce(by_request.errors, 0) + coalesce(by_call.errors, 0) as errors,
-           coalesce(by_request.fallbacks, 0) as fallbacks, by_request.p50, by_request.p95, by_request.spend
-      from by_request full join by_call using (route, model)
-     order by 1, 3 desc, 4 desc, 2`.execute(db);
-  const num = (value: number | null) => (value === null || value === undefined ? null : Number(value));
-  return rows.rows.map((row) => ({
-    route: row.route,
-    model: row.model,
-    requests: Number(row.requests),
-    errors: Number(row.errors),
-    fallbacks: Number(row.fallbacks ?? 0),
-    latencyP50Ms: num(row.p50),
-    latencyP95Ms: num(row.p95),
-    spendUsd: Number(row.spend ?? 0),
-  }));
+  return decisionCounts(db, { since, now, route: options.route, perRoute: true, latency: true });
 }
-
