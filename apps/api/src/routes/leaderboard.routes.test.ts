@@ -141,6 +141,26 @@ describe('leaderboard, probes and decisions routes', () => {
     expect(empty.json().items).toEqual([]);
   });
 
+  it('refuses a category or dataset that only a deleted dataset had, listing the live ones', async () => {
+    const db = api.database.db;
+    const deleted = await db.insertInto('datasets').values({ name: 'poetry-retired', deleted_at: sql<Date>`now()` }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .insertInto('dataset_versions')
+      .values({ id: 'v-poetry', dataset_id: deleted.id, item_count: 3, format: 'jsonl', categories: ['math', 'poetry'], report: '{}' })
+      .execute();
+    for (const [filter, param] of [['category=poetry', 'category'], ['dataset=poetry-retired', 'dataset']]) {
+      const response = await api.app.inject({ url: `/api/leaderboard?${filter}`, headers: auth });
+      expect(response.statusCode, filter).toBe(400);
+      const error = response.json().error as { message: string; param: string };
+      expect(error.param).toBe(param);
+      const listed = error.message.slice(error.message.indexOf('. ') + 2);
+      expect(listed, filter).toMatch(/^(Categories|Datasets): .*math/);
+      expect(listed, filter).not.toContain('poetry');
+    }
+    // A category the deleted dataset shares with a live one is still known.
+    expect((await api.app.inject({ url: '/api/leaderboard?category=math', headers: auth })).statusCode).toBe(200);
+  });
+
   it('serves bucketed probe series', async () => {
     const body = (await api.app.inject({ url: '/api/probes/series?hours=1&bucketSeconds=3600&models=sim-a/mini', headers: auth })).json();
     expect(body.bucketSeconds).toBe(3600);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import {
+  datasetNamesAndCategories,
   getDataset,
   getDatasetVersion,
   listDatasetItemsPage,
@@ -103,6 +104,23 @@ describe('dataset repository', { timeout: 30_000 }, () => {
     const restored = await saveDatasetVersion(test.db, upload('doomed', 'v-doomed-1', items(2)));
     expect(restored.dataset.deleted_at).toBeNull();
     expect(await getDataset(test.db, saved.dataset.id)).toBeDefined();
+  });
+
+  it('names the live datasets and their categories only, not those of a deleted dataset', async () => {
+    await saveDatasetVersion(test.db, upload('geology-kept', 'v-kept-1', [item(0, { category: 'geology' })]));
+    const retired = await saveDatasetVersion(test.db, upload('geology-retired', 'v-retired-1', [item(0, { category: 'geology' }), item(1, { category: 'poetry' })]));
+    const before = await datasetNamesAndCategories(test.db);
+    expect(before.names).toEqual(expect.arrayContaining(['geology-kept', 'geology-retired']));
+    expect(before.categories).toEqual(expect.arrayContaining(['geology', 'poetry']));
+
+    expect(await softDeleteDataset(test.db, retired.dataset.id)).toBe(true);
+    const after = await datasetNamesAndCategories(test.db);
+    expect(after.names).toContain('geology-kept');
+    expect(after.names).not.toContain('geology-retired');
+    // A category a live dataset shares stays; one only the deleted dataset had goes.
+    expect(after.categories).toContain('geology');
+    expect(after.categories).not.toContain('poetry');
+    expect(after.categories).toEqual([...new Set(after.categories)].sort());
   });
 
   it('concurrent uploads of the same file store one version', async () => {

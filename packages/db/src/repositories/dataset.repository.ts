@@ -210,13 +210,19 @@ function summarize(dataset: DatasetRow, versions: DatasetVersionRow[]): DatasetS
   };
 }
 
-/** The names of the live datasets and every category their versions hold (for validating filters). */
+/**
+ * The names of the live datasets and every category their versions hold (for validating
+ * filters). A deleted dataset's categories are left out, as the leaderboard leaves out its
+ * results: a category only it had is unknown.
+ */
 export async function datasetNamesAndCategories(db: Db): Promise<{ names: string[]; categories: string[] }> {
   const [datasets, categories] = await Promise.all([
     db.selectFrom('datasets').select('name').where('deleted_at', 'is', null).orderBy('name').execute(),
     db
       .selectFrom('dataset_versions')
-      .select(sql<string>`unnest(categories)`.as('category'))
+      .innerJoin('datasets', 'datasets.id', 'dataset_versions.dataset_id')
+      .where('datasets.deleted_at', 'is', null)
+      .select(sql<string>`unnest(dataset_versions.categories)`.as('category'))
       .distinct()
       .execute(),
   ]);
