@@ -77,5 +77,6 @@ console.error(
   `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} (oracle ${report.aiq.oracle.toFixed(4)}); ` +
     `best single ${best.model} q=${best.quality.toFixed(4)} $${best.cost_per_1k.toFixed(4)}/1k; ` +
     reached(report.at_best_single_quality) +
-    `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ${reached(report.at_best_single_quality_with_budgets)}`,
+    `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ${reached(report.at_best_single_quality_with_budgets)}` +
+    `; ceiling (contextual, full information): AIQ ${report.ceiling.contextual_full_information.aiq.toFixed(4)}, ${reached(report.ceiling.contextual_full_information.at_best_single_quality)}`,
 );

@@ -1,6 +1,6 @@
 /**
  * SVG plot of a replay report: the policy's λ sweep (one line per algorithm) and budget sweep against the
- * single models, their mixing frontier and the oracle. Rendered server-side with Observable
+ * single models, their mixing frontier, the oracle and the contextual model's full-information ceiling. Rendered server-side with Observable
  * Plot on a jsdom document. Cost axis is logarithmic (costs span three orders of magnitude).
  */
 import * as Plot from '@observablehq/plot';
@@ -20,6 +20,9 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
     [...sweep].sort((a, b) => a.cost_per_1k - b.cost_per_1k).map((point) => ({ ...point, series: `policy: ${algorithm}` })),
   );
   const budgets = [...report.budget_sweep].sort((a, b) => a.cost_per_1k - b.cost_per_1k).map((point) => ({ ...point, series: 'policy: thompson with a budget' }));
+  const ceiling = [...report.ceiling.contextual_full_information.sweep]
+    .sort((a, b) => a.cost_per_1k - b.cost_per_1k)
+    .map((point) => ({ ...point, series: 'ceiling: contextual, full information' }));
   const oracle = [{ ...report.baselines.oracle, series: 'oracle' }];
   const labels = [
     ...Object.keys(report.sweeps).map((algorithm) => {
@@ -30,7 +33,7 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
     frontier[frontier.length - 1],
     oracle[0],
   ].filter((point): point is { cost_per_1k: number; quality: number; series: string } => point !== undefined);
-  const caption = `${report.bench}: quality vs cost on ${report.online_prompts} online prompts (seed ${report.seed}, warm start ${report.warm_start_fraction}); AIQ policy ${report.aiq.policy.toFixed(4)}, frontier ${report.aiq.frontier_mixing.toFixed(4)}, oracle ${report.aiq.oracle.toFixed(4)}`;
+  const caption = `${report.bench}: quality vs cost on ${report.online_prompts} online prompts (seed ${report.seed}, warm start ${report.warm_start_fraction}); AIQ policy ${report.aiq.policy.toFixed(4)}, frontier ${report.aiq.frontier_mixing.toFixed(4)}, full-information ceiling ${report.ceiling.contextual_full_information.aiq.toFixed(4)}, oracle ${report.aiq.oracle.toFixed(4)}`;
   const svg = Plot.plot({
     document,
     width: 900,
@@ -42,8 +45,8 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
     x: { type: 'log', label: 'cost per 1k prompts (USD, log scale)', grid: true },
     y: { label: 'quality (mean score)', grid: true },
     color: {
-      domain: ['single model', 'frontier (mixing single models)', 'policy: thompson', 'policy: contextual', 'policy: thompson with a budget', 'oracle'],
-      range: ['#888', '#555', '#1f77b4', '#d62728', '#9467bd', '#2ca02c'],
+      domain: ['single model', 'frontier (mixing single models)', 'policy: thompson', 'policy: contextual', 'policy: thompson with a budget', 'ceiling: contextual, full information', 'oracle'],
+      range: ['#888', '#555', '#1f77b4', '#d62728', '#9467bd', '#ff7f0e', '#2ca02c'],
     },
     marks: [
       Plot.line(frontier, { x: 'cost_per_1k', y: 'quality', stroke: 'series', strokeDasharray: '4,3' }),
@@ -51,6 +54,9 @@ export async function renderReplayPlot(report: ReplayReport): Promise<string> {
       Plot.text(singles, { x: 'cost_per_1k', y: 'quality', text: 'model', dy: -7, fontSize: 8, fill: '#777' }),
       Plot.line(sweeps, { x: 'cost_per_1k', y: 'quality', stroke: 'series', marker: 'circle', strokeWidth: 2 }),
       Plot.line(budgets, { x: 'cost_per_1k', y: 'quality', stroke: 'series', marker: 'circle-stroke', strokeWidth: 1.5, strokeDasharray: '2,2' }),
+      Plot.line(ceiling, { x: 'cost_per_1k', y: 'quality', stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
+      // Its label above the others: its priciest point sits next to the frontier's.
+      Plot.text(ceiling.slice(-1), { x: 'cost_per_1k', y: 'quality', text: 'series', fill: 'series', dx: 8, dy: -12, textAnchor: 'start', fontWeight: 'bold' }),
       Plot.dot(oracle, { x: 'cost_per_1k', y: 'quality', fill: 'series', r: 6, symbol: 'star' }),
       Plot.text(labels, { x: 'cost_per_1k', y: 'quality', text: 'series', fill: 'series', dx: 8, textAnchor: 'start', fontWeight: 'bold' }),
       Plot.text([caption], { frameAnchor: 'top-left', dy: -28, fontSize: 12 }),

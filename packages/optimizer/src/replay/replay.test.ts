@@ -91,8 +91,13 @@ describe('replay benchmark', () => {
     expect(report.sweep.some((point) => point.quality !== point.realized_quality)).toBe(true);
     expect(report.cumulative_regret.series.length).toBeGreaterThan(10);
     expect(report.cumulative_regret.lambda).toBe(0.3);
-    // Prompt difficulty is visible in the text here, so the contextual policy beats mixing.
+    // Prompt difficulty is visible in the text here, so the contextual policy beats mixing,
+    // and so does the full-information ceiling, whose predictions beat each model's mean.
     expect(report.aiq.by_algorithm.contextual).toBeGreaterThan(report.aiq.frontier_mixing);
+    const ceiling = report.ceiling.contextual_full_information;
+    expect(ceiling.sweep.map((point) => point.lambda)).toEqual([0, 0.3, 1]);
+    expect(ceiling.aiq).toBeGreaterThan(report.aiq.frontier_mixing);
+    expect(ceiling.log_loss).toBeLessThan(ceiling.mean_only_log_loss - 0.05);
     expect(report.default_algorithm).toBe('thompson');
     expect(report.aiq.policy).toBe(report.aiq.by_algorithm.thompson);
     // Deterministic given the seed.
@@ -106,5 +111,29 @@ describe('replay benchmark', () => {
       settings: {},
     });
     expect(again.sweeps.thompson?.[0]).toEqual(report.sweeps.thompson?.[1]);
+  });
+
+  it('finds no ceiling above frontier mixing when the prompt text says nothing about who succeeds', { timeout: 60_000 }, () => {
+    // Same prompts as the synthetic bench, outcomes drawn independently of them.
+    const { lines, models } = syntheticBench(600);
+    const random = createRandom(5);
+    const rates: Record<string, number> = { cheap: 0.75, mid: 0.85, strong: 0.95 };
+    const blind = lines.map((line) => ({
+      ...line,
+      outcomes: Object.fromEntries(Object.entries(line.outcomes).map(([model, outcome]) => [model, { ...outcome, score: random.next() < (rates[model] as number) ? 1 : 0 }])),
+    }));
+    const report = runReplayBenchmark(blind, models, {
+      bench: 'blind',
+      seed: 1,
+      warmStartFraction: 0.1,
+      republishEvery: 100,
+      lambdas: [0, 0.1, 0.3, 1, 3],
+      budgetPoints: 0,
+      algorithms: ['thompson'],
+      settings: {},
+    });
+    const ceiling = report.ceiling.contextual_full_information;
+    expect(ceiling.log_loss).toBeGreaterThan(ceiling.mean_only_log_loss - 0.01);
+    expect(ceiling.aiq).toBeLessThan(report.aiq.frontier_mixing + 0.005);
   });
 });

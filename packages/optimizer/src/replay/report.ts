@@ -4,6 +4,7 @@
  */
 import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
 import { DEFAULT_TUNING, type OptimizerTuning } from '../build-policy';
+import { contextualCeiling, type ContextualCeiling } from './ceiling';
 import { aiq, cheapestReaching, type CostQuality } from './metrics';
 import { prepareBench, runReplay, warmStartCostsPer1k, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
@@ -111,6 +112,17 @@ export interface ReplayReport {
     budget_per_1k: number | null;
     quality: number | null;
   }>;
+  /**
+   * What the prompt text can tell at best (ceiling.ts): the contextual model fitted with every
+   * model's outcome on the other prompts, cross-fitted over the online prompts, on the same λ grid.
+   * Not a policy: no online learner gets that much information.
+   */
+  ceiling: {
+    contextual_full_information: ContextualCeiling & {
+      aiq: number;
+      at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null; lambda: number | null; quality: number | null }>;
+    };
+  };
   cumulative_regret: {
     lambda: number;
     algorithm: ReplayAlgorithm;
@@ -284,6 +296,9 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       };
     });
 
+  const ceiling = contextualCeiling(bench, options.lambdas, { seed: options.seed });
+  const ceilingPoints = ceiling.sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
+
   const regretByAlgorithm: Record<string, number> = {};
   let regret: ReturnType<typeof regretSeries> | null = null;
   for (const [algorithm, run] of defaultRuns) {
@@ -325,6 +340,16 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
     },
     at_best_single_quality: reaching(sweepPoints).map(({ budget_per_1k: _budget, ...entry }) => entry),
     at_best_single_quality_with_budgets: reaching([...sweepPoints, ...budgetPoints]),
+    ceiling: {
+      contextual_full_information: {
+        folds: ceiling.folds,
+        sweep: ceiling.sweep.map((point) => ({ lambda: point.lambda, quality: r(point.quality), cost_per_1k: r(point.cost_per_1k) })),
+        log_loss: r(ceiling.log_loss),
+        mean_only_log_loss: r(ceiling.mean_only_log_loss),
+        aiq: aiqOf(ceilingPoints),
+        at_best_single_quality: reaching(ceilingPoints).map(({ budget_per_1k: _budget, ...entry }) => entry),
+      },
+    },
     cumulative_regret: {
       lambda: DEFAULT_LAMBDA,
       algorithm: defaultAlgorithm,

@@ -1,0 +1,136 @@
+"""
+A second opinion on the replay benchmark's full-information ceiling (packages/optimizer/src/replay/ceiling.ts),
+from a text model outside Switchyard: per-model logistic regression on TF-IDF word 1-2-grams, character 2-4-grams
+and log length, predicting each model's success on a prompt from every model's outcome on other prompts.
+
+  mode "crossfit":   5-fold cross-fitted over all prompts (each prompt predicted by a model that never saw it);
+  mode "warm":       trained on a random 10 % of the prompts (what the replay reveals in full), tested on the rest.
+
+Each prompt goes to the model with the best predicted success - lambda * its mean cost / the priciest mean cost; the
+AIQ (RouterBench, as packages/optimizer/src/replay/metrics.ts) of that sweep is printed beside frontier mixing (the
+hull of the single models on the same prompts), with the cost share at 99 % of the best single model's quality.
+
+Needs Debian's python3-sklearn (apt-get install python3-sklearn), run with /usr/bin/python3:
+  /usr/bin/python3 bench/analysis/text-ceiling.py ../shared/replay/gsm8k.jsonl ../shared/replay/models.json crossfit
+"""
+import json
+import sys
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+LAMBDAS = [0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 2, 5, 10, 50]
+
+
+def hull(points):
+    monotone = []
+    for cost, quality in sorted(points, key=lambda point: (point[0], -point[1])):
+        if monotone and quality <= monotone[-1][1]:
+            continue
+        monotone.append((cost, quality))
+    upper = []
+    for point in monotone:
+        while len(upper) >= 2:
+            a, b = upper[-2], upper[-1]
+            if (b[0] - a[0]) * (point[1] - a[1]) - (b[1] - a[1]) * (point[0] - a[0]) >= 0:
+                upper.pop()
+            else:
+                break
+        upper.append(point)
+    return upper
+
+
+def aiq(points, low, high):
+    upper = hull(points)
+
+    def value(x):
+        if x < upper[0][0]:
+            return 0.0
+        for index in range(1, len(upper)):
+            if x <= upper[index][0]:
+                a, b = upper[index - 1], upper[index]
+                return a[1] + (b[1] - a[1]) * (x - a[0]) / ((b[0] - a[0]) or 1)
+        return upper[-1][1]
+
+    xs = np.linspace(low, high, 20001)
+    return float(np.trapz([value(x) for x in xs], xs) / (high - low))
+
+
+def features(train_texts, test_texts):
+    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True)
+    length = lambda texts: csr_matrix(np.log1p([[len(text)] for text in texts]))
+    train = hstack([words.fit_transform(train_texts), chars.fit_transform(train_texts), length(train_texts)]).tocsr()
+    test = hstack([words.transform(test_texts), chars.transform(test_texts), length(test_texts)]).tocsr()
+    return train, test
+
+
+def predict(texts, scores, train, test):
+    x_train, x_test = features([texts[i] for i in train], [texts[i] for i in test])
+    out = np.zeros((len(test), scores.shape[1]))
+    for model in range(scores.shape[1]):
+        y = (scores[train, model] >= 0.5).astype(int)
+        if y.min() == y.max():
+            out[:, model] = y[0]
+            continue
+        out[:, model] = LogisticRegression(C=1.0, max_iter=2000).fit(x_train, y).predict_proba(x_test)[:, 1]
+    return out
+
+
+def main():
+    bench_path, models_path, mode = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "crossfit"
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    lines = [json.loads(line) for line in open(bench_path) if line.strip()]
+    prices = {entry["model"]: (entry["input_usd_per_mtok"], entry["output_usd_per_mtok"]) for entry in json.load(open(models_path))}
+    names = sorted(name for name in lines[0]["outcomes"] if name in prices)
+    texts = [line["prompt"] for line in lines]
+    scores = np.array([[line["outcomes"][name]["score"] for name in names] for line in lines], float)
+    costs = np.array(
+        [[(line["outcomes"][name]["input_tokens"] * prices[name][0] + line["outcomes"][name]["output_tokens"] * prices[name][1]) / 1e6 for name in names] for line in lines]
+    )
+    count = len(lines)
+    if mode == "crossfit":
+        evaluated = np.arange(count)
+        predicted = np.zeros_like(scores)
+        mean_costs = np.zeros_like(scores)
+        for train, test in KFold(5, shuffle=True, random_state=seed).split(texts):
+            predicted[test] = predict(texts, scores, train, test)
+            mean_costs[test] = costs[train].mean(0)
+    else:
+        order = np.random.default_rng(seed).permutation(count)
+        train, evaluated = order[: int(0.1 * count)], order[int(0.1 * count) :]
+        predicted = predict(texts, scores, train, evaluated)
+        mean_costs = np.tile(costs[train].mean(0), (len(evaluated), 1))
+    scores, costs = scores[evaluated], costs[evaluated]
+    quality, cost = scores.mean(0), costs.mean(0) * 1000
+    singles = list(zip(cost, quality))
+    low, high = cost.min(), cost.max()
+    rows = np.arange(len(evaluated))
+    sweep = []
+    for lam in LAMBDAS:
+        pick = (predicted - lam * mean_costs / mean_costs.max(1, keepdims=True)).argmax(1)
+        sweep.append((costs[rows, pick].mean() * 1000, scores[rows, pick].mean()))
+    best = quality.argmax()
+    reaching = [point for point in sweep if point[1] >= 0.99 * quality[best]]
+    anchor = [(low, quality[cost.argmin()])]
+    print(
+        json.dumps(
+            {
+                "bench": bench_path.split("/")[-1],
+                "mode": mode,
+                "seed": seed,
+                "prompts_evaluated": int(len(evaluated)),
+                "frontier_mixing_aiq": round(aiq(singles, low, high), 4),
+                "text_model_aiq": round(aiq(sweep + anchor, low, high), 4),
+                "best_single": {"model": names[best], "quality": round(float(quality[best]), 4), "cost_per_1k": round(float(cost[best]), 4)},
+                "cost_share_at_99pct": round(min(reaching)[0] / cost[best], 3) if reaching else None,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
