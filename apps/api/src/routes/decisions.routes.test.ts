@@ -62,3 +62,61 @@ describe('GET /api/decisions filtered by model and status', () => {
     expect((await api.app.inject({ url: '/api/decisions?status=error', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
   });
 });
+
+describe('GET /api/decisions paged by cursor', () => {
+  const PAGED = 'sim-a/paged';
+  let api: TestApi;
+  /** Request ids in the list's order: newest first, then request id descending. */
+  const expected = ['p-11', 'p-10', 'p-06', 'p-05', 'p-04', 'p-03', 'p-02', 'p-01', 'p-00', 'p-07', 'p-08', 'p-09'];
+  beforeAll(async () => {
+    api = await startTestApi();
+    // Seven decisions at the same microsecond, three more within its millisecond, one in the next second.
+    const ats = [
+      ...Array.from({ length: 7 }, () => '2026-12-07T10:00:00.500500Z'),
+      '2026-12-07T10:00:00.500100Z',
+      '2026-12-07T10:00:00.500000Z',
+      '2026-12-07T10:00:00.499999Z',
+      '2026-12-07T10:00:00.500900Z',
+      '2026-12-07T10:00:01.000000Z',
+    ];
+    await insertDecisions(
+      api.database.db,
+      ats.map((at, index) => decisionRecord({ requestId: `p-${String(index).padStart(2, '0')}`, at, servedModel: PAGED })),
+    );
+  });
+  afterAll(async () => api.close());
+
+  const page = async (query: string) => {
+    const response = await api.app.inject({ url: `/api/decisions?model=${PAGED}&limit=2${query}`, headers: auth });
+    expect(response.statusCode, query).toBe(200);
+    return response.json() as { items: Array<{ request_id: string }>; nextCursor: string | null; nextBefore: string | null };
+  };
+
+  it('lists every decision exactly once, in order, following nextCursor to the last page', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const body = await page(cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`);
+      seen.push(...body.items.map((row) => row.request_id));
+      expect(body.nextBefore === null).toBe(body.nextCursor === null);
+      cursor = body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('keeps nextBefore for older callers, to the millisecond', async () => {
+    const first = await page('');
+    expect(first.nextBefore).toBe('2026-12-07T10:00:00.500Z');
+    expect((await page(`&before=${encodeURIComponent(first.nextBefore!)}`)).items.map((row) => row.request_id)).toEqual(['p-09']);
+  });
+
+  it('refuses a cursor it did not make, or one naming no decision, naming the parameter', async () => {
+    const unknown = Buffer.from('no-such-request').toString('base64url');
+    for (const cursor of ['not a cursor!', 'p-00', '_w', unknown]) {
+      const response = await api.app.inject({ url: `/api/decisions?limit=2&cursor=${encodeURIComponent(cursor)}`, headers: auth });
+      expect(response.statusCode, cursor).toBe(400);
+      expect(response.json().error, cursor).toMatchObject({ type: 'invalid_request_error', param: 'cursor', message: expect.stringContaining('`cursor`') });
+    }
+  });
+});

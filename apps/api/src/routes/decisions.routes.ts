@@ -4,11 +4,36 @@ import { decisionAggregates, recentDecisions } from '@switchyard/db';
 import type { ApiContext } from '../context';
 import { documented, notFound } from './route-schema';
 
+/** The opaque cursor of a keyset page: the key of the last row listed (base64url, so callers do not build one). */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+/**
+ * A `cursor` query parameter, parsed to the key it carries. Anything `encodeCursor` did not make
+ * (not base64url, or not UTF-8 text) is a 400 naming `cursor`; whether the key names a row is
+ * the repository's to say.
+ */
+export const cursorParameter = z
+  .string()
+  .min(1)
+  .max(400)
+  .transform((cursor, context) => {
+    const key = Buffer.from(cursor, 'base64url').toString('utf8');
+    if (key.length > 0 && encodeCursor(key) === cursor) return key;
+    context.addIssue({ code: 'custom', message: 'is not a cursor this API returned: pass the `nextCursor` of the previous page as it is' });
+    return z.NEVER;
+  });
+
 const listQuery = z.object({
   route: z.string().max(100).optional(),
   model: z.string().max(200).optional(),
   status: z.union([z.enum(['ok', 'error']), z.coerce.number().int().min(100).max(599)]).optional(),
-  before: z.iso.datetime({ offset: true }).optional(),
+  cursor: cursorParameter.optional().describe('The `nextCursor` of the previous page: the next page, exactly (no row skipped or repeated)'),
+  before: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only decisions older than this time. Paging by `nextBefore` (milliseconds) skips the decisions sharing its millisecond; page by `cursor`'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 /** How `model` and `status` filter GET /api/decisions, for the API docs (the rules of `recentDecisions`). */
@@ -17,7 +42,9 @@ const listDescription =
   '`model=X&status=error` lists the requests that count an error for X: any request with a failed call by X (even one another ' +
   'model then served), and any request counting for X that failed with no failed call on record; `status=ok` with `model=X` ' +
   'lists the requests counting for X that count no error for X. Without `model`, `status=error` lists every request that ' +
-  'failed or had a failed call, `status=ok` the rest. A numeric `status` is the exact HTTP status.';
+  'failed or had a failed call, `status=ok` the rest. A numeric `status` is the exact HTTP status. ' +
+  'Pages: pass `nextCursor` as `cursor` for the next page (null on the last). `nextBefore`, the time of the last row to the ' +
+  'millisecond, is kept for older callers: used as `before` it skips the decisions that share that millisecond.';
 const aggregateQuery = z.object({
   hours: z.coerce.number().positive().max(168).default(24),
   route: z.string().max(100).optional(),
@@ -39,10 +66,11 @@ export async function decisionRoutes(app: FastifyInstance, context: ApiContext):
         ...(query.model ? { model: query.model } : {}),
         ...(query.status === undefined ? {} : { status: query.status }),
         ...(query.before ? { before: new Date(query.before) } : {}),
+        ...(query.cursor === undefined ? {} : { after: query.cursor }),
       });
       const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
-      return { items, nextBefore: rows.length > query.limit && last ? new Date(last.at).toISOString() : null };
+      const last = rows.length > query.limit ? items[items.length - 1] : undefined;
+      return { items, nextCursor: last ? encodeCursor(last.request_id) : null, nextBefore: last ? new Date(last.at).toISOString() : null };
     },
   );
 

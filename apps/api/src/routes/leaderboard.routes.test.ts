@@ -176,6 +176,8 @@ describe('leaderboard, probes and decisions routes', () => {
     expect(all.nextBefore).not.toBeNull();
     const next = (await api.app.inject({ url: `/api/decisions?limit=2&before=${encodeURIComponent(all.nextBefore)}`, headers: auth })).json();
     expect(next.items.map((row: { request_id: string }) => row.request_id)).toEqual(['r3', 'r4']);
+    const byCursor = (await api.app.inject({ url: `/api/decisions?limit=2&cursor=${encodeURIComponent(all.nextCursor)}`, headers: auth })).json();
+    expect(byCursor.items.map((row: { request_id: string }) => row.request_id)).toEqual(['r3', 'r4']);
     const errors = (await api.app.inject({ url: '/api/decisions?status=error', headers: auth })).json();
     expect(errors.items.map((row: { request_id: string }) => row.request_id)).toEqual(['r3']);
     const cheap = (await api.app.inject({ url: '/api/decisions?route=cheap&model=sim-a/mini', headers: auth })).json();

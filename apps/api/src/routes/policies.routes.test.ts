@@ -176,3 +176,50 @@ describe('policy routes', () => {
     expect((await api.app.inject({ url: '/api/policies/current' })).statusCode).toBe(401);
   });
 });
+
+describe('GET /api/policies paged by cursor', () => {
+  let api: TestApi;
+  /** Hashes in the list's order: created_at desc, then hash desc. */
+  const expected = ['h-6', 'h-5', 'h-4', 'h-3', 'h-2', 'h-1', 'h-0', 'h-7'];
+  beforeAll(async () => {
+    api = await startTestApi();
+    // Versions created in the same millisecond, six at the same microsecond.
+    const createdAt = ['.500500', '.500500', '.500500', '.500500', '.500500', '.500500', '.500900', '.500100'];
+    await api.database.db
+      .insertInto('policies')
+      .values(
+        createdAt.map((fraction, index) => ({
+          hash: `h-${index}`,
+          schema_version: 1,
+          parent_hash: null,
+          document: JSON.stringify(fixture),
+          created_at: `2026-12-07T10:00:00${fraction}Z`,
+        })),
+      )
+      .execute();
+  });
+  afterAll(async () => api.close());
+
+  it('lists every version exactly once, in order, following nextCursor to the last page', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const response = await api.app.inject({ url: `/api/policies?limit=3${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, headers: auth });
+      expect(response.statusCode).toBe(200);
+      const body = response.json() as { items: Array<{ hash: string }>; nextCursor: string | null; nextBefore: string | null };
+      seen.push(...body.items.map((item) => item.hash));
+      expect(body.nextBefore === null).toBe(body.nextCursor === null);
+      cursor = body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('refuses a cursor it did not make, or one naming no version, naming the parameter', async () => {
+    for (const cursor of ['h-0', '%%%', Buffer.from('no-such-hash').toString('base64url')]) {
+      const response = await api.app.inject({ url: `/api/policies?cursor=${encodeURIComponent(cursor)}`, headers: auth });
+      expect(response.statusCode, cursor).toBe(400);
+      expect(response.json().error, cursor).toMatchObject({ type: 'invalid_request_error', param: 'cursor', message: expect.stringContaining('`cursor`') });
+    }
+  });
+});

@@ -20,12 +20,17 @@ import {
 import { requestOptimize } from '@switchyard/jobs';
 import { exportDeployments } from '@switchyard/providers';
 import type { RouteContext } from '../context';
+import { cursorParameter, encodeCursor } from './decisions.routes';
 import { actorOf, documented, notFound } from './route-schema';
 
 const hashParams = z.object({ hash: z.string().min(1).max(128) });
 const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime({ offset: true }).optional(),
+  cursor: cursorParameter.optional().describe('The `nextCursor` of the previous page: the next page, exactly (no version skipped or repeated)'),
+  before: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only versions created before this time. Paging by `nextBefore` (milliseconds) skips the versions sharing its millisecond; page by `cursor`'),
 });
 const diffQuery = z.object({ from: z.string().min(1).max(128), to: z.string().min(1).max(128).default('current') });
 const publishBody = z.object({
@@ -88,21 +93,29 @@ async function resolvePolicy(db: Db, hash: string, param = 'hash'): Promise<Poli
 /**
  * The body of GET /api/policies: versions newest first (without documents), the current hash,
  * its pin (who chose it by hand, so the optimizer leaves it alone) and the publish/rollback timeline.
+ * `nextCursor` pages exactly; `nextBefore` (the last version's time, to the millisecond) is kept
+ * for older callers, and skips the versions sharing that millisecond.
  */
 export async function buildPolicyHistory(db: Db, query: z.infer<typeof historyQuery>) {
   const [rows, events, current, pin] = await Promise.all([
-    listPolicies(db, { limit: query.limit + 1, ...(query.before ? { before: new Date(query.before) } : {}) }),
+    listPolicies(db, {
+      limit: query.limit + 1,
+      ...(query.before ? { before: new Date(query.before) } : {}),
+      ...(query.cursor === undefined ? {} : { after: query.cursor }),
+    }),
     listPolicyEvents(db, 200),
     getCurrentPolicy(db),
     getPolicyPin(db),
   ]);
   const items = rows.slice(0, query.limit);
+  const last = rows.length > query.limit ? items[items.length - 1] : undefined;
   return {
     items: items.map(versionSummary),
     currentHash: current?.hash ?? null,
     pin: pin ? { hash: pin.hash, by: pin.by, at: pin.at } : null,
     events: events.map((event) => ({ hash: event.policy_hash, action: event.action, actor: event.actor, at: event.at })),
-    nextBefore: rows.length > query.limit ? new Date(items[items.length - 1]!.created_at).toISOString() : null,
+    nextCursor: last ? encodeCursor(last.hash) : null,
+    nextBefore: last ? new Date(last.created_at).toISOString() : null,
   };
 }
 

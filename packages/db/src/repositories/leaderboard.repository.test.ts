@@ -138,3 +138,57 @@ describe('decisions listed by model and status, as the aggregates count them', {
     }
   });
 });
+
+describe('decisions paged newest first', { timeout: 30_000 }, () => {
+  const PAGED = 'sim-openai/paged';
+  let test: TestDatabase;
+  /** Every inserted request id, in the list's order (at desc, request_id desc). */
+  let expected: string[];
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    // At hundreds of requests per second decisions share a millisecond, and some the exact microsecond.
+    const ats = [
+      ...Array.from({ length: 7 }, () => '2026-12-07T10:00:00.500500Z'),
+      '2026-12-07T10:00:00.500900Z',
+      '2026-12-07T10:00:00.500100Z',
+      '2026-12-07T10:00:00.500000Z',
+      '2026-12-07T10:00:00.499999Z',
+      '2026-12-07T10:00:01.000000Z',
+    ];
+    const records = ats.map((at, index) => decisionRecord({ requestId: `paged-${String(index).padStart(2, '0')}`, at, servedModel: PAGED }));
+    await insertDecisions(test.db, records);
+    expected = [...records]
+      .sort((a, b) => (a.at === b.at ? (a.requestId < b.requestId ? 1 : -1) : a.at < b.at ? 1 : -1))
+      .map((record) => record.requestId);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it('lists every decision exactly once, in order, when paged two at a time', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const rows = await recentDecisions(test.db, { limit: 2, model: PAGED, ...(after === undefined ? {} : { after }) });
+      const items = rows.slice(0, 2);
+      seen.push(...items.map((row) => row.request_id));
+      if (rows.length <= 2) break;
+      after = items[items.length - 1]!.request_id;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('skips the rows sharing a millisecond with the last row when paged by its time (why `after` exists)', async () => {
+    const first = await recentDecisions(test.db, { limit: 2, model: PAGED });
+    const second = await recentDecisions(test.db, { limit: 2, model: PAGED, before: new Date(first[1]!.at) });
+    expect(first.slice(0, 2).map((row) => row.request_id)).toEqual(expected.slice(0, 2));
+    // 'paged-07' (…500900) ends the first page; the seven rows at …500500 and the one at …500100 are never listed.
+    expect(second[0]?.request_id).toBe('paged-10');
+  });
+
+  it('combines `after` with the other filters, and refuses an `after` that names no decision', async () => {
+    expect((await recentDecisions(test.db, { limit: 5, model: PAGED, after: 'paged-00' })).map((row) => row.request_id)).toEqual(expected.slice(9));
+    expect(await recentDecisions(test.db, { limit: 5, model: 'sim-openai/other', after: 'paged-00' })).toEqual([]);
+    await expect(recentDecisions(test.db, { limit: 5, after: 'no-such-request' })).rejects.toMatchObject({ code: 'bad_request', param: 'cursor' });
+  });
+});

@@ -5,7 +5,9 @@
  * indexes of `probe_samples` and `route_decisions` bounded to at most 7 days.
  */
 import { sql } from 'kysely';
+import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
+import { decisionExists } from './route-decision.repository';
 
 const ROLLUP_LOCK = 7_310_002;
 const EVAL_WATERMARK = 'eval_quality_rollup';
@@ -335,12 +337,21 @@ export interface DecisionFilter {
   model?: string;
   /** `error`: counts an error in the aggregates; `ok`: counts none; or an exact HTTP status (see `recentDecisions`). */
   status?: 'ok' | 'error' | number;
+  /**
+   * Rows strictly older than this time. A `Date` holds milliseconds and `at` microseconds, so
+   * paging by the last row's time skips the rows sharing its millisecond; page with `after`.
+   */
   before?: Date;
+  /**
+   * Keyset pagination: the request id of the last row of the previous page; lists the rows after
+   * it in the list's order (`(at, request_id)` below that row's own, exact to the microsecond).
+   */
+  after?: string;
   limit: number;
 }
 
 /**
- * Recent route decisions, newest first, keyset-paginated on `at`.
+ * Recent route decisions, newest first (`at desc, request_id desc`), keyset-paginated on `(at, request_id)`.
  *
  * `model` and `status` follow the rules by which `decisionAggregates` and `trafficShare` count
  * (see `attributedModel`), so a model's row there can be listed here:
@@ -358,8 +369,21 @@ export interface DecisionFilter {
  *   rest; the two split the list.
  * - A numeric `status` matches the request's HTTP status exactly (with `model=X`, among the
  *   requests counting for X).
+ *
+ * Fetches `limit + 1` rows, so a caller can tell whether there is a next page. An `after` that
+ * names no decision is a `bad_request` (param `cursor`, as the API calls it).
  */
 export async function recentDecisions(db: Db, filter: DecisionFilter) {
+  const rows = await decisionsQuery(db, filter).execute();
+  // A page after a listed row is empty only at the end of a changed list: check the row only then.
+  if (rows.length === 0 && filter.after !== undefined && !(await decisionExists(db, filter.after))) {
+    throw new SwitchyardError('bad_request', '`cursor` names no decision: start again from the first page, without `cursor`', { param: 'cursor' });
+  }
+  return rows;
+}
+
+/** The query behind `recentDecisions`, built but not executed. */
+function decisionsQuery(db: Db, filter: DecisionFilter) {
   let query = db
     .selectFrom('route_decisions')
     .select([
@@ -396,7 +420,14 @@ export async function recentDecisions(db: Db, filter: DecisionFilter) {
     else if (typeof filter.status === 'number') query = query.where('status', '=', filter.status);
   }
   if (filter.before) query = query.where('at', '<', filter.before);
-  return query.execute();
+  if (filter.after !== undefined) {
+    // The previous row's own `at`, read in SQL: no microseconds are lost on the way through JavaScript.
+    // Two scalars, not one row subquery, so the row comparison stays an index condition.
+    query = query.where(
+      sql<boolean>`(at, request_id) < ((select anchor.at from route_decisions as anchor where anchor.request_id = ${filter.after}), ${filter.after})`,
+    );
+  }
+  return query;
 }
 
 export interface DecisionAggregate {

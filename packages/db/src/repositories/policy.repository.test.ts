@@ -88,3 +88,47 @@ describe('policy repository', () => {
     expect(await findPolicy(test.db, 'f00d%e')).toBeUndefined();
   });
 });
+
+describe('policy versions paged newest first', () => {
+  let test: TestDatabase;
+  /** Hashes in the list's order: created_at desc, then hash desc. */
+  const expected = ['h-9', 'h-6', 'h-5', 'h-4', 'h-3', 'h-2', 'h-1', 'h-0', 'h-7', 'h-8'];
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    // Versions published in the same millisecond (the optimizer and a person), some at the same microsecond.
+    const createdAt = ['.500500', '.500500', '.500500', '.500500', '.500500', '.500500', '.500900', '.500100', '.499999', '.999000'];
+    await test.db
+      .insertInto('policies')
+      .values(
+        createdAt.map((fraction, index) => ({
+          hash: `h-${index}`,
+          schema_version: 1,
+          parent_hash: null,
+          document: JSON.stringify({ schemaVersion: 1, marker: index }),
+          created_at: `2026-12-07T10:00:00${fraction}Z`,
+        })),
+      )
+      .execute();
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it('lists every version exactly once, in order, when paged two at a time after the last hash', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const rows = await listPolicies(test.db, { limit: 3, ...(after === undefined ? {} : { after }) });
+      const items = rows.slice(0, 2);
+      seen.push(...items.map((row) => row.hash));
+      if (rows.length <= 2) break;
+      after = items[items.length - 1]!.hash;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('refuses an `after` that names no version', async () => {
+    expect((await listPolicies(test.db, { after: 'h-0' })).map((row) => row.hash)).toEqual(['h-7', 'h-8']);
+    await expect(listPolicies(test.db, { after: 'no-such-hash' })).rejects.toMatchObject({ code: 'bad_request', param: 'cursor' });
+  });
+});

@@ -175,18 +175,36 @@ export async function getCurrentPolicy(db: Db): Promise<PolicyRow | undefined> {
     .executeTakeFirst();
 }
 
-/** Policy versions, newest first, without their documents. */
-export function listPolicies(
+/**
+ * Policy versions, newest first (`created_at desc, hash desc`), without their documents.
+ * `before` keeps the versions strictly older than a time (a `Date`: to the millisecond, while
+ * `created_at` has microseconds). `after` is the exact keyset: the hash of the last version of
+ * the previous page; the versions after it in this order are listed, compared with its own
+ * `created_at` in SQL. An `after` that names no version is a `bad_request` (param `cursor`).
+ */
+export async function listPolicies(
   db: Db,
-  options: { limit?: number; before?: Date } = {},
+  options: { limit?: number; before?: Date; after?: string } = {},
 ): Promise<Array<Omit<PolicyRow, 'document'>>> {
   let query = db
     .selectFrom('policies')
     .select(['hash', 'schema_version', 'parent_hash', 'created_by', 'note', 'created_at', 'published_at'])
     .orderBy('created_at', 'desc')
+    .orderBy('hash', 'desc')
     .limit(options.limit ?? 50);
   if (options.before) query = query.where('created_at', '<', options.before);
-  return query.execute();
+  const after = options.after;
+  if (after !== undefined) {
+    query = query.where(
+      sql<boolean>`(created_at, hash) < ((select anchor.created_at from policies as anchor where anchor.hash = ${after}), ${after})`,
+    );
+  }
+  const rows = await query.execute();
+  // A page after a listed version is empty only at the end of the list: check the version only then.
+  if (rows.length === 0 && after !== undefined && !(await getPolicy(db, after))) {
+    throw new SwitchyardError('bad_request', '`cursor` names no policy version: start again from the first page, without `cursor`', { param: 'cursor' });
+  }
+  return rows;
 }
 
 export function listPolicyEvents(db: Db, limit = 100): Promise<PolicyEventRow[]> {
