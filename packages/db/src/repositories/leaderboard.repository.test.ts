@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompiledQuery, sql } from 'kysely';
 import { createTestDatabase, decisionRecord, decisionRecords, type TestDatabase } from '../testing';
-import { decisionAggregates, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
+import { decisionAggregates, decisionsQuery, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
 import { insertDecisions } from './route-decision.repository';
 
 const FAILING = 'sim-openai/allround-m';
@@ -190,5 +191,50 @@ describe('decisions paged newest first', { timeout: 30_000 }, () => {
     expect((await recentDecisions(test.db, { limit: 5, model: PAGED, after: 'paged-00' })).map((row) => row.request_id)).toEqual(expected.slice(9));
     expect(await recentDecisions(test.db, { limit: 5, model: 'sim-openai/other', after: 'paged-00' })).toEqual([]);
     await expect(recentDecisions(test.db, { limit: 5, after: 'no-such-request' })).rejects.toMatchObject({ code: 'bad_request', param: 'cursor' });
+  });
+});
+
+describe('the index behind the decisions list filtered by model', { timeout: 30_000 }, () => {
+  const RARE = 'sim-openai/rare';
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    await insertDecisions(test.db, [
+      ...decisionRecords(300, { servedModel: 'sim-openai/common' }),
+      ...decisionRecords(3, { servedModel: RARE }),
+      // Counts for the model chosen for it: no model served it.
+      decisionRecord({ chosenModel: RARE, servedModel: null, attempts: [], status: 429, errorCode: 'budget_exceeded' }),
+    ]);
+    await sql`analyze route_decisions`.execute(test.db);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  /** Every node of an `explain (format json)` plan. */
+  const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+  interface PlanNode {
+    'Node Type': string;
+    'Index Name'?: string;
+    Plans?: PlanNode[];
+  }
+  /** The plan of the repository's own query, as compiled with its parameters, with sequential scans priced out. */
+  const plan = (filter: DecisionFilter) =>
+    test.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const compiled = decisionsQuery(trx, filter).compile();
+      const result = await trx.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
+      );
+      return nodes(result.rows[0]!['QUERY PLAN'][0]!.Plan);
+    });
+
+  it("reads a model's page from the attributed-model index, in its order (no sort)", async () => {
+    for (const filter of [{ model: RARE, limit: 50 }, { model: RARE, limit: 50, after: 'any-request-id' }]) {
+      const planned = await plan(filter);
+      expect(planned.map((node) => node['Index Name']).filter(Boolean), JSON.stringify(filter)).toContain('route_decisions_attributed_model_at_idx');
+      expect(planned.map((node) => node['Node Type']).filter((type) => type.includes('Sort')), JSON.stringify(filter)).toEqual([]);
+    }
+    expect((await recentDecisions(test.db, { model: RARE, limit: 50 })).map((row) => row.served_model ?? row.chosen_model)).toEqual([RARE, RARE, RARE, RARE]);
   });
 });

@@ -382,8 +382,13 @@ export async function recentDecisions(db: Db, filter: DecisionFilter) {
   return rows;
 }
 
-/** The query behind `recentDecisions`, built but not executed. */
-function decisionsQuery(db: Db, filter: DecisionFilter) {
+/**
+ * The query behind `recentDecisions`, built but not executed (a test `explain`s it). `model=X`
+ * and the order match `route_decisions_attributed_model_at_idx` (`attributedModel`, `at desc`,
+ * `request_id desc`), so a rare model's page is an index range, not a walk of the `at` index;
+ * change the expression or the order here and there together.
+ */
+export function decisionsQuery(db: Db, filter: DecisionFilter) {
   let query = db
     .selectFrom('route_decisions')
     .select([
