@@ -2,28 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { decisionAggregates, recentDecisions } from '@switchyard/db';
 import type { ApiContext } from '../context';
-import { documented, notFound } from './route-schema';
-
-/** The opaque cursor of a keyset page: the key of the last row listed (base64url, so callers do not build one). */
-export function encodeCursor(key: string): string {
-  return Buffer.from(key, 'utf8').toString('base64url');
-}
-
-/**
- * A `cursor` query parameter, parsed to the key it carries. Anything `encodeCursor` did not make
- * (not base64url, or not UTF-8 text) is a 400 naming `cursor`; whether the key names a row is
- * the repository's to say.
- */
-export const cursorParameter = z
-  .string()
-  .min(1)
-  .max(400)
-  .transform((cursor, context) => {
-    const key = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (key.length > 0 && encodeCursor(key) === cursor) return key;
-    context.addIssue({ code: 'custom', message: 'is not a cursor this API returned: pass the `nextCursor` of the previous page as it is' });
-    return z.NEVER;
-  });
+import { cursorParameter, documented, encodeCursor, notFound } from './route-schema';
 
 const listQuery = z.object({
   route: z.string().max(100).optional(),

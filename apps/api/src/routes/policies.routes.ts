@@ -20,8 +20,7 @@ import {
 import { requestOptimize } from '@switchyard/jobs';
 import { exportDeployments } from '@switchyard/providers';
 import type { RouteContext } from '../context';
-import { cursorParameter, encodeCursor } from './decisions.routes';
-import { actorOf, documented, notFound } from './route-schema';
+import { actorOf, cursorParameter, documented, encodeCursor, notFound } from './route-schema';
 
 const hashParams = z.object({ hash: z.string().min(1).max(128) });
 const historyQuery = z.object({

@@ -64,6 +64,27 @@ export const paginationQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/** The opaque cursor of a keyset page: the key of the last row listed (base64url, so callers do not build one). */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+/**
+ * A `cursor` query parameter, parsed to the key it carries. Anything `encodeCursor` did not make
+ * (not base64url, or not UTF-8 text) is a 400 naming `cursor`; whether the key names a row is
+ * the repository's to say.
+ */
+export const cursorParameter = z
+  .string()
+  .min(1)
+  .max(400)
+  .transform((cursor, context) => {
+    const key = Buffer.from(cursor, 'base64url').toString('utf8');
+    if (key.length > 0 && encodeCursor(key) === cursor) return key;
+    context.addIssue({ code: 'custom', message: 'is not a cursor this API returned: pass the `nextCursor` of the previous page as it is' });
+    return z.NEVER;
+  });
+
 /** A page of items with the cursor for the next one. */
 export function page<T>(items: T[], limit: number, offset: number, total?: number) {
   const hasMore = total === undefined ? items.length > limit : offset + limit < total;
