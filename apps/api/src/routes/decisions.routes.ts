@@ -19,7 +19,7 @@ const listQuery = z.object({
 const listDescription =
   'Filters follow the aggregates\' counting. `model=X` lists the requests that count for X (served by X, else chosen for it). ' +
   '`model=X&status=error` lists the requests that count an error for X: any request with a failed call by X (even one another ' +
-  'model then served), and any request counting for X that failed with no failed call on record; `status=ok` with `model=X` ' +
+  'model then served), and any request counting for X whose failure no failed call records (e.g. a stream cut after its first token); `status=ok` with `model=X` ' +
   'lists the requests counting for X that count no error for X. Without `model`, `status=error` lists every request that ' +
   'failed or had a failed call, `status=ok` the rest. A numeric `status` is the exact HTTP status. ' +
   'Pages: pass `nextCursor` as `cursor` for the next page (null on the last). `nextBefore`, the time of the last row to the ' +

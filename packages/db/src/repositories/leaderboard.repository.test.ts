@@ -77,6 +77,16 @@ describe('decisions listed by model and status, as the aggregates count them', {
       decisionRecord({ ...failed, requestId: 'all-failed', chosenModel: FALLEN_FROM, attempts: [failedCall(FALLEN_FROM), failedCall(FALLBACK)], fallbacks: 1 }),
       // A stream that failed after its first token (no failed call), and one the client closed (not an error).
       decisionRecord({ requestId: 'cut-stream', chosenModel: FALLBACK, servedModel: FALLBACK, attempts: [servedCall(FALLBACK)], stream: true, errorCode: 'upstream' }),
+      // A fallback whose stream then failed after its first token: an error for each model.
+      decisionRecord({
+        requestId: 'fallback-cut',
+        chosenModel: FALLEN_FROM,
+        servedModel: FALLBACK,
+        attempts: [failedCall(FALLEN_FROM), servedCall(FALLBACK)],
+        fallbacks: 1,
+        stream: true,
+        errorCode: 'upstream',
+      }),
       decisionRecord({ requestId: 'closed', chosenModel: FALLBACK, servedModel: FALLBACK, attempts: [servedCall(FALLBACK)], stream: true, errorCode: 'client_closed' }),
       // Refused before any call (the budget ran out), and before any model was chosen.
       decisionRecord({ ...failed, requestId: 'refused', chosenModel: GUARDED, attempts: [], status: 429, errorCode: 'budget_exceeded' }),
@@ -90,12 +100,12 @@ describe('decisions listed by model and status, as the aggregates count them', {
     (await recentDecisions(test.db, { limit: 100, ...filter })).map((row) => row.request_id).sort();
 
   it('lists a failed call under the model that failed, and a request under the model it counts for', async () => {
-    expect(await listed({ model: FALLEN_FROM, status: 'error' })).toEqual(['all-failed', 'fallback', 'retried']);
+    expect(await listed({ model: FALLEN_FROM, status: 'error' })).toEqual(['all-failed', 'fallback', 'fallback-cut', 'retried']);
     expect(await listed({ model: FALLEN_FROM, status: 'ok' })).toEqual(['served']);
     expect(await listed({ model: FALLEN_FROM })).toEqual(['all-failed', 'retried', 'served']);
-    expect(await listed({ model: FALLBACK, status: 'error' })).toEqual(['all-failed', 'cut-stream']);
+    expect(await listed({ model: FALLBACK, status: 'error' })).toEqual(['all-failed', 'cut-stream', 'fallback-cut']);
     expect(await listed({ model: FALLBACK, status: 'ok' })).toEqual(['closed', 'fallback']);
-    expect(await listed({ model: FALLBACK })).toEqual(['closed', 'cut-stream', 'fallback']);
+    expect(await listed({ model: FALLBACK })).toEqual(['closed', 'cut-stream', 'fallback', 'fallback-cut']);
     expect(await listed({ model: GUARDED, status: 'error' })).toEqual(['refused']);
     expect(await listed({ model: GUARDED })).toEqual(['refused']);
     expect(await listed({ model: '(none)', status: 'error' })).toEqual(['unroutable']);
@@ -105,7 +115,7 @@ describe('decisions listed by model and status, as the aggregates count them', {
 
   it('without a model, splits the requests into those adding an error to some model and the rest', async () => {
     const errors = await listed({ status: 'error' });
-    expect(errors).toEqual(['all-failed', 'cut-stream', 'fallback', 'refused', 'retried', 'unroutable']);
+    expect(errors).toEqual(['all-failed', 'cut-stream', 'fallback', 'fallback-cut', 'refused', 'retried', 'unroutable']);
     expect(await listed({ status: 'ok' })).toEqual(['closed', 'served']);
     expect(await listed({ status: 429 })).toEqual(['refused']);
   });
@@ -122,7 +132,9 @@ describe('decisions listed by model and status, as the aggregates count them', {
       });
       expect(share.spendUsd).toBeCloseTo(rows.reduce((sum, row) => sum + row.spendUsd, 0), 12);
     }
-    expect(shares.find((share) => share.model === FALLEN_FROM)).toMatchObject({ requests: 3, errors: 3, share: 3 / 8 });
+    expect(shares.find((share) => share.model === FALLEN_FROM)).toMatchObject({ requests: 3, errors: 4, share: 3 / 9 });
+    // The cut stream after the fallback counts against the model that served it, besides the failed call against the other.
+    expect(shares.find((share) => share.model === FALLBACK)).toMatchObject({ requests: 4, errors: 3, share: 4 / 9 });
   });
 
   it("lists, for every model, the aggregates' requests and the requests behind its errors", async () => {

@@ -185,29 +185,33 @@ export interface TrafficShare {
  * Errors count failed upstream calls against the model that failed: every failed entry of
  * `attempts`, so a request that fell back to another model, or retried one after its
  * retry-after, counts once per failure, as the router's circuit breaker counts them. A request
- * that failed with no failed call on record (refused before any call, the budget ran out
- * before one, or a stream failed after its first token) counts one error against the model the
- * request counts for. So a model can have errors without requests (its calls failed and
+ * whose failure no failed call records — refused before any call, the budget ran out before
+ * one, or the model that answered failed after its first token (a stream cut, also after a
+ * fallback: its call is on record as answered) — counts one error against the model the request
+ * counts for. So a model can have errors without requests (its calls failed and
  * another model served), and more errors than requests.
  */
 const attributedModel = sql<string>`coalesce(served_model, chosen_model, '(none)')`;
 /** At least one entry of `attempts` is a failed call. */
 const hasFailedCall = sql<boolean>`(attempts @> '[{"ok": false}]'::jsonb)`;
-/** The request failed, and no failed call says against which model. */
-const failedWithoutFailedCall = sql<boolean>`(status >= 400 or (error_code is not null and error_code <> 'client_closed'))
-  and not ${hasFailedCall}`;
+/**
+ * The request failed, and not by its last call: none was made, or the last one answered and the
+ * failure came after (a stream cut after its first token). No failed call records this failure.
+ */
+const unrecordedFailure = sql<boolean>`(status >= 400 or (error_code is not null and error_code <> 'client_closed'))
+  and coalesce(attempts -> -1 ->> 'ok', 'true') <> 'false'`;
 /** At least one entry of `attempts` is a failed call by `model` (the rows `failedCalls` yields for it). */
 function hasFailedCallBy(model: string) {
   return sql<boolean>`(attempts @> ${JSON.stringify([{ model, ok: false }])}::jsonb)`;
 }
 /**
  * The decision adds at least one to the `errors` of `model` in `decisionAggregates` and
- * `trafficShare` (a failed call by it, or a failure with no failed call on record that counts
+ * `trafficShare` (a failed call by it, or a failure no failed call records that counts
  * for it), or without a model, to the `errors` of any model.
  */
 function countsAnError(model: string | undefined) {
-  if (!model) return sql<boolean>`(${failedWithoutFailedCall} or ${hasFailedCall})`;
-  return sql<boolean>`((${attributedModel} = ${model} and ${failedWithoutFailedCall}) or ${hasFailedCallBy(model)})`;
+  if (!model) return sql<boolean>`(${unrecordedFailure} or ${hasFailedCall})`;
+  return sql<boolean>`((${attributedModel} = ${model} and ${unrecordedFailure}) or ${hasFailedCallBy(model)})`;
 }
 /** One row per failed call (`attempt`, jsonb) of the `decisions` CTE's rows. */
 const failedCalls = sql`decisions
@@ -246,7 +250,7 @@ async function decisionCounts(
     ),
     by_request as (
       select route, model, count(*)::int as requests,
-             count(*) filter (where ${failedWithoutFailedCall})::int as errors, sum(fallbacks)::int as fallbacks,
+             count(*) filter (where ${unrecordedFailure})::int as errors, sum(fallbacks)::int as fallbacks,
              ${percentile(0.5)} as p50, ${percentile(0.95)} as p95, sum(cost_usd) as spend
         from decisions group by 1, 2
     ),
@@ -358,7 +362,7 @@ export interface DecisionFilter {
  * - `model=X` lists the requests that count for X (served by X, else chosen for it): X's `requests`.
  * - `model=X&status=error` lists the requests that add at least one to X's `errors`: every request
  *   with a failed call by X (whichever model then served it or not), and every request counting
- *   for X that failed with no failed call on record. It can list requests that `model=X` does not
+ *   for X whose failure no failed call records. It can list requests that `model=X` does not
  *   (X failed, another model served). Each listed request counts at least one error for X and
  *   each error of X comes from a listed request, so the rows number X's `errors` unless a request
  *   has several failed calls by X (a retry after retry-after), which count one error each.
