@@ -85,7 +85,7 @@ describe('optimize', { timeout: 90_000 }, () => {
     expect((await getCurrentPolicy(env.database.db))?.hash).toBe(resumed.hash);
   });
 
-  it('reads live outcomes per model and hour: attempts, errors, tokens', async () => {
+  it('reads live outcomes per model and hour: attempts, errors (a stream cut after its first token too), tokens', async () => {
     const at = new Date().toISOString();
     await insertDecisions(env.database.db, [
       ...decisionRecords(4, { at, category: 'math', servedModel: 'sim-openai/numeric-7b', chosenModel: 'sim-openai/numeric-7b', attempts: [{ model: 'sim-openai/numeric-7b', ok: true }] }),
@@ -99,11 +99,26 @@ describe('optimize', { timeout: 90_000 }, () => {
           { model: 'sim-openai/swift-mini', ok: true },
         ],
       }),
+      // A fallback whose stream then broke after its first token: an error of each model.
+      ...decisionRecords(1, {
+        at,
+        category: 'math',
+        servedModel: 'sim-openai/swift-mini',
+        chosenModel: 'sim-openai/numeric-7b',
+        attempts: [
+          { model: 'sim-openai/numeric-7b', ok: false, errorCode: 'upstream' },
+          { model: 'sim-openai/swift-mini', ok: true },
+        ],
+        stream: true,
+        errorCode: 'upstream',
+      }),
+      // A stream the client closed: not the model's failure.
+      ...decisionRecords(1, { at, category: 'math', servedModel: 'sim-openai/swift-mini', attempts: [{ model: 'sim-openai/swift-mini', ok: true }], stream: true, errorCode: 'client_closed' }),
     ]);
     const rows = await liveEvidence(env.database.db, { since: new Date(Date.now() - 3_600_000) });
     const numeric = rows.find((row) => row.model === 'sim-openai/numeric-7b' && row.category === 'math');
     const mini = rows.find((row) => row.model === 'sim-openai/swift-mini' && row.category === 'math');
-    expect(numeric).toMatchObject({ requests: 6, errors: 2, inputTokensSum: 4 * 40, outputTokensSum: 4 * 12 });
-    expect(mini).toMatchObject({ requests: 2, errors: 0, inputTokensSum: 80 });
+    expect(numeric).toMatchObject({ requests: 7, errors: 3, inputTokensSum: 4 * 40, outputTokensSum: 4 * 12 });
+    expect(mini).toMatchObject({ requests: 4, errors: 1, inputTokensSum: 4 * 40 });
   });
 });

@@ -65,16 +65,19 @@ export type LiveEvidenceRow = LiveStat & {
 
 /**
  * Live outcomes per (model, category, hour) since `since`: every attempt counts as a
- * request of the model it went to (a failed attempt as an error), tokens and feedback
- * (user and judge scores, averaged per request) go to the model that served.
+ * request of the model it went to (a failed attempt as an error, and so does the last attempt
+ * of a request that failed after it answered: a stream cut after its first token), tokens and
+ * feedback (user and judge scores, averaged per request) go to the model that served.
  */
 export async function liveEvidence(db: Db, options: { since: Date; bucket?: 'hour' | 'minute' }): Promise<LiveEvidenceRow[]> {
   const bucket = options.bucket ?? 'hour';
   const attempts = await sql<{ model: string; category: string; at: Date; requests: number; errors: number }>`
-    select a->>'model' as model, d.category, date_trunc(${bucket}, d.at) as at,
+    select a.value->>'model' as model, d.category, date_trunc(${bucket}, d.at) as at,
       count(*)::int as requests,
-      count(*) filter (where coalesce((a->>'ok')::boolean, false) = false)::int as errors
-    from route_decisions d cross join lateral jsonb_array_elements(d.attempts) a
+      count(*) filter (where coalesce((a.value->>'ok')::boolean, false) = false
+        or (a.position = jsonb_array_length(d.attempts)
+            and (d.status >= 400 or (d.error_code is not null and d.error_code <> 'client_closed'))))::int as errors
+    from route_decisions d cross join lateral jsonb_array_elements(d.attempts) with ordinality as a(value, position)
     where d.at >= ${options.since} and jsonb_typeof(d.attempts) = 'array'
     group by 1, 2, 3
   `.execute(db);
