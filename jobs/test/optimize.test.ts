@@ -87,31 +87,17 @@ describe('optimize', { timeout: 90_000 }, () => {
 
   it('reads live outcomes per model and hour: attempts, errors (a stream cut after its first token too), tokens', async () => {
     const at = new Date().toISOString();
+    // numeric-7b failed, swift-mini answered.
+    const fellBack = { at, category: 'math', servedModel: 'sim-openai/swift-mini', chosenModel: 'sim-openai/numeric-7b' };
+    const fellBackAttempts = [
+      { model: 'sim-openai/numeric-7b', ok: false, errorCode: 'upstream' },
+      { model: 'sim-openai/swift-mini', ok: true },
+    ];
     await insertDecisions(env.database.db, [
       ...decisionRecords(4, { at, category: 'math', servedModel: 'sim-openai/numeric-7b', chosenModel: 'sim-openai/numeric-7b', attempts: [{ model: 'sim-openai/numeric-7b', ok: true }] }),
-      ...decisionRecords(2, {
-        at,
-        category: 'math',
-        servedModel: 'sim-openai/swift-mini',
-        chosenModel: 'sim-openai/numeric-7b',
-        attempts: [
-          { model: 'sim-openai/numeric-7b', ok: false, errorCode: 'upstream' },
-          { model: 'sim-openai/swift-mini', ok: true },
-        ],
-      }),
+      ...decisionRecords(2, { ...fellBack, attempts: fellBackAttempts }),
       // A fallback whose stream then broke after its first token: an error of each model.
-      ...decisionRecords(1, {
-        at,
-        category: 'math',
-        servedModel: 'sim-openai/swift-mini',
-        chosenModel: 'sim-openai/numeric-7b',
-        attempts: [
-          { model: 'sim-openai/numeric-7b', ok: false, errorCode: 'upstream' },
-          { model: 'sim-openai/swift-mini', ok: true },
-        ],
-        stream: true,
-        errorCode: 'upstream',
-      }),
+      ...decisionRecords(1, { ...fellBack, attempts: fellBackAttempts, stream: true, errorCode: 'upstream' }),
       // A stream the client closed: not the model's failure.
       ...decisionRecords(1, { at, category: 'math', servedModel: 'sim-openai/swift-mini', attempts: [{ model: 'sim-openai/swift-mini', ok: true }], stream: true, errorCode: 'client_closed' }),
     ]);
