@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { EvalStat, LiveStat, ProbeStat } from '@switchyard/core';
 import type { Db } from '../database';
+import { requestFailed } from './decision-outcome';
 import { probeLatencyStats } from './probe-sample.repository';
 
 /** An `EvalStat` with every field filled. */
@@ -75,8 +76,7 @@ export async function liveEvidence(db: Db, options: { since: Date; bucket?: 'hou
     select a.value->>'model' as model, d.category, date_trunc(${bucket}, d.at) as at,
       count(*)::int as requests,
       count(*) filter (where coalesce((a.value->>'ok')::boolean, false) = false
-        or (a.position = jsonb_array_length(d.attempts)
-            and (d.status >= 400 or (d.error_code is not null and d.error_code <> 'client_closed'))))::int as errors
+        or (a.position = jsonb_array_length(d.attempts) and ${requestFailed}))::int as errors
     from route_decisions d cross join lateral jsonb_array_elements(d.attempts) with ordinality as a(value, position)
     where d.at >= ${options.since} and jsonb_typeof(d.attempts) = 'array'
     group by 1, 2, 3

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
+import { requestFailed } from './decision-outcome';
 import { decisionExists } from './route-decision.repository';
 
 const ROLLUP_LOCK = 7_310_002;
@@ -198,8 +199,7 @@ const hasFailedCall = sql<boolean>`(attempts @> '[{"ok": false}]'::jsonb)`;
  * The request failed, and not by its last call: none was made, or the last one answered and the
  * failure came after (a stream cut after its first token). No failed call records this failure.
  */
-const unrecordedFailure = sql<boolean>`(status >= 400 or (error_code is not null and error_code <> 'client_closed'))
-  and coalesce(attempts -> -1 ->> 'ok', 'true') <> 'false'`;
+const unrecordedFailure = sql<boolean>`${requestFailed} and coalesce(attempts -> -1 ->> 'ok', 'true') <> 'false'`;
 /** At least one entry of `attempts` is a failed call by `model` (the rows `failedCalls` yields for it). */
 function hasFailedCallBy(model: string) {
   return sql<boolean>`(attempts @> ${JSON.stringify([{ model, ok: false }])}::jsonb)`;
