@@ -5,10 +5,9 @@
  * indexes of `probe_samples` and `route_decisions` bounded to at most 7 days.
  */
 import { sql } from 'kysely';
-import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
 import { requestFailed } from './decision-outcome';
-import { decisionExists } from './route-decision.repository';
+import { afterRow, refuseUnknownAfter, type Keyset } from './keyset';
 
 const ROLLUP_LOCK = 7_310_002;
 const EVAL_WATERMARK = 'eval_quality_rollup';
@@ -354,6 +353,9 @@ export interface DecisionFilter {
   limit: number;
 }
 
+/** The decisions list's order, newest first. */
+const DECISIONS_KEYSET: Keyset = { table: 'route_decisions', time: 'at', key: 'request_id', noun: 'decision' };
+
 /**
  * Recent route decisions, newest first (`at desc, request_id desc`), keyset-paginated on `(at, request_id)`.
  *
@@ -379,10 +381,7 @@ export interface DecisionFilter {
  */
 export async function recentDecisions(db: Db, filter: DecisionFilter) {
   const rows = await decisionsQuery(db, filter).execute();
-  // A page after a listed row is empty only at the end of a changed list: check the row only then.
-  if (rows.length === 0 && filter.after !== undefined && !(await decisionExists(db, filter.after))) {
-    throw new SwitchyardError('bad_request', '`cursor` names no decision: start again from the first page, without `cursor`', { param: 'cursor' });
-  }
+  await refuseUnknownAfter(db, DECISIONS_KEYSET, filter.after, rows.length === 0);
   return rows;
 }
 
@@ -429,13 +428,7 @@ export function decisionsQuery(db: Db, filter: DecisionFilter) {
     else if (typeof filter.status === 'number') query = query.where('status', '=', filter.status);
   }
   if (filter.before) query = query.where('at', '<', filter.before);
-  if (filter.after !== undefined) {
-    // The previous row's own `at`, read in SQL: no microseconds are lost on the way through JavaScript.
-    // Two scalars, not one row subquery, so the row comparison stays an index condition.
-    query = query.where(
-      sql<boolean>`(at, request_id) < ((select anchor.at from route_decisions as anchor where anchor.request_id = ${filter.after}), ${filter.after})`,
-    );
-  }
+  if (filter.after !== undefined) query = query.where(afterRow(DECISIONS_KEYSET, filter.after));
   return query;
 }
 

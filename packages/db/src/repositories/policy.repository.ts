@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { SwitchyardError } from '@switchyard/core';
 import type { Db } from '../database';
+import { afterRow, refuseUnknownAfter, type Keyset } from './keyset';
 import type { PolicyEventRow, PolicyRow } from '../tables/policy.table';
 
 const CURRENT = 'current';
@@ -175,6 +176,9 @@ export async function getCurrentPolicy(db: Db): Promise<PolicyRow | undefined> {
     .executeTakeFirst();
 }
 
+/** The policy versions' order, newest first. */
+const POLICIES_KEYSET: Keyset = { table: 'policies', time: 'created_at', key: 'hash', noun: 'policy version' };
+
 /**
  * Policy versions, newest first (`created_at desc, hash desc`), without their documents.
  * `before` keeps the versions strictly older than a time (a `Date`: to the millisecond, while
@@ -193,17 +197,9 @@ export async function listPolicies(
     .orderBy('hash', 'desc')
     .limit(options.limit ?? 50);
   if (options.before) query = query.where('created_at', '<', options.before);
-  const after = options.after;
-  if (after !== undefined) {
-    query = query.where(
-      sql<boolean>`(created_at, hash) < ((select anchor.created_at from policies as anchor where anchor.hash = ${after}), ${after})`,
-    );
-  }
+  if (options.after !== undefined) query = query.where(afterRow(POLICIES_KEYSET, options.after));
   const rows = await query.execute();
-  // A page after a listed version is empty only at the end of the list: check the version only then.
-  if (rows.length === 0 && after !== undefined && !(await getPolicy(db, after))) {
-    throw new SwitchyardError('bad_request', '`cursor` names no policy version: start again from the first page, without `cursor`', { param: 'cursor' });
-  }
+  await refuseUnknownAfter(db, POLICIES_KEYSET, options.after, rows.length === 0);
   return rows;
 }
 
