@@ -14,8 +14,8 @@
  * it is the data's (the text barely predicts who succeeds), not the learner's. The held-out
  * log-loss beside that of each model's mean says the same in one number.
  */
-import { linearDot } from '@switchyard/policy';
-import { trainContextual, type ContextualFit, type ContextualObservation } from '../contextual-training';
+import { predictedQualities } from '@switchyard/policy';
+import { contextualPolicyFromFit, trainContextual, type ContextualObservation } from '../contextual-training';
 import { createRandom } from '../random';
 import type { PreparedBench } from './simulate';
 
@@ -35,20 +35,6 @@ export interface ContextualCeiling {
   mean_only_log_loss: number;
 }
 
-function sigmoid(value: number): number {
-  return 1 / (1 + Math.exp(-value));
-}
-
-/** Predicted success of every model on one prompt under a fit. */
-function predict(fit: ContextualFit, bench: PreparedBench, prompt: number, out: Float64Array): void {
-  const features = bench.features[prompt]!;
-  const shared = linearDot(fit.shared, features, bench.spec);
-  for (let m = 0; m < fit.models.length; m += 1) {
-    const z = (fit.ability[m] as number) + linearDot(fit.dense[m] as number[], features, bench.spec) + (fit.discrimination[m] as number) * shared;
-    out[m] = sigmoid(z);
-  }
-}
-
 const clampProbability = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
 /** Cross-fitted full-information ceiling of the contextual model on `bench`'s online prompts. */
@@ -59,7 +45,9 @@ export function contextualCeiling(bench: PreparedBench, lambdas: readonly number
   const online = total - bench.warmCount;
   if (online < folds) throw new RangeError(`a ${folds}-fold ceiling needs at least ${folds} online prompts`);
   const predicted = new Float64Array(online * count);
-  const meanCost = new Float64Array(online * count);
+  /** Per fold, each model's mean cost on that fold's training prompts, and the priciest of them. */
+  const meanCosts: Float64Array[] = [];
+  const priciest: number[] = [];
   let logLoss = 0;
   let meanOnlyLogLoss = 0;
   const foldOf = (t: number): number => t % folds;
@@ -79,17 +67,19 @@ export function contextualCeiling(bench: PreparedBench, lambdas: readonly number
       }
     }
     const fit = trainContextual(observations, bench.names, bench.spec, { random: createRandom(`${options.seed}:ceiling:${fold}`) });
-    const row = new Float64Array(count);
+    // Evaluated as the router evaluates a published policy (no penalties: λ is applied below).
+    const contextual = contextualPolicyFromFit(fit, new Map(), 1, new Set(bench.names));
+    const foldCosts = costs.map((cost) => cost / trainingPrompts);
+    meanCosts.push(foldCosts);
+    priciest.push(Math.max(...foldCosts));
     for (let t = fold; t < online; t += folds) {
       const p = bench.warmCount + t;
-      predict(fit, bench, p, row);
+      const row = predictedQualities(contextual, bench.features[p]!);
       for (let m = 0; m < count; m += 1) {
-        const cell = t * count + m;
         const score = bench.score[p * count + m] as number;
         const p1 = clampProbability(row[m] as number);
         const p0 = clampProbability(((sums[m] as number) + 1) / (trainingPrompts + 2));
-        predicted[cell] = row[m] as number;
-        meanCost[cell] = (costs[m] as number) / trainingPrompts;
+        predicted[t * count + m] = row[m] as number;
         logLoss -= score * Math.log(p1) + (1 - score) * Math.log(1 - p1);
         meanOnlyLogLoss -= score * Math.log(p0) + (1 - score) * Math.log(1 - p0);
       }
@@ -99,12 +89,14 @@ export function contextualCeiling(bench: PreparedBench, lambdas: readonly number
     let quality = 0;
     let cost = 0;
     for (let t = 0; t < online; t += 1) {
-      let priciest = 0;
-      for (let m = 0; m < count; m += 1) priciest = Math.max(priciest, meanCost[t * count + m] as number);
+      const fold = foldOf(t);
+      const foldCosts = meanCosts[fold] as Float64Array;
+      const foldPriciest = priciest[fold] as number;
+      const costScale = foldPriciest > 0 ? lambda / foldPriciest : 0;
       let best = 0;
       let bestUtility = -Infinity;
       for (let m = 0; m < count; m += 1) {
-        const utility = (predicted[t * count + m] as number) - (priciest > 0 ? (lambda * (meanCost[t * count + m] as number)) / priciest : 0);
+        const utility = (predicted[t * count + m] as number) - costScale * (foldCosts[m] as number);
         if (utility > bestUtility) {
           bestUtility = utility;
           best = m;
