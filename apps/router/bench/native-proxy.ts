@@ -10,15 +10,15 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The haproxy binary to use, or null when there is none. */
-export function findHaproxy(): string | null {
-  const candidate = process.env.BENCH_HAPROXY ?? 'haproxy';
-  const probe = spawnSync(candidate, ['-v'], { encoding: 'utf8' });
-  return probe.status === 0 ? candidate : null;
+/** The haproxy binary to use and its version line, or null when there is none. */
+export function findHaproxy(): { binary: string; version: string } | null {
+  const binary = process.env.BENCH_HAPROXY ?? 'haproxy';
+  const probe = spawnSync(binary, ['-v'], { encoding: 'utf8' });
+  return probe.status === 0 ? { binary, version: (probe.stdout.split('\n')[0] ?? '').trim() } : null;
 }
 
-/** Starts HAProxy in front of `upstreamPort`, listening on `port`; resolves with its version. */
-export async function startNativeProxy(binary: string, port: number, upstreamPort: number): Promise<{ child: ChildProcess; version: string }> {
+/** Starts HAProxy in front of `upstreamPort`, listening on `port`. */
+export function startNativeProxy(binary: string, port: number, upstreamPort: number): ChildProcess {
   const configFile = join(tmpdir(), `switchyard-bench-haproxy-${process.pid}.cfg`);
   writeFileSync(
     configFile,
@@ -41,8 +41,6 @@ export async function startNativeProxy(binary: string, port: number, upstreamPor
       '',
     ].join('\n'),
   );
-  const version = (spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
   // -db: stay in the foreground, so stopping the benchmark stops it.
-  const child = spawn(binary, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return { child, version };
+  return spawn(binary, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

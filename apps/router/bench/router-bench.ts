@@ -157,9 +157,8 @@ async function main(): Promise<void> {
   let native: { url: string; version: string } | null = null;
   if (haproxy) {
     const nativePort = await freePort();
-    const started = await startNativeProxy(haproxy, nativePort, simulatorPort);
-    children.push(started.child);
-    native = { url: `http://127.0.0.1:${nativePort}`, version: started.version };
+    children.push(startNativeProxy(haproxy.binary, nativePort, simulatorPort));
+    native = { url: `http://127.0.0.1:${nativePort}`, version: haproxy.version };
     await waitHealthy(`${native.url}/healthz`);
   } else console.error('no haproxy on PATH (or BENCH_HAPROXY): the native-proxy floor is left out');
 
