@@ -3,7 +3,6 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from './app';
 import { ADMIN_TOKEN, auth, seedCatalog, startTestApi, type TestApi } from './routes/api-test-harness';
 
 describe('control plane skeleton', () => {
@@ -55,13 +54,12 @@ describe('a request no route takes', () => {
   let app: TestApi['app'];
 
   beforeAll(async () => {
-    api = await startTestApi();
     // Without a built dashboard, whether or not one was built in this checkout.
-    app = await createApi(api.context, { dashboardDirectory: join(tmpdir(), `switchyard-no-dashboard-${randomUUID()}`) });
+    api = await startTestApi({}, undefined, { dashboardDirectory: join(tmpdir(), `switchyard-no-dashboard-${randomUUID()}`) });
+    app = api.app;
     await seedCatalog(api);
   });
   afterAll(async () => {
-    await app.close();
     await api.close();
   });
 
@@ -145,15 +143,14 @@ describe('the built dashboard', () => {
   let dashboardDirectory: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
     dashboardDirectory = await mkdtemp(join(tmpdir(), 'switchyard-dashboard-'));
     await mkdir(join(dashboardDirectory, 'assets'));
     await writeFile(join(dashboardDirectory, 'index.html'), '<!doctype html><title>Switchyard dashboard</title>');
     await writeFile(join(dashboardDirectory, 'assets', 'app.js'), 'console.log("dashboard");');
-    app = await createApi(api.context, { dashboardDirectory });
+    api = await startTestApi({}, undefined, { dashboardDirectory });
+    app = api.app;
   });
   afterAll(async () => {
-    await app.close();
     await api.close();
     await rm(dashboardDirectory, { recursive: true, force: true });
   });

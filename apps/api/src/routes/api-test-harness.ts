@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { configSchema, createLogger, type ConfigFileSource, type SwitchyardConfigInput } from '@switchyard/core';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { upsertModels, upsertProviders } from '@switchyard/db';
-import { createApi } from '../app';
+import { createApi, type CreateApiOptions } from '../app';
 import type { ApiContext } from '../context';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
@@ -20,14 +20,19 @@ export interface TestApi {
 /**
  * An API on its own database and Redis prefix. `configFile` stands for the file the process
  * started with; by default there was none (built-in defaults and environment only).
+ * `apiOptions` go to `createApi` (e.g. the dashboard directory it serves).
  */
-export async function startTestApi(input: SwitchyardConfigInput = {}, configFile?: Partial<ConfigFileSource>): Promise<TestApi> {
+export async function startTestApi(
+  input: SwitchyardConfigInput = {},
+  configFile?: Partial<ConfigFileSource>,
+  apiOptions: CreateApiOptions = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const redis = await createTestRedis();
   const config = configSchema.parse({ api: { auth: 'on', adminToken: ADMIN_TOKEN }, redisPrefix: redis.prefix, ...input });
   const file: ConfigFileSource = { path: '/nonexistent/switchyard.config.json', exists: false, declaresRoutes: false, ...configFile };
   const context: ApiContext = { config, configFile: file, db: database.db, redis: redis.redis, logger: createLogger('silent'), state: { draining: false } };
-  const app = await createApi(context);
+  const app = await createApi(context, apiOptions);
   return {
     app,
     context,
