@@ -13,7 +13,7 @@ import { LiveHub } from './live-events';
 import { routeModules } from './routes/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const dashboardDist = join(here, '../../dashboard/dist');
+const dashboardDist = join(here, '../../dashboard/dist');
 
 /** The dashboard loads only its own scripts, styles and images, and talks only to this origin. */
 const contentSecurityPolicy = [
@@ -61,12 +61,17 @@ export async function createApi(context: ApiContext, options: CreateApiOptions =
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeMethods.add(method);
   });
+  // Routes are all known once the app is ready: sorted once, not per unmatched request.
+  let sortedRouteMethods: HTTPMethods[] = [];
+  app.addHook('onReady', async () => {
+    sortedRouteMethods = [...routeMethods].sort();
+  });
   /**
    * The methods whose routes take this URL, found by fastify's own router (so `:params`,
    * wildcards and the trailing-slash rule match as they do for a real request).
    */
   const methodsServing = (url: string): HTTPMethods[] =>
-    [...routeMethods].sort().filter((method) => {
+    sortedRouteMethods.filter((method) => {
       const found = app.findRoute({ method, url });
       // A parameter longer than maxParamLength comes back as the router's own 414 stand-in, under
       // any method with a parametric route there; unlike a route it parses no query (searchParams).
