@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { errorFrom, errorText } from './api';
 
-const jsonResponse = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, statusText: 'Unprocessable Entity', headers: { 'content-type': 'application/json' } });
+/** A 422 answer with a JSON body, as the API sends a refused request. */
+const unprocessable = (body: unknown): Response =>
+  new Response(JSON.stringify(body), { status: 422, statusText: 'Unprocessable Entity', headers: { 'content-type': 'application/json' } });
 
-describe('errorText', () => {
+describe('errorText of what errorFrom builds, and of anything else thrown', () => {
   it('shows the message of the server error body, not the status line', async () => {
     const error = await errorFrom(
-      jsonResponse(422, { error: { message: 'route "cheap" has no candidates', type: 'invalid_request_error', param: 'routes', code: 'invalid_policy' } }),
+      unprocessable({ error: { message: 'route "cheap" has no candidates', type: 'invalid_request_error', param: 'routes', code: 'invalid_policy' } }),
     );
     expect(errorText(error)).toBe('route "cheap" has no candidates');
   });
 
   it('falls back to the status line when the body carries no message', async () => {
-    expect(errorText(await errorFrom(jsonResponse(422, { error: { code: 'invalid_policy' } })))).toBe('422 Unprocessable Entity');
+    expect(errorText(await errorFrom(unprocessable({ error: { code: 'invalid_policy' } })))).toBe('422 Unprocessable Entity');
     expect(errorText(await errorFrom(new Response('upstream timed out', { status: 504, statusText: 'Gateway Timeout' })))).toBe('504 Gateway Timeout');
   });
 
