@@ -1,5 +1,6 @@
 /** Test harness for the control-plane routes: real Postgres and Redis, in-process fastify. */
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { configSchema, createLogger, type ConfigFileSource, type SwitchyardConfigInput } from '@switchyard/core';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchyard/db/testing';
 import { upsertModels, upsertProviders } from '@switchyard/db';
@@ -63,4 +64,24 @@ export async function seedCatalog(api: TestApi): Promise<void> {
     price_source: 'config',
   });
   await upsertModels(db, [model('sim-a/mini', 0.1, 0.5), model('sim-a/large', 2, 8), model('sim-b/pro', 3, 15)]);
+}
+
+/**
+ * Every item of a cursor-paged list (`items`, `nextCursor`, `nextBefore`), following
+ * `nextCursor` from the first page; `url(cursor)` builds a page's URL (cursor null: the first).
+ * Each page must answer 200, and `nextBefore` must end with `nextCursor`.
+ */
+export async function followCursor<Item>(api: TestApi, url: (cursor: string | null) => string, maxPages = 20): Promise<Item[]> {
+  const items: Item[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < maxPages; pages += 1) {
+    const response = await api.app.inject({ url: url(cursor), headers: auth });
+    expect(response.statusCode, url(cursor)).toBe(200);
+    const body = response.json() as { items: Item[]; nextCursor: string | null; nextBefore: string | null };
+    items.push(...body.items);
+    expect(body.nextBefore === null).toBe(body.nextCursor === null);
+    cursor = body.nextCursor;
+    if (cursor === null) return items;
+  }
+  throw new Error(`more than ${maxPages} pages`);
 }

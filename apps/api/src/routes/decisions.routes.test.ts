@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDecisions } from '@switchyard/db';
 import { decisionRecord } from '@switchyard/db/testing';
-import { auth, startTestApi, type TestApi } from './api-test-harness';
+import { auth, followCursor, startTestApi, type TestApi } from './api-test-harness';
 
 const FALLEN_FROM = 'sim-a/mini';
 const FALLBACK = 'sim-b/pro';
@@ -93,16 +93,11 @@ describe('GET /api/decisions paged by cursor', () => {
   };
 
   it('lists every decision exactly once, in order, following nextCursor to the last page', async () => {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    for (let pages = 0; pages < 20; pages++) {
-      const body = await page(cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`);
-      seen.push(...body.items.map((row) => row.request_id));
-      expect(body.nextBefore === null).toBe(body.nextCursor === null);
-      cursor = body.nextCursor;
-      if (cursor === null) break;
-    }
-    expect(seen).toEqual(expected);
+    const seen = await followCursor<{ request_id: string }>(
+      api,
+      (cursor) => `/api/decisions?model=${PAGED}&limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+    );
+    expect(seen.map((row) => row.request_id)).toEqual(expected);
   });
 
   it('keeps nextBefore for older callers, to the millisecond', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCurrentPolicy, publishPolicy } from '@switchyard/db';
-import { auth, startTestApi, type TestApi } from './api-test-harness';
+import { auth, followCursor, startTestApi, type TestApi } from './api-test-harness';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../../../packages/policy/src/fixtures/policy-v1.json', import.meta.url), 'utf8'),
@@ -201,18 +201,8 @@ describe('GET /api/policies paged by cursor', () => {
   afterAll(async () => api.close());
 
   it('lists every version exactly once, in order, following nextCursor to the last page', async () => {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    for (let pages = 0; pages < 20; pages++) {
-      const response = await api.app.inject({ url: `/api/policies?limit=3${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, headers: auth });
-      expect(response.statusCode).toBe(200);
-      const body = response.json() as { items: Array<{ hash: string }>; nextCursor: string | null; nextBefore: string | null };
-      seen.push(...body.items.map((item) => item.hash));
-      expect(body.nextBefore === null).toBe(body.nextCursor === null);
-      cursor = body.nextCursor;
-      if (cursor === null) break;
-    }
-    expect(seen).toEqual(expected);
+    const seen = await followCursor<{ hash: string }>(api, (cursor) => `/api/policies?limit=3${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    expect(seen.map((item) => item.hash)).toEqual(expected);
   });
 
   it('refuses a cursor it did not make, or one naming no version, naming the parameter', async () => {
