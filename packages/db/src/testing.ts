@@ -136,3 +136,41 @@ export function decisionRecord(overrides: Partial<DecisionRecord> = {}): Decisio
 export function decisionRecords(count: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord[] {
   return Array.from({ length: count }, () => decisionRecord(overrides));
 }
+
+/**
+ * Policy versions `h-0`, `h-1`, … created at 2026-12-07T10:00:00 plus each of `fractions` of a
+ * second (e.g. '.500500': microseconds, so several can share a millisecond); `document(index)`
+ * is each one's document.
+ */
+export async function insertPolicyVersionsAt(db: Db, fractions: readonly string[], document: (index: number) => unknown): Promise<void> {
+  await db
+    .insertInto('policies')
+    .values(
+      fractions.map((fraction, index) => ({
+        hash: `h-${index}`,
+        schema_version: 1,
+        parent_hash: null,
+        document: JSON.stringify(document(index)),
+        created_at: `2026-12-07T10:00:00${fraction}Z`,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Every row of a keyset-paged list, `pageSize` at a time: `fetch(after)` returns up to
+ * `pageSize + 1` rows after the row keyed `after` (undefined: the first page), as the
+ * repositories' lists do; the next page starts after the last row kept.
+ */
+export async function followAfter<Row>(fetch: (after: string | undefined) => Promise<Row[]>, pageSize: number, keyOf: (row: Row) => string, maxPages = 20): Promise<Row[]> {
+  const seen: Row[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const rows = await fetch(after);
+    const items = rows.slice(0, pageSize);
+    seen.push(...items);
+    if (rows.length <= pageSize) return seen;
+    after = keyOf(items[items.length - 1] as Row);
+  }
+  throw new Error(`more than ${maxPages} pages`);
+}

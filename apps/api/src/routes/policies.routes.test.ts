@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCurrentPolicy, publishPolicy } from '@switchyard/db';
+import { insertPolicyVersionsAt } from '@switchyard/db/testing';
 import { auth, followCursor, startTestApi, type TestApi } from './api-test-harness';
 
 const fixture = JSON.parse(
@@ -185,18 +186,7 @@ describe('GET /api/policies paged by cursor', () => {
     api = await startTestApi();
     // Versions created in the same millisecond, six at the same microsecond.
     const createdAt = ['.500500', '.500500', '.500500', '.500500', '.500500', '.500500', '.500900', '.500100'];
-    await api.database.db
-      .insertInto('policies')
-      .values(
-        createdAt.map((fraction, index) => ({
-          hash: `h-${index}`,
-          schema_version: 1,
-          parent_hash: null,
-          document: JSON.stringify(fixture),
-          created_at: `2026-12-07T10:00:00${fraction}Z`,
-        })),
-      )
-      .execute();
+    await insertPolicyVersionsAt(api.database.db, createdAt, () => fixture);
   });
   afterAll(async () => api.close());
 

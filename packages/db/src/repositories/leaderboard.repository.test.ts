@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
-import { createTestDatabase, decisionRecord, decisionRecords, type TestDatabase } from '../testing';
+import { createTestDatabase, decisionRecord, decisionRecords, followAfter, type TestDatabase } from '../testing';
 import { decisionAggregates, decisionsQuery, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
 import { insertDecisions } from './route-decision.repository';
 
@@ -179,16 +179,12 @@ describe('decisions paged newest first', { timeout: 30_000 }, () => {
   });
 
   it('lists every decision exactly once, in order, when paged two at a time', async () => {
-    const seen: string[] = [];
-    let after: string | undefined;
-    for (let page = 0; page < 20; page++) {
-      const rows = await recentDecisions(test.db, { limit: 2, model: PAGED, ...(after === undefined ? {} : { after }) });
-      const items = rows.slice(0, 2);
-      seen.push(...items.map((row) => row.request_id));
-      if (rows.length <= 2) break;
-      after = items[items.length - 1]!.request_id;
-    }
-    expect(seen).toEqual(expected);
+    const seen = await followAfter(
+      (after) => recentDecisions(test.db, { limit: 2, model: PAGED, ...(after === undefined ? {} : { after }) }),
+      2,
+      (row) => row.request_id,
+    );
+    expect(seen.map((row) => row.request_id)).toEqual(expected);
   });
 
   it('skips the rows sharing a millisecond with the last row when paged by its time (why `after` exists)', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing';
+import { createTestDatabase, followAfter, insertPolicyVersionsAt, type TestDatabase } from '../testing';
 import { findPolicy, getCurrentPolicy, getPolicyPin, listPolicies, listPolicyEvents, publishPolicy, rollbackPolicy, unpinPolicy } from './policy.repository';
 
 describe('policy repository', () => {
@@ -97,34 +97,15 @@ describe('policy versions paged newest first', () => {
     test = await createTestDatabase();
     // Versions published in the same millisecond (the optimizer and a person), some at the same microsecond.
     const createdAt = ['.500500', '.500500', '.500500', '.500500', '.500500', '.500500', '.500900', '.500100', '.499999', '.999000'];
-    await test.db
-      .insertInto('policies')
-      .values(
-        createdAt.map((fraction, index) => ({
-          hash: `h-${index}`,
-          schema_version: 1,
-          parent_hash: null,
-          document: JSON.stringify({ schemaVersion: 1, marker: index }),
-          created_at: `2026-12-07T10:00:00${fraction}Z`,
-        })),
-      )
-      .execute();
+    await insertPolicyVersionsAt(test.db, createdAt, (index) => ({ schemaVersion: 1, marker: index }));
   });
   afterAll(async () => {
     await test?.drop();
   });
 
   it('lists every version exactly once, in order, when paged two at a time after the last hash', async () => {
-    const seen: string[] = [];
-    let after: string | undefined;
-    for (let page = 0; page < 20; page++) {
-      const rows = await listPolicies(test.db, { limit: 3, ...(after === undefined ? {} : { after }) });
-      const items = rows.slice(0, 2);
-      seen.push(...items.map((row) => row.hash));
-      if (rows.length <= 2) break;
-      after = items[items.length - 1]!.hash;
-    }
-    expect(seen).toEqual(expected);
+    const seen = await followAfter((after) => listPolicies(test.db, { limit: 3, ...(after === undefined ? {} : { after }) }), 2, (row) => row.hash);
+    expect(seen.map((row) => row.hash)).toEqual(expected);
   });
 
   it('refuses an `after` that names no version', async () => {
