@@ -73,10 +73,14 @@ const reached = (entries: ReadonlyArray<{ target: number; cost_ratio_vs_best_sin
   entries
     .map((entry) => `${entry.target * 100}%: ${entry.cost_ratio_vs_best_single === null ? 'not reached' : `${(entry.cost_ratio_vs_best_single * 100).toFixed(1)}% of its cost`}`)
     .join('; ');
+const difference = report.aiq.policy_minus_frontier;
+const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(4)}`;
 console.error(
-  `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} (oracle ${report.aiq.oracle.toFixed(4)}); ` +
+  `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} ` +
+    `(difference ${signed(difference.value)}, 95% bootstrap over prompts ${signed(difference.ci95[0])} to ${signed(difference.ci95[1])}; oracle ${report.aiq.oracle.toFixed(4)}); ` +
     `best single ${best.model} q=${best.quality.toFixed(4)} $${best.cost_per_1k.toFixed(4)}/1k; ` +
     reached(report.at_best_single_quality) +
+    `; mixing single models without reading the prompt: ${reached(report.frontier_mixing_at_best_single_quality)}` +
     `; with the budget sweep: AIQ ${report.aiq.policy_with_budgets.toFixed(4)}, ${reached(report.at_best_single_quality_with_budgets)}` +
     `; ceiling (contextual, full information): AIQ ${report.ceiling.contextual_full_information.aiq.toFixed(4)}, ${reached(report.ceiling.contextual_full_information.at_best_single_quality)}`,
 );

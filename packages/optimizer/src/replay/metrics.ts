@@ -84,3 +84,22 @@ export function cheapestReaching(points: readonly CostQuality[], target: number)
   }
   return best;
 }
+
+/**
+ * Lowest cost at which the hull of `points` reaches `target`, or null when its best point is
+ * under it. Over the single models this is what mixing them without reading the prompt costs:
+ * a router whose choice does not depend on the prompt has, in expectation, a (cost, quality)
+ * point inside that hull, so no such router reaches `target` for less.
+ */
+export function hullCostReaching(points: readonly CostQuality[], target: number): number | null {
+  const hull = nonDecreasingHull(points);
+  const first = hull[0];
+  if (!first) return null;
+  if (first.quality + 1e-12 >= target) return first.cost;
+  for (let index = 1; index < hull.length; index += 1) {
+    const a = hull[index - 1] as CostQuality;
+    const b = hull[index] as CostQuality;
+    if (b.quality + 1e-12 >= target) return a.cost + ((target - a.quality) * (b.cost - a.cost)) / (b.quality - a.quality);
+  }
+  return null;
+}

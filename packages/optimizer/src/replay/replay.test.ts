@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random';
-import { aiq, cheapestReaching, hullValue, nonDecreasingHull } from './metrics';
+import { bootstrapAiqDifference, type PerPromptPoint } from './bootstrap';
+import { aiq, cheapestReaching, hullCostReaching, hullValue, nonDecreasingHull } from './metrics';
 import { parseReplayLines, type ReplayLine, type ReplayModel } from './data';
 import { runReplayBenchmark } from './report';
 
@@ -25,6 +26,50 @@ describe('AIQ', () => {
     expect(aiq(points, 2, 1)).toBeCloseTo((0.5 + 0.7) / 2);
     expect(cheapestReaching(points, 0.85)).toEqual({ cost: 3, quality: 0.9 });
     expect(cheapestReaching(points, 0.95)).toBeNull();
+    // Mixing along the hull: 0.7 is halfway between (1, 0.5) and (3, 0.9).
+    expect(hullCostReaching(points, 0.7)).toBeCloseTo(2);
+    expect(hullCostReaching(points, 0.4)).toBe(1);
+    expect(hullCostReaching(points, 0.9)).toBeCloseTo(3);
+    expect(hullCostReaching(points, 0.91)).toBeNull();
+  });
+});
+
+describe('paired bootstrap of the AIQ difference', () => {
+  /** `online` prompts where a model succeeds with probability `rate`, at a fixed cost per prompt. */
+  function model(online: number, rate: number, cost: number, seed: number): PerPromptPoint {
+    const random = createRandom(seed);
+    return { quality: Float64Array.from({ length: online }, () => (random.next() < rate ? 1 : 0)), cost: new Float64Array(online).fill(cost) };
+  }
+  const online = 400;
+  const singles = [model(online, 0.6, 0.001, 1), model(online, 0.8, 0.002, 2), model(online, 0.9, 0.01, 3)];
+  const range = { anchor: 0, minCostPer1k: 1, maxCostPer1k: 10, resamples: 300, seed: 1 };
+
+  it('finds no difference when the policy is the single models themselves', () => {
+    const interval = bootstrapAiqDifference(singles, singles, range);
+    expect(interval.ci95).toEqual([0, 0]);
+    expect(interval.sd).toBe(0);
+  });
+
+  it("puts a policy as good as every model on every prompt, at the cheapest model's cost, entirely above zero", () => {
+    const [cheap, mid, strong] = singles as [PerPromptPoint, PerPromptPoint, PerPromptPoint];
+    const better = { quality: strong.quality.map((score, index) => Math.max(score, cheap.quality[index] as number, mid.quality[index] as number)), cost: cheap.cost };
+    const interval = bootstrapAiqDifference([better], singles, range);
+    expect(interval.ci95[0]).toBeGreaterThan(0);
+  });
+
+  it('gives a noisy policy an interval that brackets its difference and has width', () => {
+    // The strong model with 10 % of its prompts swapped for the mid model's outcomes.
+    const strong = singles[2] as PerPromptPoint;
+    const mid = singles[1] as PerPromptPoint;
+    const mixed = { quality: strong.quality.map((score, index) => (index % 10 === 0 ? (mid.quality[index] as number) : score)), cost: strong.cost };
+    const anchor = { cost: 1, quality: 0.6 };
+    const points = (list: PerPromptPoint[]) =>
+      list.map((point) => ({ cost: (point.cost.reduce((a, b) => a + b, 0) / online) * 1000, quality: point.quality.reduce((a, b) => a + b, 0) / online }));
+    const value = aiq([anchor, ...points([mixed])], 10, 1) - aiq([anchor, ...points(singles)], 10, 1);
+    const interval = bootstrapAiqDifference([mixed], singles, range);
+    expect(interval.ci95[1] - interval.ci95[0]).toBeGreaterThan(0.001);
+    expect(interval.ci95[0]).toBeLessThanOrEqual(value);
+    expect(interval.ci95[1]).toBeGreaterThanOrEqual(value);
   });
 });
 
@@ -82,6 +127,17 @@ describe('replay benchmark', () => {
     expect(Object.keys(report.sweeps).sort()).toEqual(['contextual', 'thompson']);
     expect(report.aiq.oracle).toBeGreaterThan(report.aiq.frontier_mixing);
     expect(report.at_best_single_quality.map((entry) => entry.target)).toEqual([0.99, 1]);
+    // Mixing single models reaches the best one's quality at its cost, and 99 % of it on the
+    // hull for less, where the hull's value is exactly the target.
+    const [mixing99, mixing100] = report.frontier_mixing_at_best_single_quality;
+    expect(mixing100?.cost_ratio_vs_best_single).toBe(1);
+    expect(mixing99?.cost_ratio_vs_best_single).toBeLessThan(1);
+    const singlePoints = report.single_models.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
+    expect(hullValue(nonDecreasingHull(singlePoints), mixing99?.cost_per_1k as number)).toBeCloseTo(0.99 * report.baselines.best_single.quality, 4);
+    const difference = report.aiq.policy_minus_frontier;
+    expect(difference.value).toBeCloseTo(report.aiq.policy - report.aiq.frontier_mixing, 6);
+    expect(difference.ci95[0]).toBeLessThan(difference.ci95[1]);
+    expect(difference.sd).toBeGreaterThan(0);
     // Each policy point is the expectation over the policy's own draws; the models it actually
     // drew (540 online prompts) land within a few binomial standard errors of it.
     for (const point of [...report.sweep, ...report.budget_sweep]) {

@@ -4,8 +4,9 @@
  */
 import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
 import { DEFAULT_TUNING, type OptimizerTuning } from '../build-policy';
+import { bootstrapAiqDifference, type PerPromptPoint } from './bootstrap';
 import { contextualCeiling, type ContextualCeiling } from './ceiling';
-import { aiq, cheapestReaching, type CostQuality } from './metrics';
+import { aiq, cheapestReaching, hullCostReaching, type CostQuality } from './metrics';
 import { prepareBench, runReplay, warmStartCostsPer1k, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
 
@@ -19,6 +20,8 @@ export const DEFAULT_LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0
  * and the priciest model's mean cost on the warm-start prompts (known before going online).
  */
 export const DEFAULT_BUDGET_POINTS = 16;
+/** Resamples of the paired bootstrap of `aiq.policy_minus_frontier`. */
+const BOOTSTRAP_RESAMPLES = 1000;
 
 /** Log-spaced budgets from the warm-start costs (the cheapest model's cost excluded: nothing to mix). */
 export function budgetGrid(warmCosts: readonly number[], points: number): number[] {
@@ -101,8 +104,19 @@ export interface ReplayReport {
     by_algorithm: Record<string, number>;
     /** The default algorithm's λ sweep and budget sweep together. */
     policy_with_budgets: number;
+    /**
+     * `policy − frontier_mixing`, with a paired bootstrap interval over the online prompts
+     * (bootstrap.ts): how large a difference the choice of prompts alone could make.
+     */
+    policy_minus_frontier: { value: number; resamples: number; sd: number; ci95: [number, number] };
   };
   at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null; lambda: number | null; quality: number | null }>;
+  /**
+   * The cheapest mix of single models (on their hull) reaching each share of the best single
+   * model's quality: a router that does not read the prompt cannot, in expectation, do better,
+   * so a lower cost needs a per-prompt signal.
+   */
+  frontier_mixing_at_best_single_quality: Array<{ target: number; cost_per_1k: number | null; cost_ratio_vs_best_single: number | null }>;
   /** As `at_best_single_quality`, over the λ sweep and the budget sweep (the point says which). */
   at_best_single_quality_with_budgets: Array<{
     target: number;
@@ -159,6 +173,22 @@ function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: 
       cost += bench.cost[p * count + m] as number;
     }
     return { model: name, index: m, quality: quality / online, cost_per_1k: (cost / online) * 1000 };
+  });
+}
+
+/** Each single model's score and cost per online prompt. */
+function singlesByPrompt(bench: PreparedBench): PerPromptPoint[] {
+  const count = bench.names.length;
+  const online = bench.prompts.length - bench.warmCount;
+  return bench.names.map((_name, m) => {
+    const quality = new Float64Array(online);
+    const cost = new Float64Array(online);
+    for (let t = 0; t < online; t += 1) {
+      const cell = (bench.warmCount + t) * count + m;
+      quality[t] = bench.score[cell] as number;
+      cost[t] = bench.cost[cell] as number;
+    }
+    return { quality, cost };
   });
 }
 
@@ -227,8 +257,11 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   };
 
   const sweeps: ReplayReport['sweeps'] = {};
+  const sweepRuns = new Map<string, ReplayRun[]>();
   const defaultRuns = new Map<string, ReplayRun>();
   for (const algorithm of options.algorithms) {
+    const runs: ReplayRun[] = [];
+    sweepRuns.set(algorithm, runs);
     sweeps[algorithm] = options.lambdas.map((lambda) => {
       const run = runReplay(bench, {
         algorithm,
@@ -238,6 +271,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
         settings,
         ...(options.tuning ? { tuning: options.tuning } : {}),
       });
+      runs.push(run);
       if (lambda === DEFAULT_LAMBDA) defaultRuns.set(algorithm, run);
       return { lambda, ...policyPoint(run), publishes: run.publishes };
     });
@@ -296,6 +330,14 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       };
     });
 
+  const policyAiq = byAlgorithm[defaultAlgorithm] ?? 0;
+  const frontierAiq = aiqOf(singlePoints);
+  const interval = bootstrapAiqDifference(
+    (sweepRuns.get(defaultAlgorithm) ?? []).map((run) => run.expectedByPrompt),
+    singlesByPrompt(bench),
+    { anchor: cheapest.index, minCostPer1k: minCost, maxCostPer1k: maxCost, resamples: BOOTSTRAP_RESAMPLES, seed: options.seed },
+  );
+
   const ceiling = contextualCeiling(bench, options.lambdas, { seed: options.seed });
   const ceilingPoints = ceiling.sweep.map((point) => ({ cost: point.cost_per_1k, quality: point.quality, lambda: point.lambda }));
 
@@ -330,15 +372,25 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
     budget_sweep: budgetSweep,
     sweeps,
     aiq: {
-      policy: byAlgorithm[defaultAlgorithm] ?? 0,
-      frontier_mixing: aiqOf(singlePoints),
+      policy: policyAiq,
+      frontier_mixing: frontierAiq,
       oracle: aiqOf([{ cost: oracle.cost_per_1k, quality: oracle.quality }]),
       min_cost_per_1k: r(minCost),
       max_cost_per_1k: r(maxCost),
       by_algorithm: byAlgorithm,
       policy_with_budgets: aiqOf([...sweepPoints, ...budgetPoints]),
+      policy_minus_frontier: {
+        value: r(policyAiq - frontierAiq),
+        resamples: interval.resamples,
+        sd: r(interval.sd),
+        ci95: [r(interval.ci95[0]), r(interval.ci95[1])],
+      },
     },
     at_best_single_quality: reaching(sweepPoints).map(({ budget_per_1k: _budget, ...entry }) => entry),
+    frontier_mixing_at_best_single_quality: [0.99, 1.0].map((target) => {
+      const cost = hullCostReaching([anchor, ...singlePoints], target * bestSingle.quality);
+      return { target, cost_per_1k: cost === null ? null : r(cost), cost_ratio_vs_best_single: cost === null ? null : r(cost / bestSingle.cost_per_1k, 4) };
+    }),
     at_best_single_quality_with_budgets: reaching([...sweepPoints, ...budgetPoints]),
     ceiling: {
       contextual_full_information: {

@@ -126,6 +126,8 @@ export interface ReplayRun {
   /** Mean score of the models actually drawn (what one run of the traffic would have seen). */
   realizedQuality: number;
   realizedCostPer1k: number;
+  /** Per online prompt: the expected quality and cost (USD) that `quality` and `costPer1k` average. */
+  expectedByPrompt: { quality: Float64Array; cost: Float64Array };
   /** Model index chosen for each online prompt. */
   choices: Int32Array;
   publishes: number;
@@ -206,8 +208,8 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
   const choices = new Int32Array(online);
   let qualitySum = 0;
   let costSum = 0;
-  let expectedQualitySum = 0;
-  let expectedCostSum = 0;
+  const expectedQuality = new Float64Array(online);
+  const expectedCost = new Float64Array(online);
   for (let t = 0; t < online; t += 1) {
     const p = bench.warmCount + t;
     const category = policy.routes[REPLAY_ROUTE]?.categories[REPLAY_CATEGORY];
@@ -215,11 +217,15 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
     const weights = requestWeights(category, bench.features[p] as PromptFeatures);
     let weightTotal = 0;
     for (const entry of weights) weightTotal += entry.weight;
+    let promptQuality = 0;
+    let promptCost = 0;
     for (const entry of weights) {
       const cell = p * count + (indexById.get(entry.model) as number);
-      expectedQualitySum += (entry.weight / weightTotal) * (bench.score[cell] as number);
-      expectedCostSum += (entry.weight / weightTotal) * (bench.cost[cell] as number);
+      promptQuality += (entry.weight / weightTotal) * (bench.score[cell] as number);
+      promptCost += (entry.weight / weightTotal) * (bench.cost[cell] as number);
     }
+    expectedQuality[t] = promptQuality;
+    expectedCost[t] = promptCost;
     const chosen = drawModel(weights, random.next()) as string;
     const m = indexById.get(chosen) as number;
     choices[t] = m;
@@ -239,10 +245,11 @@ export function runReplay(bench: PreparedBench, options: ReplayRunOptions): Repl
     if ((t + 1) % options.republishEvery === 0 && t + 1 < online) policy = build(policy);
   }
   return {
-    quality: expectedQualitySum / online,
-    costPer1k: (expectedCostSum / online) * 1000,
+    quality: expectedQuality.reduce((sum, value) => sum + value, 0) / online,
+    costPer1k: (expectedCost.reduce((sum, value) => sum + value, 0) / online) * 1000,
     realizedQuality: qualitySum / online,
     realizedCostPer1k: (costSum / online) * 1000,
+    expectedByPrompt: { quality: expectedQuality, cost: expectedCost },
     choices,
     publishes,
     finalPolicy: policy,
