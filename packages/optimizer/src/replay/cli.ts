@@ -77,7 +77,8 @@ const difference = report.aiq.policy_minus_frontier;
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(4)}`;
 console.error(
   `replay ${report.bench}: AIQ policy(${report.default_algorithm}) ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} ` +
-    `(difference ${signed(difference.value)}, 95% bootstrap over prompts ${signed(difference.ci95[0])} to ${signed(difference.ci95[1])}; oracle ${report.aiq.oracle.toFixed(4)}); ` +
+    `(difference ${signed(difference.value)}, 95% bootstrap over prompts ${signed(difference.ci95[0])} to ${signed(difference.ci95[1])}; ` +
+    `warm start alone ${report.aiq.warm_start_only?.toFixed(4) ?? 'n/a'}; oracle ${report.aiq.oracle.toFixed(4)}); ` +
     `best single ${best.model} q=${best.quality.toFixed(4)} $${best.cost_per_1k.toFixed(4)}/1k; ` +
     reached(report.at_best_single_quality) +
     `; mixing single models without reading the prompt: ${reached(report.frontier_mixing_at_best_single_quality)}` +

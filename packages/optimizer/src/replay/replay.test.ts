@@ -3,7 +3,8 @@ import { createRandom } from '../random';
 import { bootstrapAiqDifference, type PerPromptPoint } from './bootstrap';
 import { aiq, cheapestReaching, hullCostReaching, hullValue, nonDecreasingHull } from './metrics';
 import { parseReplayLines, type ReplayLine, type ReplayModel } from './data';
-import { runReplayBenchmark } from './report';
+import { runReplayBenchmark, warmStartOnlyPicks } from './report';
+import { prepareBench } from './simulate';
 
 describe('AIQ', () => {
   it('keeps the non-decreasing upper convex hull and averages it over the cost range', () => {
@@ -134,6 +135,9 @@ describe('replay benchmark', () => {
     expect(mixing99?.cost_ratio_vs_best_single).toBeLessThan(1);
     const singlePoints = report.single_models.map((single) => ({ cost: single.cost_per_1k, quality: single.quality }));
     expect(hullValue(nonDecreasingHull(singlePoints), mixing99?.cost_per_1k as number)).toBeCloseTo(0.99 * report.baselines.best_single.quality, 4);
+    // Routing by the warm start alone picks single models: never above mixing them.
+    expect(report.aiq.warm_start_only).toBeGreaterThan(0);
+    expect(report.aiq.warm_start_only as number).toBeLessThanOrEqual(report.aiq.frontier_mixing + 1e-9);
     const difference = report.aiq.policy_minus_frontier;
     expect(difference.value).toBeCloseTo(report.aiq.policy - report.aiq.frontier_mixing, 6);
     expect(difference.ci95[0]).toBeLessThan(difference.ci95[1]);
@@ -167,6 +171,13 @@ describe('replay benchmark', () => {
       settings: {},
     });
     expect(again.sweeps.thompson?.[0]).toEqual(report.sweeps.thompson?.[1]);
+  });
+
+  it('routes by the warm start alone to its best model at λ 0 and its cheapest at a large λ', () => {
+    const { lines, models } = syntheticBench(600);
+    const bench = prepareBench(lines, models, { seed: 1, warmStartFraction: 0.1 });
+    expect(bench.names).toEqual(['cheap', 'mid', 'strong']);
+    expect(warmStartOnlyPicks(bench, [0, 50])).toEqual([2, 0]);
   });
 
   it('finds no ceiling above frontier mixing when the prompt text says nothing about who succeeds', { timeout: 60_000 }, () => {

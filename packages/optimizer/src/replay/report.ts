@@ -105,6 +105,11 @@ export interface ReplayReport {
     /** The default algorithm's λ sweep and budget sweep together. */
     policy_with_budgets: number;
     /**
+     * Routing by the warm start alone (`warmStartOnlyPicks`): for each λ the one model the
+     * revealed prompts rank best, never updated. Null without a warm start.
+     */
+    warm_start_only: number | null;
+    /**
      * `policy − frontier_mixing`, with a paired bootstrap interval over the online prompts
      * (bootstrap.ts): how large a difference the choice of prompts alone could make.
      */
@@ -173,6 +178,35 @@ function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: 
       cost += bench.cost[p * count + m] as number;
     }
     return { model: name, index: m, quality: quality / online, cost_per_1k: (cost / online) * 1000 };
+  });
+}
+
+/**
+ * For each λ, the model with the best warm-start mean score − λ · its warm-start mean cost / the
+ * priciest model's: what an uploaded eval alone would route to, for every online prompt. Its
+ * points are single models, so its AIQ is at most frontier mixing's; the difference is the cost
+ * of choosing among near-tied models from the warm-start prompts only.
+ */
+export function warmStartOnlyPicks(bench: PreparedBench, lambdas: readonly number[]): number[] {
+  const count = bench.names.length;
+  const costs = warmStartCostsPer1k(bench);
+  const priciest = Math.max(...costs);
+  const quality = bench.names.map((_name, m) => {
+    let sum = 0;
+    for (let p = 0; p < bench.warmCount; p += 1) sum += bench.score[p * count + m] as number;
+    return sum / bench.warmCount;
+  });
+  return lambdas.map((lambda) => {
+    let best = 0;
+    let bestUtility = -Infinity;
+    for (let m = 0; m < count; m += 1) {
+      const value = (quality[m] as number) - (priciest > 0 ? (lambda * (costs[m] as number)) / priciest : 0);
+      if (value > bestUtility) {
+        bestUtility = value;
+        best = m;
+      }
+    }
+    return best;
   });
 }
 
@@ -379,6 +413,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
       max_cost_per_1k: r(maxCost),
       by_algorithm: byAlgorithm,
       policy_with_budgets: aiqOf([...sweepPoints, ...budgetPoints]),
+      warm_start_only: bench.warmCount > 0 ? aiqOf(warmStartOnlyPicks(bench, options.lambdas).map((m) => singlePoints[m] as CostQuality)) : null,
       policy_minus_frontier: {
         value: r(policyAiq - frontierAiq),
         resamples: interval.resamples,
