@@ -58,13 +58,13 @@ export function countDecisions(db: Db, options: { since?: Date } = {}): Promise<
 
 export interface ListDecisionsOptions {
   route?: string;
-  model?: string;
   limit?: number;
-  /** Keyset pagination: rows strictly older than this time. */
-  before?: Date;
 }
 
-/** Recent decisions, newest first (served by the `route_decisions_*_at` indexes). */
+/**
+ * The most recent decisions of a route, newest first (served by the `route_decisions_*_at`
+ * indexes). One page only: the API's decision list pages with an exact keyset cursor.
+ */
 export function listDecisions(db: Db, options: ListDecisionsOptions = {}): Promise<RouteDecisionRow[]> {
   let query = db
     .selectFrom('route_decisions')
@@ -72,7 +72,5 @@ export function listDecisions(db: Db, options: ListDecisionsOptions = {}): Promi
     .orderBy('at', 'desc')
     .limit(Math.min(options.limit ?? 100, 1000));
   if (options.route) query = query.where('route', '=', options.route);
-  if (options.model) query = query.where('served_model', '=', options.model);
-  if (options.before) query = query.where('at', '<', options.before);
   return query.execute();
 }
