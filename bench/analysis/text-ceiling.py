@@ -22,41 +22,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from common import aiq, load
+
 LAMBDAS = [0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 2, 5, 10, 50]
-
-
-def hull(points):
-    monotone = []
-    for cost, quality in sorted(points, key=lambda point: (point[0], -point[1])):
-        if monotone and quality <= monotone[-1][1]:
-            continue
-        monotone.append((cost, quality))
-    upper = []
-    for point in monotone:
-        while len(upper) >= 2:
-            a, b = upper[-2], upper[-1]
-            if (b[0] - a[0]) * (point[1] - a[1]) - (b[1] - a[1]) * (point[0] - a[0]) >= 0:
-                upper.pop()
-            else:
-                break
-        upper.append(point)
-    return upper
-
-
-def aiq(points, low, high):
-    upper = hull(points)
-
-    def value(x):
-        if x < upper[0][0]:
-            return 0.0
-        for index in range(1, len(upper)):
-            if x <= upper[index][0]:
-                a, b = upper[index - 1], upper[index]
-                return a[1] + (b[1] - a[1]) * (x - a[0]) / ((b[0] - a[0]) or 1)
-        return upper[-1][1]
-
-    xs = np.linspace(low, high, 20001)
-    return float(np.trapz([value(x) for x in xs], xs) / (high - low))
 
 
 def features(train_texts, test_texts):
@@ -83,15 +51,8 @@ def predict(texts, scores, train, test):
 def main():
     bench_path, models_path, mode = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "crossfit"
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-    lines = [json.loads(line) for line in open(bench_path) if line.strip()]
-    prices = {entry["model"]: (entry["input_usd_per_mtok"], entry["output_usd_per_mtok"]) for entry in json.load(open(models_path))}
-    names = sorted(name for name in lines[0]["outcomes"] if name in prices)
-    texts = [line["prompt"] for line in lines]
-    scores = np.array([[line["outcomes"][name]["score"] for name in names] for line in lines], float)
-    costs = np.array(
-        [[(line["outcomes"][name]["input_tokens"] * prices[name][0] + line["outcomes"][name]["output_tokens"] * prices[name][1]) / 1e6 for name in names] for line in lines]
-    )
-    count = len(lines)
+    names, texts, scores, costs = load(bench_path, models_path)
+    count = len(texts)
     if mode == "crossfit":
         evaluated = np.arange(count)
         predicted = np.zeros_like(scores)
