@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { appliedMigrations, migrateDown, migrateToLatest } from './migrate';
 import { migrations } from './migrations/index';
+import { ATTRIBUTED_MODEL_INDEX } from './migrations/2026-12-07T00-00-decisions-attributed-model-index';
 import { createTestDatabase, type TestDatabase } from './testing';
 
 describe('migrations', () => {
@@ -54,5 +55,42 @@ describe('migrations', () => {
       { model_id: 'm/none', output_tokens_per_s: null },
       { model_id: 'm/streamed', output_tokens_per_s: 155 },
     ]);
+  });
+
+  it('keeps an attributed-model index built beforehand without blocking writes, and rebuilds one a failed build left invalid', async () => {
+    await migrateToLatest(test.db);
+    const underTest = '2026-12-07T00-00-decisions-attributed-model-index';
+    const later = Object.keys(migrations)
+      .sort()
+      .filter((name) => name > underTest);
+    for (const name of [...later].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
+    expect(await migrateDown(test.db)).toEqual([underTest]);
+    const index = async () =>
+      (
+        await sql<{ oid: number; valid: boolean }>`select indexrelid::int as oid, indisvalid as valid from pg_index where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(
+          test.db,
+        )
+      ).rows[0];
+    expect(await index()).toBeUndefined();
+
+    // What the migration's comment tells an operator with a large table to run first.
+    await sql`create index concurrently if not exists ${sql.id(ATTRIBUTED_MODEL_INDEX)}
+      on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(test.db);
+    const built = await index();
+    expect(built?.valid).toBe(true);
+    expect(await migrateToLatest(test.db)).toEqual([underTest, ...later]);
+    expect(await index()).toEqual(built);
+
+    // A concurrent build that failed leaves the index marked invalid: the migration builds it again.
+    for (const name of [...later].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
+    expect(await migrateDown(test.db)).toEqual([underTest]);
+    await sql`create index ${sql.id(ATTRIBUTED_MODEL_INDEX)} on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(test.db);
+    await sql`update pg_index set indisvalid = false where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(test.db);
+    const invalid = await index();
+    expect(invalid?.valid).toBe(false);
+    expect(await migrateToLatest(test.db)).toEqual([underTest, ...later]);
+    const rebuilt = await index();
+    expect(rebuilt?.valid).toBe(true);
+    expect(rebuilt?.oid).not.toBe(invalid?.oid);
   });
 });
