@@ -167,17 +167,12 @@ const policyPoint = (run: ReplayRun): PolicyPointReport => ({
   realized_cost_per_1k: r(run.realizedCostPer1k),
 });
 
-function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: string; index: number }> {
-  const count = bench.names.length;
+function onlineSingleModels(bench: PreparedBench, byPrompt: readonly PerPromptPoint[]): Array<PointReport & { model: string; index: number }> {
   const online = bench.prompts.length - bench.warmCount;
+  const sum = (values: Float64Array): number => values.reduce((total, value) => total + value, 0);
   return bench.names.map((name, m) => {
-    let quality = 0;
-    let cost = 0;
-    for (let p = bench.warmCount; p < bench.prompts.length; p += 1) {
-      quality += bench.score[p * count + m] as number;
-      cost += bench.cost[p * count + m] as number;
-    }
-    return { model: name, index: m, quality: quality / online, cost_per_1k: (cost / online) * 1000 };
+    const point = byPrompt[m] as PerPromptPoint;
+    return { model: name, index: m, quality: sum(point.quality) / online, cost_per_1k: (sum(point.cost) / online) * 1000 };
   });
 }
 
@@ -188,6 +183,7 @@ function onlineSingleModels(bench: PreparedBench): Array<PointReport & { model: 
  * of choosing among near-tied models from the warm-start prompts only.
  */
 export function warmStartOnlyPicks(bench: PreparedBench, lambdas: readonly number[]): number[] {
+  if (bench.warmCount === 0) throw new RangeError('routing by the warm start needs a warm start');
   const count = bench.names.length;
   const costs = warmStartCostsPer1k(bench);
   const priciest = Math.max(...costs);
@@ -269,7 +265,8 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   });
   const count = bench.names.length;
   const online = bench.prompts.length - bench.warmCount;
-  const singles = onlineSingleModels(bench);
+  const singlesPerPrompt = singlesByPrompt(bench);
+  const singles = onlineSingleModels(bench, singlesPerPrompt);
   const bestSingle = [...singles].sort((a, b) => b.quality - a.quality || a.cost_per_1k - b.cost_per_1k)[0]!;
   const cheapest = [...singles].sort((a, b) => a.cost_per_1k - b.cost_per_1k)[0]!;
   let oracleQuality = 0;
@@ -368,7 +365,7 @@ export function runReplayBenchmark(lines: readonly ReplayLine[], priceList: read
   const frontierAiq = aiqOf(singlePoints);
   const interval = bootstrapAiqDifference(
     (sweepRuns.get(defaultAlgorithm) ?? []).map((run) => run.expectedByPrompt),
-    singlesByPrompt(bench),
+    singlesPerPrompt,
     { anchor: cheapest.index, minCostPer1k: minCost, maxCostPer1k: maxCost, resamples: BOOTSTRAP_RESAMPLES, seed: options.seed },
   );
 
