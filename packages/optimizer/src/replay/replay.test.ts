@@ -4,6 +4,7 @@ import { bootstrapAiqDifference, type PerPromptPoint } from './bootstrap';
 import { aiq, cheapestReaching, hullCostReaching, hullValue, nonDecreasingHull } from './metrics';
 import { parseReplayLines, type ReplayLine, type ReplayModel } from './data';
 import { runReplayBenchmark, warmStartOnlyPicks } from './report';
+import { MAX_SEEDS, parseSeeds, summarizeSeeds } from './seeds';
 import { prepareBench } from './simulate';
 
 describe('AIQ', () => {
@@ -202,5 +203,35 @@ describe('replay benchmark', () => {
     const ceiling = report.ceiling.contextual_full_information;
     expect(ceiling.log_loss).toBeGreaterThan(ceiling.mean_only_log_loss - 0.01);
     expect(ceiling.aiq).toBeLessThan(report.aiq.frontier_mixing + 0.005);
+  });
+});
+
+describe('replay over several seeds', () => {
+  it('reads ranges and lists of seeds, and names what it cannot read', () => {
+    expect(parseSeeds('1-4')).toEqual([1, 2, 3, 4]);
+    expect(parseSeeds('1,3, 5')).toEqual([1, 3, 5]);
+    expect(parseSeeds('1-3,2,7')).toEqual([1, 2, 3, 7]);
+    expect(parseSeeds('-1-1')).toEqual([-1, 0, 1]);
+    expect(() => parseSeeds('3-1')).toThrow(/ends before it starts/);
+    expect(() => parseSeeds('one')).toThrow(/"one" is not a seed/);
+    expect(() => parseSeeds('1,,2')).toThrow(/"" is not a seed/);
+    expect(() => parseSeeds(`1-${MAX_SEEDS + 1}`)).toThrow(/more than 100 seeds/);
+  });
+
+  it("keeps each seed's figures and counts the seeds meeting each target", { timeout: 60_000 }, () => {
+    const { lines, models } = syntheticBench(300);
+    const reports = [1, 2].map((seed) =>
+      runReplayBenchmark(lines, models, { bench: 'synthetic', seed, warmStartFraction: 0.1, republishEvery: 50, lambdas: [0, 0.3, 1], budgetPoints: 0, algorithms: ['thompson'], settings: {} }),
+    );
+    const summary = summarizeSeeds(reports);
+    expect(summary.seeds).toEqual([1, 2]);
+    expect(summary.runs.map((run) => run.policy_aiq)).toEqual(reports.map((report) => report.aiq.policy));
+    expect(summary.runs[1]?.cost_ratio_at_99.frontier_mixing).toBe(reports[1]?.frontier_mixing_at_best_single_quality[0]?.cost_ratio_vs_best_single);
+    expect(summary.mean.frontier_mixing_aiq).toBeCloseTo((reports[0]!.aiq.frontier_mixing + reports[1]!.aiq.frontier_mixing) / 2, 6);
+    const above = reports.filter((report) => report.aiq.policy_minus_frontier.value > 0).length;
+    expect(summary.seeds_meeting.policy_aiq_above_frontier).toBe(above);
+    const mixingWithin = reports.filter((report) => (report.frontier_mixing_at_best_single_quality[0]?.cost_ratio_vs_best_single ?? 2) <= 0.3).length;
+    expect(summary.seeds_meeting.frontier_mixing_99_at_30_percent).toBe(mixingWithin);
+    expect(() => summarizeSeeds([])).toThrow(/no replay reports/);
   });
 });
