@@ -37,15 +37,20 @@ describe('migrations', () => {
     expect(await tables()).toEqual(tablesAfterUp);
   });
 
-  it('clears the tokens/s of probes whose answer came in one burst, and keeps measured rates', async () => {
-    await migrateToLatest(test.db);
-    // Down past the later migrations, then down the one under test.
-    const underTest = '2026-11-21T22-00-probe-burst-rates';
+  /** Down past the migrations after `underTest`, then down `underTest` itself; returns the later ones. */
+  const downThrough = async (underTest: string): Promise<string[]> => {
     const later = Object.keys(migrations)
       .sort()
       .filter((name) => name > underTest);
     for (const name of [...later].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
     expect(await migrateDown(test.db)).toEqual([underTest]);
+    return later;
+  };
+
+  it('clears the tokens/s of probes whose answer came in one burst, and keeps measured rates', async () => {
+    await migrateToLatest(test.db);
+    const underTest = '2026-11-21T22-00-probe-burst-rates';
+    const later = await downThrough(underTest);
     await sql`insert into probe_samples (model_id, kind, ttft_ms, latency_ms, output_tokens_per_s, output_tokens, ok)
       values ('m/burst', 'latency', 100, 100.02, 536740, 16, true), ('m/streamed', 'latency', 100, 300, 155, 32, true), ('m/none', 'latency', 90, 90, null, 16, true)`.execute(test.db);
     expect(await migrateToLatest(test.db)).toEqual([underTest, ...later]);
@@ -60,11 +65,7 @@ describe('migrations', () => {
   it('keeps an attributed-model index built beforehand without blocking writes, and rebuilds one a failed build left invalid', async () => {
     await migrateToLatest(test.db);
     const underTest = '2026-12-07T00-00-decisions-attributed-model-index';
-    const later = Object.keys(migrations)
-      .sort()
-      .filter((name) => name > underTest);
-    for (const name of [...later].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
-    expect(await migrateDown(test.db)).toEqual([underTest]);
+    const later = await downThrough(underTest);
     const index = async () =>
       (
         await sql<{ oid: number; valid: boolean }>`select indexrelid::int as oid, indisvalid as valid from pg_index where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(
@@ -82,8 +83,7 @@ describe('migrations', () => {
     expect(await index()).toEqual(built);
 
     // A concurrent build that failed leaves the index marked invalid: the migration builds it again.
-    for (const name of [...later].reverse()) expect(await migrateDown(test.db)).toEqual([name]);
-    expect(await migrateDown(test.db)).toEqual([underTest]);
+    await downThrough(underTest);
     await sql`create index ${sql.id(ATTRIBUTED_MODEL_INDEX)} on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(test.db);
     await sql`update pg_index set indisvalid = false where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(test.db);
     const invalid = await index();
