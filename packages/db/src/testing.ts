@@ -138,6 +138,28 @@ export function decisionRecords(count: number, overrides: Partial<DecisionRecord
 }
 
 /**
+ * Twelve decisions of `servedModel` as they arrive at hundreds of requests per second: seven at
+ * the same microsecond, four more within its millisecond, one in the next second; request ids
+ * `<idPrefix>00` … `<idPrefix>11` in that order. `order` is their ids in the lists' order
+ * (`at` desc, then request id desc).
+ */
+export function decisionsSharingAMillisecond(servedModel: string, idPrefix: string): { records: DecisionRecord[]; order: string[] } {
+  const ats = [
+    ...Array.from({ length: 7 }, () => '2026-12-07T10:00:00.500500Z'),
+    '2026-12-07T10:00:00.500900Z',
+    '2026-12-07T10:00:00.500100Z',
+    '2026-12-07T10:00:00.500000Z',
+    '2026-12-07T10:00:00.499999Z',
+    '2026-12-07T10:00:01.000000Z',
+  ];
+  const records = ats.map((at, index) => decisionRecord({ requestId: `${idPrefix}${String(index).padStart(2, '0')}`, at, servedModel }));
+  const order = [...records]
+    .sort((a, b) => (a.at === b.at ? (a.requestId < b.requestId ? 1 : -1) : a.at < b.at ? 1 : -1))
+    .map((record) => record.requestId);
+  return { records, order };
+}
+
+/**
  * Policy versions `h-0`, `h-1`, … created at 2026-12-07T10:00:00 plus each of `fractions` of a
  * second (e.g. '.500500': microseconds, so several can share a millisecond); `document(index)`
  * is each one's document.

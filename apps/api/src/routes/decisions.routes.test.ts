@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDecisions } from '@switchyard/db';
-import { decisionRecord } from '@switchyard/db/testing';
+import { decisionRecord, decisionsSharingAMillisecond } from '@switchyard/db/testing';
 import { auth, followCursor, startTestApi, type TestApi } from './api-test-harness';
 
 const FALLEN_FROM = 'sim-a/mini';
@@ -67,22 +67,10 @@ describe('GET /api/decisions paged by cursor', () => {
   const PAGED = 'sim-a/paged';
   let api: TestApi;
   /** Request ids in the list's order: newest first, then request id descending. */
-  const expected = ['p-11', 'p-10', 'p-06', 'p-05', 'p-04', 'p-03', 'p-02', 'p-01', 'p-00', 'p-07', 'p-08', 'p-09'];
+  const expected = ['p-11', 'p-07', 'p-06', 'p-05', 'p-04', 'p-03', 'p-02', 'p-01', 'p-00', 'p-08', 'p-09', 'p-10'];
   beforeAll(async () => {
     api = await startTestApi();
-    // Seven decisions at the same microsecond, three more within its millisecond, one in the next second.
-    const ats = [
-      ...Array.from({ length: 7 }, () => '2026-12-07T10:00:00.500500Z'),
-      '2026-12-07T10:00:00.500100Z',
-      '2026-12-07T10:00:00.500000Z',
-      '2026-12-07T10:00:00.499999Z',
-      '2026-12-07T10:00:00.500900Z',
-      '2026-12-07T10:00:01.000000Z',
-    ];
-    await insertDecisions(
-      api.database.db,
-      ats.map((at, index) => decisionRecord({ requestId: `p-${String(index).padStart(2, '0')}`, at, servedModel: PAGED })),
-    );
+    await insertDecisions(api.database.db, decisionsSharingAMillisecond(PAGED, 'p-').records);
   });
   afterAll(async () => api.close());
 
@@ -103,7 +91,7 @@ describe('GET /api/decisions paged by cursor', () => {
   it('keeps nextBefore for older callers, to the millisecond', async () => {
     const first = await page('');
     expect(first.nextBefore).toBe('2026-12-07T10:00:00.500Z');
-    expect((await page(`&before=${encodeURIComponent(first.nextBefore!)}`)).items.map((row) => row.request_id)).toEqual(['p-09']);
+    expect((await page(`&before=${encodeURIComponent(first.nextBefore!)}`)).items.map((row) => row.request_id)).toEqual(['p-10']);
   });
 
   it('refuses a cursor it did not make, or one naming no decision, naming the parameter', async () => {

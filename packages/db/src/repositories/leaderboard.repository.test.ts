@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
-import { createTestDatabase, decisionRecord, decisionRecords, followAfter, type TestDatabase } from '../testing';
+import { createTestDatabase, decisionRecord, decisionRecords, decisionsSharingAMillisecond, followAfter, type TestDatabase } from '../testing';
 import { decisionAggregates, decisionsQuery, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
 import { insertDecisions } from './route-decision.repository';
 
@@ -159,20 +159,9 @@ describe('decisions paged newest first', { timeout: 30_000 }, () => {
   let expected: string[];
   beforeAll(async () => {
     test = await createTestDatabase();
-    // At hundreds of requests per second decisions share a millisecond, and some the exact microsecond.
-    const ats = [
-      ...Array.from({ length: 7 }, () => '2026-12-07T10:00:00.500500Z'),
-      '2026-12-07T10:00:00.500900Z',
-      '2026-12-07T10:00:00.500100Z',
-      '2026-12-07T10:00:00.500000Z',
-      '2026-12-07T10:00:00.499999Z',
-      '2026-12-07T10:00:01.000000Z',
-    ];
-    const records = ats.map((at, index) => decisionRecord({ requestId: `paged-${String(index).padStart(2, '0')}`, at, servedModel: PAGED }));
-    await insertDecisions(test.db, records);
-    expected = [...records]
-      .sort((a, b) => (a.at === b.at ? (a.requestId < b.requestId ? 1 : -1) : a.at < b.at ? 1 : -1))
-      .map((record) => record.requestId);
+    const fixture = decisionsSharingAMillisecond(PAGED, 'paged-');
+    await insertDecisions(test.db, fixture.records);
+    expected = fixture.order;
   });
   afterAll(async () => {
     await test?.drop();
