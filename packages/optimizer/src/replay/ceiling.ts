@@ -17,6 +17,7 @@
 import { predictedQualities } from '@switchyard/policy';
 import { contextualPolicyFromFit, trainContextual, type ContextualObservation } from '../contextual-training';
 import { createRandom } from '../random';
+import { bestUtilityIndex } from './metrics';
 import type { PreparedBench } from './simulate';
 
 export interface CeilingPoint {
@@ -90,18 +91,7 @@ export function contextualCeiling(bench: PreparedBench, lambdas: readonly number
     let cost = 0;
     for (let t = 0; t < online; t += 1) {
       const fold = foldOf(t);
-      const foldCosts = meanCosts[fold] as Float64Array;
-      const foldPriciest = priciest[fold] as number;
-      const costScale = foldPriciest > 0 ? lambda / foldPriciest : 0;
-      let best = 0;
-      let bestUtility = -Infinity;
-      for (let m = 0; m < count; m += 1) {
-        const utility = (predicted[t * count + m] as number) - costScale * (foldCosts[m] as number);
-        if (utility > bestUtility) {
-          bestUtility = utility;
-          best = m;
-        }
-      }
+      const best = bestUtilityIndex(predicted.subarray(t * count, (t + 1) * count), meanCosts[fold] as Float64Array, lambda, priciest[fold] as number);
       const cell = (bench.warmCount + t) * count + best;
       quality += bench.score[cell] as number;
       cost += bench.cost[cell] as number;

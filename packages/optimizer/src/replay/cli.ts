@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { parseReplayLines, parseReplayModels } from './data';
 import { renderReplayPlot } from './plot';
 import { ALGORITHMS, DEFAULT_BUDGET_POINTS, DEFAULT_LAMBDAS, runReplayBenchmark, type ReplayAlgorithm, type ReplayReport } from './report';
-import { parseSeeds, summarizeSeeds } from './seeds';
+import { parseSeeds, seedRow, summarizeSeeds } from './seeds';
 
 const { values } = parseArgs({
   options: {
@@ -87,13 +87,13 @@ function emit(json: string): void {
 if (seeds) {
   const reports = seeds.map((seedOfRun) => {
     const report = replay(seedOfRun);
-    const difference = report.aiq.policy_minus_frontier;
-    const at99 = (entries: ReadonlyArray<{ target: number; cost_ratio_vs_best_single: number | null }>) => percent(entries[0]?.cost_ratio_vs_best_single ?? null);
+    const row = seedRow(report);
+    const [low, high] = row.policy_minus_frontier_ci95;
     console.error(
-      `replay ${report.bench} seed ${seedOfRun}: AIQ policy ${report.aiq.policy.toFixed(4)} vs frontier ${report.aiq.frontier_mixing.toFixed(4)} ` +
-        `(${signed(difference.value)}, 95% ${signed(difference.ci95[0])} to ${signed(difference.ci95[1])}); ` +
-        `99%: policy ${at99(report.at_best_single_quality)}, prompt-blind mixing ${at99(report.frontier_mixing_at_best_single_quality)}, ` +
-        `ceiling ${at99(report.ceiling.contextual_full_information.at_best_single_quality)} (${report.runtime_ms} ms)`,
+      `replay ${report.bench} seed ${seedOfRun}: AIQ policy ${row.policy_aiq.toFixed(4)} vs frontier ${row.frontier_mixing_aiq.toFixed(4)} ` +
+        `(${signed(row.policy_minus_frontier)}, 95% ${signed(low)} to ${signed(high)}); ` +
+        `99%: policy ${percent(row.cost_ratio_at_99.policy)}, prompt-blind mixing ${percent(row.cost_ratio_at_99.frontier_mixing)}, ` +
+        `ceiling ${percent(row.cost_ratio_at_99.ceiling)} (${report.runtime_ms} ms)`,
     );
     return report;
   });

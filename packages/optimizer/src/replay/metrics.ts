@@ -103,3 +103,21 @@ export function hullCostReaching(points: readonly CostQuality[], target: number)
   }
   return null;
 }
+
+/**
+ * Index of the model with the best quality − λ · cost / `costReference` (the objective's
+ * normalized cost; no penalty when the reference is not positive), the first on ties.
+ */
+export function bestUtilityIndex(quality: ArrayLike<number>, cost: ArrayLike<number>, lambda: number, costReference: number): number {
+  const scale = costReference > 0 ? lambda / costReference : 0;
+  let best = 0;
+  let bestUtility = -Infinity;
+  for (let m = 0; m < quality.length; m += 1) {
+    const utility = (quality[m] as number) - scale * (cost[m] as number);
+    if (utility > bestUtility) {
+      bestUtility = utility;
+      best = m;
+    }
+  }
+  return best;
+}

@@ -6,7 +6,7 @@ import { optimizerConfigSchema, type OptimizerConfig } from '@switchyard/core';
 import { DEFAULT_TUNING, type OptimizerTuning } from '../build-policy';
 import { bootstrapAiqDifference, type PerPromptPoint } from './bootstrap';
 import { contextualCeiling, type ContextualCeiling } from './ceiling';
-import { aiq, cheapestReaching, hullCostReaching, type CostQuality } from './metrics';
+import { aiq, bestUtilityIndex, cheapestReaching, hullCostReaching, type CostQuality } from './metrics';
 import { prepareBench, runReplay, warmStartCostsPer1k, type PreparedBench, type ReplayRun } from './simulate';
 import type { ReplayLine, ReplayModel } from './data';
 
@@ -192,18 +192,7 @@ export function warmStartOnlyPicks(bench: PreparedBench, lambdas: readonly numbe
     for (let p = 0; p < bench.warmCount; p += 1) sum += bench.score[p * count + m] as number;
     return sum / bench.warmCount;
   });
-  return lambdas.map((lambda) => {
-    let best = 0;
-    let bestUtility = -Infinity;
-    for (let m = 0; m < count; m += 1) {
-      const value = (quality[m] as number) - (priciest > 0 ? (lambda * (costs[m] as number)) / priciest : 0);
-      if (value > bestUtility) {
-        bestUtility = value;
-        best = m;
-      }
-    }
-    return best;
-  });
+  return lambdas.map((lambda) => bestUtilityIndex(quality, costs, lambda, priciest));
 }
 
 /** Each single model's score and cost per online prompt. */

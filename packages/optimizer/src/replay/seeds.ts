@@ -76,10 +76,9 @@ const at99 = (entries: ReadonlyArray<{ target: number; cost_ratio_vs_best_single
   entries.find((entry) => entry.target === 0.99)?.cost_ratio_vs_best_single ?? null;
 const withinTarget = (ratio: number | null): boolean => ratio !== null && ratio <= COST_TARGET;
 
-export function summarizeSeeds(reports: readonly ReplayReport[]): SeedSummary {
-  const first = reports[0];
-  if (!first) throw new RangeError('no replay reports to summarize');
-  const runs: SeedRow[] = reports.map((report) => ({
+/** The figures of one seed's report the targets are read on. */
+export function seedRow(report: ReplayReport): SeedRow {
+  return {
     seed: report.seed,
     policy_aiq: report.aiq.policy,
     frontier_mixing_aiq: report.aiq.frontier_mixing,
@@ -92,7 +91,13 @@ export function summarizeSeeds(reports: readonly ReplayReport[]): SeedSummary {
       frontier_mixing: at99(report.frontier_mixing_at_best_single_quality),
       ceiling: at99(report.ceiling.contextual_full_information.at_best_single_quality),
     },
-  }));
+  };
+}
+
+export function summarizeSeeds(reports: readonly ReplayReport[]): SeedSummary {
+  const first = reports[0];
+  if (!first) throw new RangeError('no replay reports to summarize');
+  const runs = reports.map(seedRow);
   const warm = runs.map((run) => run.warm_start_only_aiq);
   const count = (test: (run: SeedRow) => boolean): number => runs.filter(test).length;
   return {
