@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const artifacts = join(dirname(fileURLToPath(import.meta.url)), '../artifacts');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,37 +20,26 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page of its own browser context, with the page errors and CSP refusals seen on it so far. */
-export interface OpenedPage {
-  context: BrowserContext;
-  page: Page;
-  /** Uncaught page errors and CSP refusals, in the order seen. */
-  problems: string[];
-}
-
 /**
- * Run `body` on a fresh context and page (1280×900, downloads accepted) and close the context
- * afterwards, also when `body` throws, so a failed test leaves no context open behind it.
+ * Run `body` on a page of a fresh context (1280×900, downloads accepted) and close the context
+ * afterwards, also when `body` throws, so a failed test leaves no context open behind it. Any
+ * uncaught page error or CSP refusal seen while `body` ran is a bug in the dashboard: once
+ * `body` has passed, they fail the test, listed in the order seen.
  */
-export async function withPage<T>(browser: Browser, body: (opened: OpenedPage) => Promise<T>): Promise<T> {
-  const opened = await newPage(browser);
-  try {
-    return await body(opened);
-  } finally {
-    await opened.context.close();
-  }
-}
-
-async function newPage(browser: Browser): Promise<OpenedPage> {
+export async function withPage(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  // Any CSP violation or uncaught error is a bug in the dashboard.
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  return { context, page, problems };
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+    await body(page);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
