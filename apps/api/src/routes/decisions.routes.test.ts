@@ -35,8 +35,7 @@ describe('GET /api/decisions filtered by model and status', () => {
   };
 
   it('lists the requests behind the errors the aggregates count for a model', async () => {
-    expect(await listed(`model=${FALLEN_FROM}&status=error`)).toEqual(expect.arrayContaining(['fallback', 'refused']));
-    expect(await listed(`model=${FALLEN_FROM}&status=error`)).toHaveLength(2);
+    expect((await listed(`model=${FALLEN_FROM}&status=error`)).sort()).toEqual(['fallback', 'refused']);
     expect(await listed(`model=${FALLEN_FROM}`)).toEqual(['refused']);
     expect(await listed(`model=${FALLBACK}&status=ok`)).toEqual(['fallback']);
     expect(await listed(`model=${FALLBACK}&status=error`)).toEqual([]);

@@ -221,16 +221,13 @@ const failedCalls = sql`decisions
  * The one query behind `trafficShare` and `decisionAggregates`: requests, errors, fallbacks and
  * spend per route × model of the decisions in `(since, now]`, counted as `attributedModel` says.
  * With `perRoute: false` every route is pooled into one (route `''`), so a model's errors are
- * summed over routes by the same counts; latency percentiles (which cannot be summed) are
- * computed only when asked for, else null.
+ * summed over routes by the same counts, and the latency percentiles, which the pooled counts
+ * do not need, are left null.
  */
-async function decisionCounts(
-  db: Db,
-  options: { since: Date; now: Date; route?: string | undefined; perRoute: boolean; latency: boolean },
-): Promise<DecisionAggregate[]> {
+async function decisionCounts(db: Db, options: { since: Date; now: Date; route?: string | undefined; perRoute: boolean }): Promise<DecisionAggregate[]> {
   const route = options.route ?? null;
   const percentile = (fraction: number) =>
-    options.latency ? sql`percentile_cont(${fraction}::float8) within group (order by latency_ms)` : sql`null::float8`;
+    options.perRoute ? sql`percentile_cont(${fraction}::float8) within group (order by latency_ms)` : sql`null::float8`;
   const rows = await sql<{
     route: string;
     model: string;
@@ -277,7 +274,7 @@ async function decisionCounts(
 export async function trafficShare(db: Db, options: { sinceMs?: number; now?: Date } = {}): Promise<TrafficShare[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - (options.sinceMs ?? 24 * 3600_000));
-  const rows = await decisionCounts(db, { since, now, perRoute: false, latency: false });
+  const rows = await decisionCounts(db, { since, now, perRoute: false });
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
   return rows.map((row) => ({
     model: row.model,
@@ -451,5 +448,5 @@ export interface DecisionAggregate {
 export async function decisionAggregates(db: Db, options: { sinceMs: number; route?: string; now?: Date }): Promise<DecisionAggregate[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.sinceMs);
-  return decisionCounts(db, { since, now, route: options.route, perRoute: true, latency: true });
+  return decisionCounts(db, { since, now, route: options.route, perRoute: true });
 }
