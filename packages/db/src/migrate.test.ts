@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { appliedMigrations, migrateDown, migrateToLatest } from './migrate';
 import { migrations } from './migrations/index';
-import { ATTRIBUTED_MODEL_INDEX } from './migrations/2026-12-07T00-00-decisions-attributed-model-index';
+import { ATTRIBUTED_MODEL_INDEX, ATTRIBUTED_MODEL_INDEX_ON } from './migrations/2026-12-07T00-00-decisions-attributed-model-index';
 import { createTestDatabase, type TestDatabase } from './testing';
 
 describe('migrations', () => {
@@ -75,8 +75,7 @@ describe('migrations', () => {
     expect(await index()).toBeUndefined();
 
     // What the migration's comment tells an operator with a large table to run first.
-    await sql`create index concurrently if not exists ${sql.id(ATTRIBUTED_MODEL_INDEX)}
-      on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(test.db);
+    await sql`create index concurrently if not exists ${sql.id(ATTRIBUTED_MODEL_INDEX)} on ${ATTRIBUTED_MODEL_INDEX_ON}`.execute(test.db);
     const built = await index();
     expect(built?.valid).toBe(true);
     expect(await migrateToLatest(test.db)).toEqual([underTest, ...later]);
@@ -84,7 +83,7 @@ describe('migrations', () => {
 
     // A concurrent build that failed leaves the index marked invalid: the migration builds it again.
     await downThrough(underTest);
-    await sql`create index ${sql.id(ATTRIBUTED_MODEL_INDEX)} on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(test.db);
+    await sql`create index ${sql.id(ATTRIBUTED_MODEL_INDEX)} on ${ATTRIBUTED_MODEL_INDEX_ON}`.execute(test.db);
     await sql`update pg_index set indisvalid = false where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(test.db);
     const invalid = await index();
     expect(invalid?.valid).toBe(false);
@@ -92,5 +91,16 @@ describe('migrations', () => {
     const rebuilt = await index();
     expect(rebuilt?.valid).toBe(true);
     expect(rebuilt?.oid).not.toBe(invalid?.oid);
+  });
+
+  it('drops the served-model index no query reads since the attributed-model one, and its down puts it back', async () => {
+    await migrateToLatest(test.db);
+    const exists = async () =>
+      (await sql<{ name: string | null }>`select to_regclass('route_decisions_model_at_idx')::text as name`.execute(test.db)).rows[0]?.name !== null;
+    expect(await exists()).toBe(false);
+    await downThrough('2026-12-08T00-00-drop-served-model-index');
+    expect(await exists()).toBe(true);
+    await migrateToLatest(test.db);
+    expect(await exists()).toBe(false);
   });
 });

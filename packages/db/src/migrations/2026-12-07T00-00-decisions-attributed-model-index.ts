@@ -19,13 +19,14 @@
 import { sql, type Kysely } from 'kysely';
 
 export const ATTRIBUTED_MODEL_INDEX = 'route_decisions_attributed_model_at_idx';
+/** What the index is on (the comment above spells out the same for the operator). */
+export const ATTRIBUTED_MODEL_INDEX_ON = sql`route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   const existing = await sql<{ valid: boolean }>`select indisvalid as valid from pg_index
     where indexrelid = to_regclass(${ATTRIBUTED_MODEL_INDEX})`.execute(db);
   if (existing.rows[0]?.valid === false) await sql`drop index ${sql.id(ATTRIBUTED_MODEL_INDEX)}`.execute(db);
-  await sql`create index if not exists ${sql.id(ATTRIBUTED_MODEL_INDEX)}
-    on route_decisions ((coalesce(served_model, chosen_model, '(none)')), at desc, request_id desc)`.execute(db);
+  await sql`create index if not exists ${sql.id(ATTRIBUTED_MODEL_INDEX)} on ${ATTRIBUTED_MODEL_INDEX_ON}`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

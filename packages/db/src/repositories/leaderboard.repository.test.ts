@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
 import { createTestDatabase, decisionRecord, decisionRecords, decisionsSharingAMillisecond, followAfter, type TestDatabase } from '../testing';
 import { decisionAggregates, decisionsQuery, recentDecisions, trafficShare, type DecisionFilter } from './leaderboard.repository';
+import { ATTRIBUTED_MODEL_INDEX } from '../migrations/2026-12-07T00-00-decisions-attributed-model-index';
 import { insertDecisions } from './route-decision.repository';
 
 const FAILING = 'sim-openai/allround-m';
@@ -230,7 +231,7 @@ describe('the index behind the decisions list filtered by model', { timeout: 30_
   it("reads a model's page from the attributed-model index, in its order (no sort)", async () => {
     for (const filter of [{ model: RARE, limit: 50 }, { model: RARE, limit: 50, after: 'any-request-id' }]) {
       const planned = await plan(filter);
-      expect(planned.map((node) => node['Index Name']).filter(Boolean), JSON.stringify(filter)).toContain('route_decisions_attributed_model_at_idx');
+      expect(planned.map((node) => node['Index Name']).filter(Boolean), JSON.stringify(filter)).toContain(ATTRIBUTED_MODEL_INDEX);
       expect(planned.map((node) => node['Node Type']).filter((type) => type.includes('Sort')), JSON.stringify(filter)).toEqual([]);
     }
     expect((await recentDecisions(test.db, { model: RARE, limit: 50 })).map((row) => row.served_model ?? row.chosen_model)).toEqual([RARE, RARE, RARE, RARE]);
