@@ -30,6 +30,8 @@ const contentSecurityPolicy = [
 
 /** JSON bodies of the control plane; dataset uploads are multipart, with their own limit. */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** The methods an unmatched request's path may exist under, in the order an `allow` header lists them. */
+const ROUTE_METHODS: readonly HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /** What `createApi` takes beside the process context. */
 export interface CreateApiOptions {
@@ -56,22 +58,12 @@ export async function createApi(context: ApiContext, options: CreateApiOptions =
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  // Before any route is added, so plugins' routes (docs, queue UI, static files) count too.
-  const routeMethods = new Set<HTTPMethods>();
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeMethods.add(method);
-  });
-  // Routes are all known once the app is ready: sorted once, not per unmatched request.
-  let sortedRouteMethods: HTTPMethods[] = [];
-  app.addHook('onReady', async () => {
-    sortedRouteMethods = [...routeMethods].sort();
-  });
   /**
    * The methods whose routes take this URL, found by fastify's own router (so `:params`,
    * wildcards and the trailing-slash rule match as they do for a real request).
    */
   const methodsServing = (url: string): HTTPMethods[] =>
-    sortedRouteMethods.filter((method) => {
+    ROUTE_METHODS.filter((method) => {
       const found = app.findRoute({ method, url });
       // A parameter longer than maxParamLength comes back as the router's own 414 stand-in, under
       // any method with a parametric route there; unlike a route it parses no query (searchParams).
