@@ -184,7 +184,8 @@ export async function insertPolicyVersionsAt(db: Db, fractions: readonly string[
  * `pageSize + 1` rows after the row keyed `after` (undefined: the first page), as the
  * repositories' lists do; the next page starts after the last row kept.
  */
-export async function followAfter<Row>(fetch: (after: string | undefined) => Promise<Row[]>, pageSize: number, keyOf: (row: Row) => string, maxPages = 20): Promise<Row[]> {
+export async function followAfter<Row>(fetch: (after: string | undefined) => Promise<Row[]>, pageSize: number, keyOf: (row: Row) => string): Promise<Row[]> {
+  const maxPages = 20; // a list that never ends fails the test instead of hanging it
   const seen: Row[] = [];
   let after: string | undefined;
   for (let page = 0; page < maxPages; page += 1) {

@@ -71,7 +71,8 @@ export async function seedCatalog(api: TestApi): Promise<void> {
  * `nextCursor` from the first page; `url(cursor)` builds a page's URL (cursor null: the first).
  * Each page must answer 200, and `nextBefore` must end with `nextCursor`.
  */
-export async function followCursor<Item>(api: TestApi, url: (cursor: string | null) => string, maxPages = 20): Promise<Item[]> {
+export async function followCursor<Item>(api: TestApi, url: (cursor: string | null) => string): Promise<Item[]> {
+  const maxPages = 20; // a cursor that never ends fails the test instead of hanging it
   const items: Item[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < maxPages; pages += 1) {
