@@ -6,7 +6,7 @@
  * `haproxy` binary is found (`BENCH_HAPROXY`, else on PATH); the benchmark runs without it otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,5 +42,7 @@ export function startNativeProxy(binary: string, port: number, upstreamPort: num
     ].join('\n'),
   );
   // -db: stay in the foreground, so stopping the benchmark stops it.
-  return spawn(binary, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(binary, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child.once('exit', () => rmSync(configFile, { force: true }));
+  return child;
 }

@@ -199,6 +199,11 @@ async function main(): Promise<void> {
     return openLoop(loadTarget, openLoopRate, durationSeconds * 1000);
   };
 
+  /** A warm-up, then a measured run. */
+  const warmedRun = async (load: string, loadTarget: LoadTarget): Promise<LoadResult> => {
+    await run(load, loadTarget, warmupSeconds);
+    return run(load, loadTarget, seconds);
+  };
   /** A warm-up, then a run between the forked process's `reset` and its `report` (CPU, GC). */
   const measured = async <Report>(child: ChildProcess, load: string, loadTarget: LoadTarget): Promise<{ result: LoadResult; report: Report }> => {
     await run(load, loadTarget, warmupSeconds);
@@ -231,13 +236,8 @@ async function main(): Promise<void> {
     let redone = 0;
     for (let repeat = 0; repeat < repeats; repeat += 1) {
       const repeatTicks = cpuTicks();
-      await run(scenario.load, target('direct', sse), warmupSeconds);
-      const direct = await run(scenario.load, target('direct', sse), seconds);
-      let nativeResult: LoadResult | null = null;
-      if (native) {
-        await run(scenario.load, target('native', sse), warmupSeconds);
-        nativeResult = await run(scenario.load, target('native', sse), seconds);
-      }
+      const direct = await warmedRun(scenario.load, target('direct', sse));
+      const nativeResult = native ? await warmedRun(scenario.load, target('native', sse)) : null;
       const { result: bare, report: bareReport } = await measured<{ cpuMs: number }>(bareProcess, scenario.load, target('bare', sse));
       const bareCpuMs = bareReport.cpuMs;
       const { result: router, report: gc } = await measured<GcReport>(routerProcess, scenario.load, target('router', sse));
@@ -267,38 +267,37 @@ async function main(): Promise<void> {
     const nativeRuns = runs.flatMap((each) => (each.native ? [each.native] : []));
     const nativeSummary = nativeRuns.length > 0 ? summarize(nativeRuns) : null;
     const routerSummary = summarize(runs.map((each) => each.router));
+    /** What a path adds to going direct: p50 and p99 latency, and its share of direct throughput. */
+    const overDirect = (summary: ReturnType<typeof summarize>) => ({
+      added_p50_ms: round(summary.p50_ms - directSummary.p50_ms),
+      added_p99_ms: round(summary.p99_ms - directSummary.p99_ms),
+      throughput_ratio: round(summary.rps / directSummary.rps),
+    });
+    const point = (result: LoadResult) => ({ rps: result.rps, p50_ms: result.p50_ms, p99_ms: result.p99_ms });
+    const errors = (of: (each: (typeof runs)[number]) => LoadResult | null) => runs.reduce((sum, each) => sum + (of(each)?.errors ?? 0), 0);
     const entry = {
       name: scenario.name,
       mode: scenario.mode,
       load: scenario.load,
       direct: directSummary,
       router: routerSummary,
-      added_p50_ms: round(routerSummary.p50_ms - directSummary.p50_ms),
-      added_p99_ms: round(routerSummary.p99_ms - directSummary.p99_ms),
-      throughput_ratio: round(routerSummary.rps / directSummary.rps),
+      ...overDirect(routerSummary),
       // The floor: a bare Node.js proxy (bare-proxy.ts) on the same machine, same load.
       bare_proxy: {
         ...bareSummary,
-        added_p50_ms: round(bareSummary.p50_ms - directSummary.p50_ms),
-        added_p99_ms: round(bareSummary.p99_ms - directSummary.p99_ms),
-        throughput_ratio: round(bareSummary.rps / directSummary.rps),
+        ...overDirect(bareSummary),
         cpu_ms_per_request: round(middle(runs.map((each) => each.bareCpuMs / Math.max(1, each.bare.requests)))),
       },
       // The floor of any proxy: HAProxy forwarding the direct request (native-proxy.ts); null without haproxy.
-      native_proxy: nativeSummary && {
-        ...nativeSummary,
-        added_p50_ms: round(nativeSummary.p50_ms - directSummary.p50_ms),
-        added_p99_ms: round(nativeSummary.p99_ms - directSummary.p99_ms),
-        throughput_ratio: round(nativeSummary.rps / directSummary.rps),
-      },
+      native_proxy: nativeSummary && { ...nativeSummary, ...overDirect(nativeSummary) },
       repeats: runs.length,
       runs: runs.map((each) => ({
-        direct: { rps: each.direct.rps, p50_ms: each.direct.p50_ms, p99_ms: each.direct.p99_ms },
-        native_proxy: each.native && { rps: each.native.rps, p50_ms: each.native.p50_ms, p99_ms: each.native.p99_ms },
-        bare_proxy: { rps: each.bare.rps, p50_ms: each.bare.p50_ms, p99_ms: each.bare.p99_ms },
-        router: { rps: each.router.rps, p50_ms: each.router.p50_ms, p99_ms: each.router.p99_ms },
+        direct: point(each.direct),
+        native_proxy: each.native && point(each.native),
+        bare_proxy: point(each.bare),
+        router: point(each.router),
       })),
-      errors: { direct: runs.reduce((sum, each) => sum + each.direct.errors, 0), native_proxy: runs.reduce((sum, each) => sum + (each.native?.errors ?? 0), 0), bare_proxy: runs.reduce((sum, each) => sum + each.bare.errors, 0), router: runs.reduce((sum, each) => sum + each.router.errors, 0) },
+      errors: { direct: errors((each) => each.direct), native_proxy: errors((each) => each.native), bare_proxy: errors((each) => each.bare), router: errors((each) => each.router) },
       router_gc_share: round(gc.gcMs / gc.wallMs),
       router_gc_pauses: gc.gcCount,
       router_gc_max_pause_ms: round(gc.gcMaxMs),
