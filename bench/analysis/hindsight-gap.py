@@ -18,9 +18,7 @@ import sys
 
 import numpy as np
 
-from common import aiq, load
-
-LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50]
+from common import REPLAY_LAMBDAS as LAMBDAS, aiq, load
 
 
 def main():

@@ -19,13 +19,10 @@ import json
 import sys
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from common import aiq, load
+from common import REPLAY_LAMBDAS as LAMBDAS, aiq, features, load
 
-LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50]
 WARM_START, REFIT_EVERY, DRAWS = 0.1, 50, 32
 
 
@@ -36,11 +33,7 @@ def logit(p):
 
 def text_predictions(texts, seen, batch, observed, prior):
     """Per prompt of the batch and model, the success predicted from the text by that model's own observations."""
-    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True)
-    length = lambda rows: csr_matrix(np.log1p([[len(texts[i])] for i in rows]))
-    train = hstack([words.fit_transform([texts[i] for i in seen]), chars.fit_transform([texts[i] for i in seen]), length(seen)]).tocsr()
-    test = hstack([words.transform([texts[i] for i in batch]), chars.transform([texts[i] for i in batch]), length(batch)]).tocsr()
+    train, test = features([texts[i] for i in seen], [texts[i] for i in batch])
     predicted = np.tile(prior, (len(batch), 1))
     for model, rows in enumerate(observed):
         prompts = np.array([prompt for prompt, _ in rows])

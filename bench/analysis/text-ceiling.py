@@ -17,23 +17,12 @@ import json
 import sys
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from common import aiq, load
+from common import aiq, features, load
 
 LAMBDAS = [0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 2, 5, 10, 50]
-
-
-def features(train_texts, test_texts):
-    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True)
-    length = lambda texts: csr_matrix(np.log1p([[len(text)] for text in texts]))
-    train = hstack([words.fit_transform(train_texts), chars.fit_transform(train_texts), length(train_texts)]).tocsr()
-    test = hstack([words.transform(test_texts), chars.transform(test_texts), length(test_texts)]).tocsr()
-    return train, test
 
 
 def predict(texts, scores, train, test):
