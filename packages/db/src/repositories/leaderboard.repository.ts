@@ -209,7 +209,8 @@ function hasFailedCallBy(model: string) {
  * for it), or without a model, to the `errors` of any model.
  */
 function countsAnError(model: string | undefined) {
-  if (!model) return sql<boolean>`(${unrecordedFailure} or ${hasFailedCall})`;
+  // Any model: the request failed, or one of its calls did (a failed last call is both).
+  if (!model) return sql<boolean>`(${requestFailed} or ${hasFailedCall})`;
   return sql<boolean>`((${attributedModel} = ${model} and ${unrecordedFailure}) or ${hasFailedCallBy(model)})`;
 }
 /** One row per failed call (`attempt`, jsonb) of the `decisions` CTE's rows. */
